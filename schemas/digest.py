@@ -1,0 +1,272 @@
+"""The digest: what the service returns for one article (DESIGN §3).
+
+Every item is typed and grounded: it carries the exact character span of the
+article it came from, with offsets into the article text exactly as received.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+ItemId = Annotated[str, Field(pattern=r"^[a-z]+[0-9]+$", max_length=16, examples=["f1"])]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False)
+
+
+class MatchKind(StrEnum):
+    exact = "exact"
+    normalized = "normalized"
+    fuzzy = "fuzzy"
+
+
+class Span(Strict):
+    """`text` is exactly `article[start:end]` of the original article."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    match: MatchKind = MatchKind.exact
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Span:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} is before its start {self.start}")
+        if len(self.text) != self.end - self.start:
+            raise ValueError("span text length must equal end - start")
+        return self
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+class ActorKind(StrEnum):
+    person = "person"
+    state_force = "state_force"
+    armed_group = "armed_group"
+    government = "government"
+    international_org = "international_org"
+    ngo = "ngo"
+    media = "media"
+    civilians = "civilians"
+    other = "other"
+
+
+class Actor(Strict):
+    id: ItemId
+    name_ar: str = Field(min_length=1, description="The name as written in the article")
+    name_en: str = Field(min_length=1)
+    kind: ActorKind
+    title_en: str | None = Field(default=None, description='e.g. "UN envoy for Syria"')
+    affiliation: str | None = None
+    mentions: list[Span] = Field(min_length=1)
+
+
+class Qualifier(StrEnum):
+    exact = "exact"
+    at_least = "at_least"
+    more_than = "more_than"
+    about = "about"
+    up_to = "up_to"
+    vague = "vague"
+
+
+class Metric(StrEnum):
+    killed = "killed"
+    injured = "injured"
+    displaced = "displaced"
+    evacuated = "evacuated"
+    strikes = "strikes"
+    shells = "shells"
+    besieged_population = "besieged_population"
+    facilities_hit = "facilities_hit"
+    other = "other"
+
+
+class Location(Strict):
+    name_ar: str = Field(min_length=1)
+    name_en: str | None = None
+    admin1: str | None = Field(default=None, description="Governorate / province, in English")
+
+
+class Figure(Strict):
+    """A claim about a number, not a fact: who said it, how hedged, where in the text."""
+
+    id: ItemId
+    value: int = Field(ge=0)
+    low: int | None = Field(default=None, ge=0)
+    high: int | None = Field(default=None, ge=0)
+    qualifier: Qualifier
+    metric: Metric
+    subject_en: str | None = Field(default=None, description='"civilians", "children" ...')
+    period_ar: str | None = Field(default=None, description="The period as written")
+    location: Location | None = None
+    source_actor_id: ItemId | None = None
+    event_id: ItemId | None = None
+    part_of: ItemId | None = Field(default=None, description="Id of the total this figure is a subset of")
+    span: Span
+
+
+class QuoteMode(StrEnum):
+    direct = "direct"
+    indirect = "indirect"
+
+
+class Quote(Strict):
+    id: ItemId
+    text_ar: str = Field(min_length=1, description="Verbatim from the article")
+    text_en: str = Field(min_length=1)
+    speaker_actor_id: ItemId | None = None
+    mode: QuoteMode
+    span: Span
+
+
+class EventType(StrEnum):
+    air_strike = "air_strike"
+    shelling = "shelling"
+    ground_clash = "ground_clash"
+    attack_on_facility = "attack_on_facility"
+    chemical_attack = "chemical_attack"
+    displacement = "displacement"
+    ceasefire_or_talks = "ceasefire_or_talks"
+    statement = "statement"
+    humanitarian = "humanitarian"
+    other = "other"
+
+
+class DatePrecision(StrEnum):
+    day = "day"
+    month = "month"
+    year = "year"
+    unresolved = "unresolved"
+
+
+class EventTime(Strict):
+    text_ar: str = Field(min_length=1)
+    date: dt.date | None = None
+    precision: DatePrecision = DatePrecision.unresolved
+
+
+class ActorRole(StrEnum):
+    perpetrator = "perpetrator"
+    target = "target"
+    victim = "victim"
+    mediator = "mediator"
+    participant = "participant"
+    reporter = "reporter"
+    other = "other"
+
+
+class EventActor(Strict):
+    actor_id: ItemId
+    role: ActorRole
+
+
+class Event(Strict):
+    id: ItemId
+    type: EventType
+    description_en: str = Field(min_length=1)
+    location: Location | None = None
+    when: EventTime | None = None
+    actors: list[EventActor] = Field(default_factory=list)
+    figure_ids: list[ItemId] = Field(default_factory=list)
+    evidence: list[Span] = Field(min_length=1)
+
+
+class Summary(Strict):
+    headline_en: str = Field(min_length=1)
+    summary_en: str = Field(min_length=1, description="Every number in it is one of the figures")
+    key_points_en: list[str] = Field(default_factory=list)
+    summary_ar: str = ""
+
+
+class Bound(Strict):
+    value: int = Field(ge=0)
+    figure_ids: list[ItemId] = Field(min_length=1)
+    source_actor_ids: list[ItemId] = Field(default_factory=list)
+
+
+class Casualty(Strict):
+    """The figure claims of one metric at one place, reconciled into low / best / high.
+
+    Only totals count (subsets such as "among them 58 children" are never added), a later
+    figure from the same source supersedes its earlier one, `best` is the lower median of
+    the remaining claims, and `conflicting` is set when sources give different values."""
+
+    metric: Metric
+    location: Location | None = Field(default=None, description="The place the toll is for, if known")
+    low: Bound
+    best: Bound
+    high: Bound
+    conflicting: bool
+    figure_ids: list[ItemId] = Field(min_length=1)
+
+
+class WarningCode(StrEnum):
+    ungrounded_quote_dropped = "ungrounded_quote_dropped"
+    ungrounded_figure_dropped = "ungrounded_figure_dropped"
+    ungrounded_item_dropped = "ungrounded_item_dropped"
+    dangling_reference_removed = "dangling_reference_removed"
+    reasked = "reasked"
+    article_truncated = "article_truncated"
+    llm_failed_offline_fallback = "llm_failed_offline_fallback"
+    not_arabic = "not_arabic"
+    control_characters_in_text = "control_characters_in_text"
+
+
+class DigestWarning(Strict):
+    code: WarningCode
+    message: str
+    item_id: str | None = None
+
+
+class Engine(StrEnum):
+    llm = "llm"
+    offline = "offline"
+
+
+class TokenUsage(Strict):
+    prompt_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+    total_tokens: int = Field(default=0, ge=0)
+
+
+class Provenance(Strict):
+    engine: Engine
+    model: str | None = None
+    prompt_version: str | None = Field(default=None, description="Content hash of the prompt file")
+    schema_version: str = SCHEMA_VERSION
+    cached: bool = False
+    cache_key: str | None = None
+    latency_ms: float = Field(default=0.0, ge=0)
+    usage: TokenUsage | None = None
+    reasks: int = Field(default=0, ge=0)
+    created_at: dt.datetime
+
+
+class ArticleInfo(Strict):
+    title: str | None = None
+    source: str | None = None
+    published_at: dt.date | None = None
+    chars: int = Field(ge=0)
+    sha256: str
+
+
+class Digest(Strict):
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    article: ArticleInfo
+    summary: Summary
+    events: list[Event] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    casualties: list[Casualty] = Field(default_factory=list)
+    warnings: list[DigestWarning] = Field(default_factory=list)
+    provenance: Provenance

@@ -1,0 +1,75 @@
+"""What the LLM is asked to return: strings copied from the article, never offsets.
+
+The service aligns every string to the article itself and computes the spans
+(DESIGN §4). Every field is required (nullable where it may be absent) so the
+schema works with strict structured-output modes.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.digest import ActorKind, ActorRole, EventType, Metric, Qualifier, QuoteMode
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LLMActor(_Output):
+    ref: str = Field(description='Short id used by other items, "a1", "a2" ...')
+    name_ar: str = Field(description="The name exactly as written in the article")
+    name_en: str = Field(description="The usual English name")
+    kind: ActorKind
+    title_en: str | None = Field(description='Role or title, e.g. "UN envoy for Syria"; null if none')
+
+
+class LLMFigure(_Output):
+    ref: str = Field(description='"f1", "f2" ...')
+    phrase_ar: str = Field(description="The number phrase copied verbatim, e.g. «أكثر من 170 مدنيا»")
+    value: int = Field(ge=0)
+    low: int | None
+    high: int | None
+    qualifier: Qualifier
+    metric: Metric
+    subject_en: str | None = Field(description='Who or what is counted: "civilians", "children" ...')
+    period_ar: str | None = Field(description="The period as written, e.g. «خلال ثلاثة أيام»")
+    location_ar: str | None = Field(description="The place as written in the article")
+    location_en: str | None
+    source_ref: str | None = Field(description="ref of the actor who reported the number")
+    event_ref: str | None
+    part_of_ref: str | None = Field(description='ref of the total this is a subset of («بينهم 58 طفلا»)')
+
+
+class LLMQuote(_Output):
+    text_ar: str = Field(description="The quoted words copied verbatim from the article, without quote marks")
+    text_en: str = Field(description="Faithful English translation")
+    speaker_ref: str | None
+    mode: QuoteMode
+
+
+class LLMEventActor(_Output):
+    ref: str
+    role: ActorRole
+
+
+class LLMEvent(_Output):
+    ref: str = Field(description='"e1", "e2" ...')
+    type: EventType
+    description_en: str
+    location_ar: str | None
+    location_en: str | None
+    when_ar: str | None = Field(description="When, as written («أمس», «ليلة الخميس الى الجمعة»)")
+    actors: list[LLMEventActor]
+    evidence_ar: list[str] = Field(description="Sentences or clauses copied verbatim that report the event")
+
+
+class LLMDigest(_Output):
+    headline_en: str
+    summary_en: str = Field(description="3-5 sentences; every number in it must be one of the figures")
+    key_points_en: list[str]
+    summary_ar: str = Field(description="2-3 sentence Arabic summary")
+    actors: list[LLMActor]
+    events: list[LLMEvent]
+    figures: list[LLMFigure]
+    quotes: list[LLMQuote]

@@ -1,0 +1,129 @@
+"""The service's one entry point: pick an engine, use the cache, share identical work, fall back."""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+
+from schemas.digest import Digest, DigestWarning, Engine, WarningCode
+from schemas.request import DigestRequest
+from service.cache import DigestCache, cache_key
+from service.errors import EngineUnavailable, UpstreamError, UpstreamTimeout, UpstreamUnavailable
+from service.llm_client import LLMClient
+from service.llm_engine import LLMEngine
+from service.offline import offline_digest
+from service.prompt import load_prompt
+from service.settings import Settings
+from service.singleflight import SingleFlight
+
+log = logging.getLogger(__name__)
+
+_UPSTREAM_FAILURES = (UpstreamError, UpstreamUnavailable, UpstreamTimeout)
+
+
+class EngineChoice(StrEnum):
+    auto = "auto"
+    llm = "llm"
+    offline = "offline"
+
+
+class Digester:
+    def __init__(self, settings: Settings, llm_client: LLMClient | None = None) -> None:
+        self._settings = settings
+        self._llm = self._llm_engine(settings, llm_client)
+        self._cache = DigestCache(settings.cache_dir if settings.cache_enabled else None)
+        self._flights: SingleFlight[Digest] = SingleFlight()
+
+    @staticmethod
+    def _llm_engine(settings: Settings, client: LLMClient | None) -> LLMEngine | None:
+        if client is None and not settings.llm_configured:
+            return None
+        return LLMEngine(
+            client or LLMClient(settings), load_prompt(settings.prompt_file), settings.llm_reasks
+        )
+
+    @property
+    def llm_available(self) -> bool:
+        return self._llm is not None
+
+    async def close(self) -> None:
+        self._cache.close()
+
+    async def digest(
+        self,
+        request: DigestRequest,
+        engine: EngineChoice = EngineChoice.auto,
+        *,
+        refresh: bool = False,
+        fallback: bool = True,
+    ) -> Digest:
+        if engine is EngineChoice.offline or (engine is EngineChoice.auto and self._llm is None):
+            return await self._cached(request, Engine.offline, refresh)
+        try:
+            return await self._cached(request, Engine.llm, refresh)
+        except _UPSTREAM_FAILURES as failure:
+            if engine is EngineChoice.llm or not fallback:
+                raise
+            log.warning("LLM failed (%s); serving the offline digest", failure.detail)
+            digest = await self._cached(request, Engine.offline, refresh)
+            return _with_fallback_warning(digest, failure.detail)
+
+    def key_for(self, request: DigestRequest, engine: Engine) -> str:
+        if engine is Engine.offline:
+            return cache_key(request, engine="offline", model=None, prompt_version=None, sampling={})
+        llm = self._require_llm()
+        sampling = {
+            "temperature": self._settings.llm_temperature,
+            "mode": self._settings.llm_mode,
+            "max_tokens": self._settings.llm_max_output_tokens,
+            "reasks": self._settings.llm_reasks,
+        }
+        return cache_key(
+            request, engine="llm", model=llm.model, prompt_version=llm.prompt_version, sampling=sampling
+        )
+
+    def cached(self, key: str) -> Digest | None:
+        return self._cache.get(key)
+
+    async def _cached(self, request: DigestRequest, engine: Engine, refresh: bool) -> Digest:
+        key = self.key_for(request, engine)
+        if not refresh and (hit := self._cache.get(key)) is not None:
+            return _mark_cached(hit)
+
+        async def produce() -> Digest:
+            digest = await self._produce(request, engine)
+            digest.provenance.cache_key = key
+            self._cache.put(key, digest)
+            return digest
+
+        return await self._flights.run(key, produce)
+
+    async def _produce(self, request: DigestRequest, engine: Engine) -> Digest:
+        if engine is Engine.offline:
+            return offline_digest(request)
+        return await self._require_llm().digest(request)
+
+    def _require_llm(self) -> LLMEngine:
+        if self._llm is None:
+            raise EngineUnavailable(
+                "no LLM endpoint is configured: set DIGEST_LLM_BASE_URL (or OPENAI_BASE_URL) and "
+                "DIGEST_LLM_API_KEY (or OPENAI_API_KEY), or use engine=offline"
+            )
+        return self._llm
+
+
+def _mark_cached(digest: Digest) -> Digest:
+    digest.provenance.cached = True
+    return digest
+
+
+def _with_fallback_warning(digest: Digest, reason: str) -> Digest:
+    copy = digest.model_copy(deep=True)
+    copy.warnings.insert(
+        0,
+        DigestWarning(
+            code=WarningCode.llm_failed_offline_fallback,
+            message=f"the LLM engine failed ({reason}); this digest comes from the rules-based offline engine",
+        ),
+    )
+    return copy

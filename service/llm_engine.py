@@ -1,0 +1,116 @@
+"""The LLM engine: prompt → instructor → grounding → digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any, Self
+
+from pydantic import ValidationError, ValidationInfo, model_validator
+
+from schemas.digest import Digest, DigestWarning, Engine, Provenance, Summary, WarningCode
+from schemas.llm_output import LLMDigest
+from schemas.request import DigestRequest
+from service.assemble import assemble_digest
+from service.errors import UpstreamError
+from service.grounding import ground, grounding_problems
+from service.llm_client import InvalidOutputAfterReasks, LLMClient, usage_of
+from service.prompt import Prompt
+
+
+class ArticleDigest(LLMDigest):
+    """The response model: LLMDigest plus grounding checks that instructor turns into re-asks.
+
+    The article reaches the validator through pydantic's validation context, never through
+    the prompt template."""
+
+    @model_validator(mode="after")
+    def _grounded_in_article(self, info: ValidationInfo) -> Self:
+        context: dict[str, Any] = info.context or {}
+        article = context.get("article")
+        if article and context.get("enforce_grounding", True):
+            problems = grounding_problems(self, article)
+            if problems:
+                raise ValueError("; ".join(problems))
+        return self
+
+
+class LLMEngine:
+    def __init__(self, client: LLMClient, prompt: Prompt, reasks: int) -> None:
+        self._client = client
+        self._prompt = prompt
+        self._reasks = reasks
+
+    @property
+    def model(self) -> str:
+        return self._client.model
+
+    @property
+    def prompt_version(self) -> str:
+        return self._prompt.version
+
+    async def digest(self, request: DigestRequest) -> Digest:
+        started = time.perf_counter()
+        context = {"article": request.text}
+        try:
+            result = await self._client.extract(self._prompt.messages(request), ArticleDigest, context)
+            output, usage, reasks = result.output, result.usage, result.reasks
+        except InvalidOutputAfterReasks as failure:
+            output = _accept_ungrounded(failure, request.text)
+            usage, reasks = usage_of(failure.last_completion), self._reasks
+        items = ground(output, request.text)
+        if reasks:
+            items.warnings.insert(0, _reask_warning(reasks))
+        provenance = Provenance(
+            engine=Engine.llm,
+            model=self._client.model,
+            prompt_version=self._prompt.version,
+            latency_ms=round((time.perf_counter() - started) * 1000, 2),
+            usage=usage,
+            reasks=reasks,
+            created_at=dt.datetime.now(dt.UTC),
+        )
+        return assemble_digest(request, _summary(output), items, provenance)
+
+
+def _accept_ungrounded(failure: InvalidOutputAfterReasks, article: str) -> LLMDigest:
+    """Re-asks are spent: keep a well-formed answer and let grounding drop what it cannot find."""
+    raw = _completion_json(failure.last_completion)
+    try:
+        return ArticleDigest.model_validate_json(
+            raw, context={"article": article, "enforce_grounding": False}
+        )
+    except ValidationError as error:
+        raise UpstreamError(
+            f"the LLM output did not match the digest schema after re-asks: {error.error_count()} errors, "
+            f"first: {error.errors()[0]['msg']}"
+        ) from error
+
+
+def _completion_json(completion: Any) -> str:
+    choices = getattr(completion, "choices", None) or []
+    if not choices:
+        return "null"
+    message = choices[0].message
+    for call in getattr(message, "tool_calls", None) or []:
+        return str(call.function.arguments)
+    content = (message.content or "").strip()
+    if content.startswith("```"):
+        content = content.strip("`").removeprefix("json").strip()
+    return content or "null"
+
+
+def _reask_warning(reasks: int) -> DigestWarning:
+    return DigestWarning(
+        code=WarningCode.reasked,
+        message=f"the LLM output was re-asked {reasks} time(s) because it was invalid or not grounded",
+    )
+
+
+def _summary(output: LLMDigest) -> Summary:
+    return Summary(
+        headline_en=output.headline_en,
+        summary_en=output.summary_en,
+        key_points_en=output.key_points_en,
+        summary_ar=output.summary_ar,
+    )

@@ -1,0 +1,113 @@
+"""RFC 9457 problem details for every error response."""
+
+from __future__ import annotations
+
+import logging
+import math
+from http import HTTPStatus
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from service.errors import DigestError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    slug: str,
+    retry_after: float | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": f"/problems/{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        **(extra or {}),
+    }
+    headers = {"Retry-After": str(math.ceil(retry_after))} if retry_after is not None else {}
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def on_digest_error(request: Request[Any, Any, Any], error: DigestError) -> Response[dict[str, Any]]:
+    return problem(
+        request, error.status, error.title, error.detail, slug=error.slug, retry_after=error.retry_after
+    )
+
+
+def on_validation_error(
+    request: Request[Any, Any, Any], error: ValidationException
+) -> Response[dict[str, Any]]:
+    errors = error.extra if isinstance(error.extra, list) else []
+    messages = "; ".join(_describe(item) for item in errors) or str(error.detail)
+    return problem(
+        request,
+        422,
+        "The request body is not a valid article",
+        messages,
+        slug="invalid-request",
+        extra={"errors": errors},
+    )
+
+
+def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
+    status = error.status_code
+    slug = {
+        400: "malformed-request",
+        404: "not-found",
+        405: "method-not-allowed",
+        413: "body-too-large",
+        415: "unsupported-media-type",
+        401: "unauthorized",
+        429: "rate-limited",
+    }.get(status, "http-error")
+    detail = _http_detail(status, str(error.detail))
+    headers = getattr(error, "headers", None) or {}
+    response = problem(request, status, _title(status), detail, slug=slug)
+    response.headers.update(headers)
+    return response
+
+
+def on_unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    log.exception("unexpected error on %s", request.url.path, exc_info=error)
+    return problem(
+        request,
+        500,
+        "Internal error",
+        "the service failed unexpectedly; the error is logged",
+        slug="internal",
+    )
+
+
+def _describe(item: Any) -> str:
+    if isinstance(item, dict):
+        key = item.get("key")
+        message = str(item.get("message", item))
+        return f"{key}: {message}" if key else f"{message}: send a JSON object such as {{\"text\": \"...\"}}"
+    return str(item)
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _http_detail(status: int, detail: str) -> str:
+    hints = {
+        400: f'{detail}: send a JSON object such as {{"text": "..."}} encoded as UTF-8',
+        413: "the request body is larger than DIGEST_MAX_BODY_BYTES; send a shorter article",
+        415: "send the article as JSON with the header Content-Type: application/json",
+    }
+    return hints.get(status, detail)

@@ -1,0 +1,59 @@
+"""Settings from the environment (prefix DIGEST_) or a .env file; read when asked, never at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PROMPT = REPO_ROOT / "prompts" / "digest-v1.yaml"
+
+StructuredOutputMode = Literal["json_schema", "tools", "json"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DIGEST_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    llm_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DIGEST_LLM_BASE_URL", "OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1; unset = OpenAI when a key is set",
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DIGEST_LLM_API_KEY", "OPENAI_API_KEY"),
+        description="API key of the endpoint (local servers accept any non-empty value)",
+    )
+    llm_model: str = Field(default="gpt-4o-mini", description="Model name sent to the endpoint")
+    llm_mode: StructuredOutputMode = Field(
+        default="json_schema",
+        description="Structured output: json_schema (OpenAI, vLLM, Ollama), tools (llama.cpp server), json",
+    )
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    llm_max_output_tokens: int = Field(default=8_000, ge=256)
+    llm_timeout_s: float = Field(default=90.0, gt=0, description="Timeout of one HTTP call to the LLM")
+    llm_max_attempts: int = Field(default=4, ge=1, le=10, description="Tries per call on transport faults")
+    llm_max_retry_s: float = Field(
+        default=120.0, gt=0, description="Total time budget for one digest's LLM calls and waits"
+    )
+    llm_max_backoff_s: float = Field(default=20.0, gt=0, description="Longest single wait between retries")
+    llm_reasks: int = Field(default=2, ge=0, le=2, description="Re-asks on invalid or ungrounded output")
+    prompt_file: Path = Field(default=DEFAULT_PROMPT, description="Prompt file (YAML) for the LLM engine")
+    cache_dir: Path = Field(default=Path(".cache/digests"), description="diskcache directory")
+    cache_enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(default=1_048_576, ge=1_024, description="Largest accepted request body")
+
+    @property
+    def llm_configured(self) -> bool:
+        return self.llm_base_url is not None or self.llm_api_key is not None
+
+
+def load_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,28 @@
+"""Identical requests in flight at the same time share one piece of work."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class SingleFlight(Generic[T]):
+    def __init__(self) -> None:
+        self._in_flight: dict[str, asyncio.Task[T]] = {}
+
+    def in_flight(self) -> int:
+        return len(self._in_flight)
+
+    async def run(self, key: str, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work` once per key at a time; callers that arrive meanwhile await the same task.
+
+        The work runs as its own task, so a caller that goes away does not cancel it for the others."""
+        task = self._in_flight.get(key)
+        if task is None:
+            task = asyncio.ensure_future(work())
+            self._in_flight[key] = task
+            task.add_done_callback(lambda _: self._in_flight.pop(key, None))
+        return await asyncio.shield(task)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from schemas.llm_output import LLMDigest
+from service.prompt import load_prompt
+from service.settings import DEFAULT_PROMPT, Settings
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_llm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see an endpoint configured on the machine running them."""
+    for name in ("DIGEST_LLM_BASE_URL", "DIGEST_LLM_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL",
+                 "DIGEST_LLM_MODEL", "DIGEST_API_KEYS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(REPO)
+
+
+@pytest.fixture
+def llm_settings(tmp_path: Path) -> Settings:
+    """Settings of a configured LLM endpoint with fast retries and a private cache."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        llm_base_url="http://llm.invalid/v1",
+        llm_api_key="test-key",
+        llm_model="replay-model",
+        llm_max_backoff_s=0.01,
+        llm_max_retry_s=5,
+        cache_dir=tmp_path / "cache",
+    )
+
+
+@pytest.fixture
+def offline_settings(tmp_path: Path) -> Settings:
+    return Settings(_env_file=None, cache_dir=tmp_path / "cache")  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def example() -> tuple[str, LLMDigest]:
+    """The prompt's worked example: an article excerpt and its correct LLM output."""
+    prompt = load_prompt(DEFAULT_PROMPT)
+    return prompt.examples[0].article, prompt.examples[0].output
