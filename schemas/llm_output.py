@@ -38,7 +38,7 @@ class LLMFigure(_Output):
     location_en: str | None
     source_ref: str | None = Field(description="ref of the actor who reported the number")
     event_ref: str | None
-    part_of_ref: str | None = Field(description='ref of the total this is a subset of («بينهم 58 طفلا»)')
+    part_of_ref: str | None = Field(description="ref of the total this is a subset of («بينهم 58 طفلا»)")
 
 
 class LLMQuote(_Output):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Litestar, Response, get, post
+from litestar.config.cors import CORSConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException, ValidationException
@@ -16,8 +17,17 @@ from schemas.digest import SCHEMA_VERSION, Digest
 from schemas.request import DigestRequest
 from service.digester import Digester, EngineChoice
 from service.errors import DigestError
-from service.problems import on_digest_error, on_http_error, on_unexpected_error, on_validation_error
+from service.observability import METRICS_CONTENT_TYPE, RequestObserver, configure_json_logging
+from service.problems import (
+    on_digest_error,
+    on_http_error,
+    on_undecodable_body,
+    on_unexpected_error,
+    on_validation_error,
+)
+from service.security import AccessGuard, ApiKeys, SlidingWindowLimiter
 from service.settings import Settings, load_settings
+from service.web.plugin import WebPages
 
 VERSION = "0.1.0"
 
@@ -51,7 +61,10 @@ async def create_digest(
 ) -> Response[Digest]:
     digester: Digester = state.digester
     digest = await digester.digest(data, engine, refresh=refresh, fallback=fallback)
-    headers = {"X-Digest-Cache": "hit" if digest.provenance.cached else "miss"}
+    headers = {
+        "X-Digest-Cache": "hit" if digest.provenance.cached else "miss",
+        "X-Digest-Engine": digest.provenance.engine.value,
+    }
     return Response(digest, headers=headers)
 
 
@@ -66,6 +79,29 @@ async def healthz(state: State) -> dict[str, Any]:
     }
 
 
+@get("/metrics", include_in_schema=False, sync_to_thread=False)
+def metrics(state: State) -> Response[bytes]:
+    """Prometheus metrics of this app instance."""
+    digester: Digester = state.digester
+    return Response(digester.metrics.exposition(), media_type=METRICS_CONTENT_TYPE)
+
+
+def cors_config(settings: Settings) -> CORSConfig | None:
+    """CORS is off unless DIGEST_CORS_ORIGINS lists the origins allowed to call the API."""
+    if not settings.cors_origins:
+        return None
+    return CORSConfig(
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "X-Digest-Cache", "X-Digest-Engine", "Retry-After"],
+    )
+
+
+def access_guard(settings: Settings) -> AccessGuard:
+    return AccessGuard(ApiKeys(settings.api_keys), SlidingWindowLimiter(settings.rate_limit_per_minute))
+
+
 def create_app(settings: Settings | None = None, digester: Digester | None = None) -> Litestar:
     settings = settings or load_settings()
     digester = digester or Digester(settings)
@@ -73,16 +109,25 @@ def create_app(settings: Settings | None = None, digester: Digester | None = Non
     async def close_digester() -> None:
         await digester.close()
 
-    return Litestar(
-        route_handlers=[create_digest, healthz],
+    configure_json_logging()
+    app = Litestar(
+        route_handlers=[create_digest, healthz, metrics],
         state=State({"digester": digester, "settings": settings}),
         on_shutdown=[close_digester],
         request_max_body_size=settings.max_body_bytes,
+        guards=[access_guard(settings)],
+        cors_config=cors_config(settings),
         openapi_config=OpenAPIConfig(title="Arabic news digest", version=VERSION, path="/schema"),
+        plugins=[WebPages()],  # the editor's pages: /, /d/{key}, /static (service/web)
         exception_handlers={
             DigestError: on_digest_error,
             ValidationException: on_validation_error,
             HTTPException: on_http_error,
+            RecursionError: on_undecodable_body,
+            UnicodeDecodeError: on_undecodable_body,
             Exception: on_unexpected_error,
         },
+        logging_config=None,  # logs are JSON lines from service.observability, not Litestar's format
     )
+    app.asgi_handler = RequestObserver(app.asgi_handler, digester.metrics)  # sees 401/404/413 too
+    return app

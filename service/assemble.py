@@ -21,6 +21,8 @@ from service.article import article_info
 from service.reconcile import reconcile
 
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_HIDDEN_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -35,13 +37,14 @@ class DigestItems:
 def assemble_digest(
     request: DigestRequest, summary: Summary, items: DigestItems, provenance: Provenance
 ) -> Digest:
-    warnings = list(items.warnings)
+    warnings = [*article_warnings(request.text), *items.warnings]
     stray = numbers_not_in_figures(summary, items.figures)
     if stray:
         warnings.append(
             DigestWarning(
                 code=WarningCode.ungrounded_item_dropped,
-                message=f"the English summary mentions numbers that are not figures of the article: {', '.join(stray)}",
+                message="the English summary mentions numbers that are not figures of the article: "
+                + ", ".join(stray),
             )
         )
     return Digest(
@@ -55,6 +58,30 @@ def assemble_digest(
         warnings=warnings,
         provenance=provenance,
     )
+
+
+def article_warnings(text: str) -> list[DigestWarning]:
+    """Odd but valid input, said once for every engine: not Arabic, or hidden control characters."""
+    warnings = []
+    letters = [char for char in text if char.isalpha()]
+    arabic = sum(1 for char in letters if _ARABIC_LETTER.match(char))
+    if not letters or arabic < 0.5 * len(letters):
+        warnings.append(
+            DigestWarning(
+                code=WarningCode.not_arabic,
+                message=f"only {arabic} of the article's {len(letters)} letters are Arabic: "
+                "the digest is likely to be empty or poor; send the Arabic original",
+            )
+        )
+    if _HIDDEN_CONTROLS.search(text):
+        warnings.append(
+            DigestWarning(
+                code=WarningCode.control_characters_in_text,
+                message="the article contains control or bidi-override characters that can make the "
+                "displayed text differ from the stored one; spans refer to the text as sent",
+            )
+        )
+    return warnings
 
 
 def numbers_not_in_figures(summary: Summary, figures: list[Figure]) -> list[str]:

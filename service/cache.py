@@ -61,13 +61,25 @@ class DigestCache:
             self._discard(key)
             return None
 
-    def put(self, key: str, digest: Digest) -> None:
+    def put(self, key: str, digest: Digest, request: DigestRequest) -> None:
+        """Store the digest and the request it answers (the editor's page shows both)."""
         if self._store is None:
             return
         try:
+            self._store.set(_request_key(key), request.model_dump_json())
             self._store.set(key, digest.model_dump_json())
         except Exception:
             log.warning("cache write failed; the digest is returned uncached", exc_info=True)
+
+    def request_for(self, key: str) -> DigestRequest | None:
+        if self._store is None:
+            return None
+        try:
+            raw = self._store.get(_request_key(key))
+            return DigestRequest.model_validate_json(raw) if raw is not None else None
+        except Exception:
+            log.warning("cached request %s is unreadable; treating as a miss", key[:12])
+            return None
 
     def close(self) -> None:
         if self._store is not None:
@@ -80,3 +92,7 @@ class DigestCache:
             self._store.delete(key)
         except Exception:
             log.warning("could not delete cache entry", exc_info=True)
+
+
+def _request_key(key: str) -> str:
+    return f"{key}:request"

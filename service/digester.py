@@ -7,10 +7,12 @@ from enum import StrEnum
 
 from schemas.digest import Digest, DigestWarning, Engine, WarningCode
 from schemas.request import DigestRequest
+from service.backpressure import LLMLimiter
 from service.cache import DigestCache, cache_key
 from service.errors import EngineUnavailable, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from service.llm_client import LLMClient
 from service.llm_engine import LLMEngine
+from service.observability import Metrics
 from service.offline import offline_digest
 from service.prompt import load_prompt
 from service.settings import Settings
@@ -30,17 +32,22 @@ class EngineChoice(StrEnum):
 class Digester:
     def __init__(self, settings: Settings, llm_client: LLMClient | None = None) -> None:
         self._settings = settings
-        self._llm = self._llm_engine(settings, llm_client)
+        self.metrics: Metrics = llm_client.metrics if llm_client else Metrics()
+        self._llm = self._llm_engine(settings, llm_client or self._default_client(settings))
+        self._limiter = LLMLimiter(
+            settings.max_llm_in_flight, settings.max_llm_queue, settings.overload_retry_after_s, self.metrics
+        )
         self._cache = DigestCache(settings.cache_dir if settings.cache_enabled else None)
         self._flights: SingleFlight[Digest] = SingleFlight()
 
+    def _default_client(self, settings: Settings) -> LLMClient | None:
+        return LLMClient(settings, metrics=self.metrics) if settings.llm_configured else None
+
     @staticmethod
     def _llm_engine(settings: Settings, client: LLMClient | None) -> LLMEngine | None:
-        if client is None and not settings.llm_configured:
+        if client is None:
             return None
-        return LLMEngine(
-            client or LLMClient(settings), load_prompt(settings.prompt_file), settings.llm_reasks
-        )
+        return LLMEngine(client, load_prompt(settings.prompt_file), settings.llm_reasks)
 
     @property
     def llm_available(self) -> bool:
@@ -65,6 +72,7 @@ class Digester:
             if engine is EngineChoice.llm or not fallback:
                 raise
             log.warning("LLM failed (%s); serving the offline digest", failure.detail)
+            self.metrics.fallbacks.inc()
             digest = await self._cached(request, Engine.offline, refresh)
             return _with_fallback_warning(digest, failure.detail)
 
@@ -82,18 +90,23 @@ class Digester:
             request, engine="llm", model=llm.model, prompt_version=llm.prompt_version, sampling=sampling
         )
 
-    def cached(self, key: str) -> Digest | None:
-        return self._cache.get(key)
+    def lookup(self, key: str) -> tuple[DigestRequest, Digest] | None:
+        """A digest made earlier and the request it answers, by cache key (for shareable links)."""
+        digest = self._cache.get(key)
+        request = self._cache.request_for(key) if digest is not None else None
+        return (request, _mark_cached(digest)) if request is not None and digest is not None else None
 
     async def _cached(self, request: DigestRequest, engine: Engine, refresh: bool) -> Digest:
         key = self.key_for(request, engine)
         if not refresh and (hit := self._cache.get(key)) is not None:
+            self.metrics.cache_lookups.labels(engine.value, "hit").inc()
             return _mark_cached(hit)
+        self.metrics.cache_lookups.labels(engine.value, "miss").inc()
 
         async def produce() -> Digest:
             digest = await self._produce(request, engine)
             digest.provenance.cache_key = key
-            self._cache.put(key, digest)
+            self._cache.put(key, digest, request)
             return digest
 
         return await self._flights.run(key, produce)
@@ -101,7 +114,9 @@ class Digester:
     async def _produce(self, request: DigestRequest, engine: Engine) -> Digest:
         if engine is Engine.offline:
             return offline_digest(request)
-        return await self._require_llm().digest(request)
+        llm = self._require_llm()
+        async with self._limiter.slot():
+            return await llm.digest(request)
 
     def _require_llm(self) -> LLMEngine:
         if self._llm is None:
@@ -123,7 +138,7 @@ def _with_fallback_warning(digest: Digest, reason: str) -> Digest:
         0,
         DigestWarning(
             code=WarningCode.llm_failed_offline_fallback,
-            message=f"the LLM engine failed ({reason}); this digest comes from the rules-based offline engine",
+            message=f"the LLM engine failed ({reason}); this digest is from the rules-based offline engine",
         ),
     )
     return copy

@@ -110,7 +110,7 @@ def _ground_figures(
             _warn(
                 items,
                 WarningCode.ungrounded_figure_dropped,
-                f"figure «{_clip(figure.phrase_ar)}» = {figure.value} was not found in the article after re-asks",
+                f"figure «{_clip(figure.phrase_ar)}» = {figure.value} is not in the article; dropped",
             )
             continue
         ids[figure.ref] = f"f{len(kept) + 1}"

@@ -8,6 +8,7 @@ Every third-party error is translated here into the service's own error tree.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -16,12 +17,19 @@ from typing import Any, Generic, TypeVar
 import httpx2
 import instructor
 import openai
-from instructor.core import Hooks, IncompleteOutputException, InstructorRetryException
-from pydantic import BaseModel
+from instructor.core import (
+    AsyncValidationError,
+    Hooks,
+    IncompleteOutputException,
+    InstructorRetryException,
+    ResponseParsingError,
+)
+from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, stop_after_delay
 
 from schemas.digest import TokenUsage
 from service.errors import DigestError, UpstreamError, UpstreamTimeout, UpstreamUnavailable
+from service.observability import Metrics
 from service.settings import Settings
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -32,6 +40,7 @@ _MODES = {
     "json": instructor.Mode.JSON,
 }
 _RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+_REASKABLE = (ValidationError, json.JSONDecodeError, AsyncValidationError, ResponseParsingError)
 
 
 @dataclass(frozen=True)
@@ -50,8 +59,14 @@ class InvalidOutputAfterReasks(Exception):
 
 
 class LLMClient:
-    def __init__(self, settings: Settings, http_client: httpx2.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        http_client: httpx2.AsyncClient | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
         self._settings = settings
+        self.metrics = metrics or Metrics()
         self._openai = openai.AsyncOpenAI(
             api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed",
             base_url=settings.llm_base_url,
@@ -78,32 +93,26 @@ class LLMClient:
             | stop_after_delay(self._settings.llm_max_retry_s),
             wait=_wait_for(self._settings.llm_max_backoff_s, deadline),
             retry=retry_if_exception(_is_transient),
+            before_sleep=self._count_retry,
             reraise=True,
         )
         try:
             return await retrying(self._extract_once, messages, response_model, context)
         except (openai.APIError, IncompleteOutputException) as error:  # translated at this one boundary
-            raise _translate(error) from error
+            raise _translate(error, default_retry_after=self._settings.llm_max_backoff_s) from error
 
     async def _extract_once(
         self, messages: list[dict[str, str]], response_model: type[ModelT], context: dict[str, Any]
     ) -> LLMResult[ModelT]:
-        reasks = 0
-
-        def count_reask(*_: Any, **__: Any) -> None:
-            nonlocal reasks
-            reasks += 1
-
-        hooks = Hooks()
-        hooks.on("parse:error", count_reask)
+        calls = _CallWatcher(self.metrics)
         create: Callable[..., Awaitable[tuple[ModelT, Any]]] = self._instructor.create_with_completion
         try:
             output, completion = await create(
                 messages=_jinja_literal(messages),
                 response_model=response_model,
                 context=context,
-                max_retries=self._settings.llm_reasks,
-                hooks=hooks,
+                max_retries=self._reask_policy(calls),
+                hooks=calls.hooks(),
                 model=self._settings.llm_model,
                 temperature=self._settings.llm_temperature,
                 max_tokens=self._settings.llm_max_output_tokens,
@@ -113,10 +122,27 @@ class LLMClient:
             cause = error.__cause__
             if isinstance(cause, openai.APIError):
                 raise cause from error
+            if (reason := unusable_answer(calls.last_answer)) is not None:
+                raise UpstreamError(reason) from error
+            self.metrics.llm_reasks.inc(self._settings.llm_reasks)
             raise InvalidOutputAfterReasks(str(cause or error), error.last_completion) from error
-        return LLMResult(
-            output=output, usage=usage_of(completion), reasks=min(reasks, self._settings.llm_reasks)
+        reasks = min(calls.parse_errors, self._settings.llm_reasks)
+        self.metrics.llm_reasks.inc(reasks)
+        return LLMResult(output=output, usage=usage_of(completion), reasks=reasks)
+
+    def _reask_policy(self, calls: _CallWatcher) -> AsyncRetrying:
+        """Re-ask invalid output, but not an answer that can never parse (refusal, no choices)."""
+        return AsyncRetrying(
+            stop=stop_after_attempt(self._settings.llm_reasks + 1),
+            retry=retry_if_exception(
+                lambda error: isinstance(error, _REASKABLE) and unusable_answer(calls.last_answer) is None
+            ),
+            reraise=True,
         )
+
+    def _count_retry(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        self.metrics.llm_retries.labels(_retry_reason(error)).inc()
 
     def _strict_schema_kwargs(self, response_model: type[BaseModel]) -> dict[str, Any]:
         """instructor's JSON_SCHEMA mode omits `strict`; send the same schema with strict on."""
@@ -131,6 +157,56 @@ class LLMClient:
             },
         }
         return {"extra_body": {"response_format": response_format}}
+
+
+class _CallWatcher:
+    """Follows one extraction through instructor's hooks: answers, failures, tokens, parse errors."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self._metrics = metrics
+        self.last_answer: Any = None
+        self.parse_errors = 0
+
+    def hooks(self) -> Hooks:
+        hooks = Hooks()
+        hooks.on("completion:response", self._answered)
+        hooks.on("completion:error", self._failed)
+        hooks.on("parse:error", self._parse_error)
+        return hooks
+
+    def _answered(self, completion: Any, *_: Any, **__: Any) -> None:
+        self.last_answer = completion
+        self._metrics.llm_calls.labels("answered").inc()
+        usage = usage_of(completion)
+        self._metrics.llm_tokens.labels("prompt").inc(usage.prompt_tokens)
+        self._metrics.llm_tokens.labels("completion").inc(usage.completion_tokens)
+
+    def _failed(self, *_: Any, **__: Any) -> None:
+        self._metrics.llm_calls.labels("failed").inc()
+
+    def _parse_error(self, *_: Any, **__: Any) -> None:
+        self.parse_errors += 1
+
+
+def unusable_answer(completion: Any) -> str | None:
+    """Why an answer can never become a digest however often it is re-asked, or None."""
+    if completion is None:
+        return None
+    if not hasattr(completion, "choices"):
+        return (
+            f"the LLM endpoint did not answer with a chat completion ({str(completion)[:120]!r}); "
+            "check DIGEST_LLM_BASE_URL"
+        )
+    choices = completion.choices
+    if not choices:
+        return "the LLM answered with no choices at all; check DIGEST_LLM_BASE_URL and DIGEST_LLM_MODEL"
+    choice = choices[0]
+    refusal = getattr(getattr(choice, "message", None), "refusal", None)
+    if refusal:
+        return f"the LLM refused to digest this article ({str(refusal)[:200]}); try engine=offline"
+    if getattr(choice, "finish_reason", None) == "content_filter":
+        return "the LLM provider's content filter blocked the answer; try engine=offline"
+    return None
 
 
 def _jinja_literal(messages: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -152,6 +228,16 @@ def _is_transient(error: BaseException) -> bool:
     if isinstance(error, openai.APIConnectionError):  # includes timeouts
         return True
     return isinstance(error, openai.APIStatusError) and error.status_code in _RETRYABLE_STATUS
+
+
+def _retry_reason(error: BaseException | None) -> str:
+    if isinstance(error, openai.APITimeoutError):
+        return "timeout"
+    if isinstance(error, openai.APIConnectionError):
+        return "connection"
+    if isinstance(error, openai.APIStatusError):
+        return "rate_limited" if error.status_code == 429 else f"status_{error.status_code}"
+    return "other"
 
 
 def _retry_after_seconds(error: BaseException | None) -> float | None:
@@ -187,13 +273,16 @@ def usage_of(completion: Any) -> TokenUsage:
     )
 
 
-def _translate(error: Exception) -> DigestError:
-    retry_after = _retry_after_seconds(error)
+def _translate(error: Exception, default_retry_after: float) -> DigestError:
+    """The service error for a third-party one; 503s always carry a Retry-After (the provider's, if any)."""
+    asked = _retry_after_seconds(error)
+    retry_after = asked if asked is not None else default_retry_after
     if isinstance(error, openai.APITimeoutError):
         return UpstreamTimeout("the LLM endpoint did not answer within DIGEST_LLM_TIMEOUT_S, after retries")
     if isinstance(error, openai.APIConnectionError):
         return UpstreamError(
-            f"could not reach the LLM endpoint after retries ({error}); check DIGEST_LLM_BASE_URL"
+            f"the connection to the LLM endpoint failed or broke off, after retries ({error}); "
+            "check DIGEST_LLM_BASE_URL and that the server is up"
         )
     if isinstance(error, openai.RateLimitError):
         return UpstreamUnavailable(

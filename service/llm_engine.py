@@ -52,6 +52,7 @@ class LLMEngine:
     async def digest(self, request: DigestRequest) -> Digest:
         started = time.perf_counter()
         context = {"article": request.text}
+        output: LLMDigest
         try:
             result = await self._client.extract(self._prompt.messages(request), ArticleDigest, context)
             output, usage, reasks = result.output, result.usage, result.reasks

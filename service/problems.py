@@ -49,6 +49,9 @@ def on_validation_error(
     request: Request[Any, Any, Any], error: ValidationException
 ) -> Response[dict[str, Any]]:
     errors = error.extra if isinstance(error.extra, list) else []
+    if _body_missing(errors):
+        detail = 'the request body is empty: send a JSON object such as {"text": "..."}'
+        return problem(request, 400, "Bad Request", detail, slug="malformed-request")
     messages = "; ".join(_describe(item) for item in errors) or str(error.detail)
     return problem(
         request,
@@ -78,6 +81,17 @@ def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Resp
     return response
 
 
+def on_undecodable_body(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    """The JSON decoder's own failures that are not a DecodeError: bad UTF-8, absurd nesting."""
+    if isinstance(error, RecursionError):
+        reason = "the JSON is nested too deeply"
+    elif isinstance(error, UnicodeDecodeError):
+        reason = "the body is not valid UTF-8"
+    else:
+        return on_unexpected_error(request, error)
+    return problem(request, 400, "Bad Request", _http_detail(400, reason), slug="malformed-request")
+
+
 def on_unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
     log.exception("unexpected error on %s", request.url.path, exc_info=error)
     return problem(
@@ -93,8 +107,16 @@ def _describe(item: Any) -> str:
     if isinstance(item, dict):
         key = item.get("key")
         message = str(item.get("message", item))
-        return f"{key}: {message}" if key else f"{message}: send a JSON object such as {{\"text\": \"...\"}}"
+        return f"{key}: {message}" if key else f'{message}: send a JSON object such as {{"text": "..."}}'
     return str(item)
+
+
+def _body_missing(errors: list[Any]) -> bool:
+    """Litestar reports an empty JSON body as the `data` parameter missing."""
+    return any(
+        isinstance(item, dict) and item.get("key") == "data" and item.get("source") == "body"
+        for item in errors
+    )
 
 
 def _title(status: int) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROMPT = REPO_ROOT / "prompts" / "digest-v1.yaml"
@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("DIGEST_LLM_BASE_URL", "OPENAI_BASE_URL"),
-        description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1; unset = OpenAI when a key is set",
+        description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1; unset: OpenAI if a key is set",
     )
     llm_api_key: SecretStr | None = Field(
         default=None,
@@ -49,6 +49,33 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=1_048_576, ge=1_024, description="Largest accepted request body")
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated API keys; when set, every route but /healthz, /metrics and /schema "
+        "needs one (Authorization: Bearer KEY or X-API-Key: KEY)",
+    )
+    rate_limit_per_minute: int = Field(
+        default=60, ge=0, description="Requests per API key per minute (sliding window); 0 = no limit"
+    )
+    max_llm_in_flight: int = Field(default=8, ge=1, description="LLM digests running at the same time")
+    max_llm_queue: int = Field(
+        default=32, ge=0, description="LLM digests waiting for a slot; beyond it new ones get 503"
+    )
+    overload_retry_after_s: int = Field(
+        default=5, ge=1, description="Retry-After (seconds) sent with 503 when the LLM queue is full"
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated origins that CORS lets call the API (https://desk.example.org); "
+        "empty = CORS off",
+    )
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
 
     @property
     def llm_configured(self) -> bool:

@@ -15,8 +15,14 @@ SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 @pytest.fixture(autouse=True)
 def _no_ambient_llm(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see an endpoint configured on the machine running them."""
-    for name in ("DIGEST_LLM_BASE_URL", "DIGEST_LLM_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL",
-                 "DIGEST_LLM_MODEL", "DIGEST_API_KEYS"):
+    for name in (
+        "DIGEST_LLM_BASE_URL",
+        "DIGEST_LLM_API_KEY",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "DIGEST_LLM_MODEL",
+        "DIGEST_API_KEYS",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(REPO)
 

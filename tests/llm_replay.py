@@ -15,8 +15,13 @@ from schemas.llm_output import LLMDigest
 Reply = httpx2.Response | BaseException | Callable[[httpx2.Request], httpx2.Response]
 
 
-def completion(content: str | dict[str, Any] | LLMDigest, *, finish_reason: str = "stop",
-               status: int = 200, headers: dict[str, str] | None = None) -> httpx2.Response:
+def completion(
+    content: str | dict[str, Any] | LLMDigest,
+    *,
+    finish_reason: str = "stop",
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> httpx2.Response:
     """A chat.completion whose message content is `content` (a model or dict is sent as JSON)."""
     if isinstance(content, LLMDigest):
         content = content.model_dump_json()
@@ -28,8 +33,7 @@ def completion(content: str | dict[str, Any] | LLMDigest, *, finish_reason: str 
         "created": 1_700_000_000,
         "model": "replay-model",
         "choices": [
-            {"index": 0, "finish_reason": finish_reason,
-             "message": {"role": "assistant", "content": content}}
+            {"index": 0, "finish_reason": finish_reason, "message": {"role": "assistant", "content": content}}
         ],
         "usage": {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500},
     }
@@ -37,8 +41,9 @@ def completion(content: str | dict[str, Any] | LLMDigest, *, finish_reason: str 
 
 
 def error_response(status: int, headers: dict[str, str] | None = None) -> httpx2.Response:
-    return httpx2.Response(status, json={"error": {"message": f"replayed {status}", "type": "server_error"}},
-                           headers=headers)
+    return httpx2.Response(
+        status, json={"error": {"message": f"replayed {status}", "type": "server_error"}}, headers=headers
+    )
 
 
 @dataclass

@@ -69,7 +69,9 @@ def test_invalid_article_is_a_422_problem_that_says_what_to_fix(offline_settings
 
 def test_malformed_json_is_a_400_problem(offline_settings):
     with client_for(offline_settings) as client:
-        response = client.post("/v1/digests", content=b'{"text": ', headers={"content-type": "application/json"})
+        response = client.post(
+            "/v1/digests", content=b'{"text": ', headers={"content-type": "application/json"}
+        )
     assert response.status_code == 400
     assert response.headers["content-type"].startswith(PROBLEM)
     assert "JSON" in response.json()["detail"]
@@ -77,8 +79,9 @@ def test_malformed_json_is_a_400_problem(offline_settings):
 
 def test_wrong_content_type_is_a_415_problem(offline_settings):
     with client_for(offline_settings) as client:
-        response = client.post("/v1/digests", content=json.dumps({"text": "نص"}),
-                               headers={"content-type": "text/plain"})
+        response = client.post(
+            "/v1/digests", content=json.dumps({"text": "نص"}), headers={"content-type": "text/plain"}
+        )
     assert response.status_code == 415
     assert "application/json" in response.json()["detail"]
 

@@ -59,8 +59,9 @@ async def test_request_is_strict_json_schema_at_temperature_zero_without_sdk_ret
 async def test_article_text_reaches_the_model_verbatim_even_with_template_syntax(llm_settings, example):
     _, output = example
     article = "قال المرصد {{ secret }} {% raw %} إن 4 مدنيين قتلوا {% endraw %} ${article}"
-    replay = ReplayLLM([completion(output.model_copy(update={"figures": [], "quotes": [], "events": [],
-                                                             "actors": []}))])
+    replay = ReplayLLM(
+        [completion(output.model_copy(update={"figures": [], "quotes": [], "events": [], "actors": []}))]
+    )
     await digest_llm(llm_settings, replay, article)
     user_message = replay.request_json()["messages"][-1]["content"]
     assert article in user_message
@@ -88,12 +89,32 @@ async def test_schema_invalid_answer_fails_cleanly_after_two_reasks(llm_settings
 async def test_invented_quote_and_figure_are_reasked_then_dropped_with_warnings(llm_settings, example):
     article, output = example
     invented = output.model_copy(deep=True)
-    invented.quotes.append(LLMQuote(text_ar="لن نتوقف عن القصف حتى النصر الكامل", text_en="We will not stop.",
-                                    speaker_ref="a4", mode="direct"))
-    invented.figures.append(LLMFigure(ref="f9", phrase_ar="مقتل 300 مقاتل", value=300, low=300, high=300,
-                                      qualifier="exact", metric="killed", subject_en="fighters", period_ar=None,
-                                      location_ar=None, location_en=None, source_ref=None, event_ref=None,
-                                      part_of_ref=None))
+    invented.quotes.append(
+        LLMQuote(
+            text_ar="لن نتوقف عن القصف حتى النصر الكامل",
+            text_en="We will not stop.",
+            speaker_ref="a4",
+            mode="direct",
+        )
+    )
+    invented.figures.append(
+        LLMFigure(
+            ref="f9",
+            phrase_ar="مقتل 300 مقاتل",
+            value=300,
+            low=300,
+            high=300,
+            qualifier="exact",
+            metric="killed",
+            subject_en="fighters",
+            period_ar=None,
+            location_ar=None,
+            location_en=None,
+            source_ref=None,
+            event_ref=None,
+            part_of_ref=None,
+        )
+    )
     replay = ReplayLLM([completion(invented)])
     digest = await digest_llm(llm_settings, replay, article)
 
