@@ -24,6 +24,7 @@ from service.problems import (
     on_undecodable_body,
     on_unexpected_error,
     on_validation_error,
+    problem_responses,
 )
 from service.security import AccessGuard, ApiKeys, SlidingWindowLimiter
 from service.settings import Settings, load_settings
@@ -38,10 +39,24 @@ def require_json(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHan
         raise HTTPException(status_code=415, detail="unsupported media type")
 
 
+DIGEST_ERRORS = {
+    400: "The body is not JSON (malformed, empty, not UTF-8)",
+    401: "An API key is needed (DIGEST_API_KEYS is set) and was missing or wrong",
+    413: "The body is larger than DIGEST_MAX_BODY_BYTES",
+    415: "The body is not sent as application/json",
+    422: "The JSON is not a valid article (fields, types, empty text, bad date)",
+    429: "This API key is over its rate limit; see Retry-After",
+    502: "The LLM gave no usable answer (after retries and re-asks)",
+    503: "The LLM is unavailable, rate-limited or not configured, or too many digests are queued",
+    504: "The LLM did not answer in time",
+}
+
+
 @post(
     "/v1/digests",
     guards=[require_json],
     status_code=200,
+    responses=problem_responses(DIGEST_ERRORS),
     summary="Digest one Arabic news article",
     description=(
         "Returns the events, actors, figures, quotes and an English summary of the article, each item "

@@ -63,7 +63,9 @@ def _fold_char(char: str) -> str:
     if char.isspace():
         return " "
     if "\ufb50" <= char <= "\ufdff" or "\ufe70" <= char <= "\ufeff":  # presentation forms
-        return "".join(_fold_char(c) for c in unicodedata.normalize("NFKC", char))
+        decomposed = unicodedata.normalize("NFKC", char)
+        if decomposed != char:
+            return "".join(_fold_char(c) for c in decomposed)
     return char.lower()
 
 

@@ -4,17 +4,44 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 
 from service.errors import DigestError
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass
+class ProblemDetails:
+    """RFC 9457 problem details, the body of every error response."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[dict[str, Any]] | None = None
+
+
+def problem_responses(reasons: dict[int, str]) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the error statuses a route can answer, all problem details."""
+    return {
+        status: ResponseSpec(
+            data_container=ProblemDetails,
+            description=reason,
+            media_type=PROBLEM_JSON,
+            generate_examples=False,
+        )
+        for status, reason in reasons.items()
+    }
 
 
 def problem(

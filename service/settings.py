@@ -16,7 +16,11 @@ StructuredOutputMode = Literal["json_schema", "tools", "json"]
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="DIGEST_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="DIGEST_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
     )
 
     llm_base_url: str | None = Field(

@@ -1,0 +1,214 @@
+"""`digest eval ...`: run an engine over the gold set, compare two runs, record the baseline.
+
+digest eval run [--engine llm|offline] [--prompt FILE] [--model NAME] [--gold DIR] [--out DIR] [--refresh]
+digest eval compare RUN_A RUN_B [--max-drop 0.02]
+digest eval baseline [--engine offline] [--gold DIR] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from evals.baseline import baseline_of, baseline_path, write_baseline
+from evals.compare import compare_runs, render_comparison
+from evals.errors import EvalError
+from evals.gate import DEFAULT_MAX_DROP
+from evals.gold import GOLD_DIR
+from evals.paths import display_path
+from evals.records import FIELDS, RunRecord
+from evals.run_files import REPORT_HTML, REPORT_MD, RUN_JSON, load_run, new_run_dir, save_run
+from evals.runner import DEFAULT_CONCURRENCY, RunOptions, evaluate
+from evals.tables import score, text_table
+from schemas.digest import Engine
+from service.prompt import PromptFileError, load_prompt
+from service.settings import Settings, load_settings
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = _parser()
+    args = parser.parse_args(list(argv))
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        result: int = args.handler(args)
+    except EvalError as error:
+        print(f"digest eval: {error}", file=sys.stderr)
+        return 1
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digest eval", description="Score engines and prompts against the hand-labelled gold set"
+    )
+    commands = parser.add_subparsers(dest="command")
+
+    run = commands.add_parser("run", help="run an engine over the gold set and save the scored run")
+    _engine_options(run, default=None)
+    run.add_argument(
+        "--out", type=Path, metavar="DIR", help="run directory (default evals/runs/<timestamp>-<engine>/)"
+    )
+    run.add_argument("--refresh", action="store_true", help="ignore cached LLM digests and ask again")
+    run.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help="articles digested at the same time",
+    )
+    run.set_defaults(handler=_run)
+
+    compare = commands.add_parser("compare", help="compare two saved runs; exit 1 when B regresses")
+    compare.add_argument(
+        "run_a", type=Path, metavar="RUN_A", help="reference run: a run directory or its run.json"
+    )
+    compare.add_argument(
+        "run_b", type=Path, metavar="RUN_B", help="candidate run: a run directory or its run.json"
+    )
+    compare.add_argument(
+        "--max-drop",
+        type=float,
+        default=DEFAULT_MAX_DROP,
+        metavar="MARGIN",
+        help=f"largest allowed drop of a field's F1 or of the grounding rate (default {DEFAULT_MAX_DROP})",
+    )
+    compare.set_defaults(handler=_compare)
+
+    baseline = commands.add_parser("baseline", help="run an engine and record evals/baselines/<engine>.json")
+    _engine_options(baseline, default=Engine.offline.value)
+    baseline.add_argument(
+        "--out", type=Path, metavar="FILE", help="baseline file (default evals/baselines/<engine>.json)"
+    )
+    baseline.set_defaults(handler=_baseline, refresh=False, concurrency=DEFAULT_CONCURRENCY)
+    return parser
+
+
+def _engine_options(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=[engine.value for engine in Engine],
+        default=default,
+        help="engine to score (default: llm when an endpoint is configured, else offline)"
+        if default is None
+        else f"engine to score (default {default})",
+    )
+    parser.add_argument(
+        "--prompt",
+        type=Path,
+        metavar="FILE",
+        help="prompt file for the LLM engine (default DIGEST_PROMPT_FILE)",
+    )
+    parser.add_argument(
+        "--model", metavar="NAME", help="model name for the LLM engine (default DIGEST_LLM_MODEL)"
+    )
+    parser.add_argument(
+        "--gold", type=Path, default=GOLD_DIR, metavar="DIR", help="gold set directory (default evals/gold)"
+    )
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _settings(args: argparse.Namespace) -> tuple[Settings, Engine]:
+    settings = load_settings()
+    engine = (
+        Engine(args.engine) if args.engine else (Engine.llm if settings.llm_configured else Engine.offline)
+    )
+    if engine is Engine.offline and (args.prompt or args.model):
+        raise EvalError("--prompt and --model apply to the LLM engine: add --engine llm")
+    updates: dict[str, object] = {}
+    if args.model:
+        updates["llm_model"] = args.model
+    if args.prompt:
+        updates["prompt_file"] = args.prompt.resolve()
+    settings = settings.model_copy(update=updates)
+    if engine is Engine.llm:
+        try:
+            load_prompt(settings.prompt_file)
+        except (OSError, PromptFileError) as error:
+            raise EvalError(f"cannot use the prompt {settings.prompt_file}: {error}") from error
+    return settings, engine
+
+
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _evaluate(args: argparse.Namespace) -> RunRecord:
+    settings, engine = _settings(args)
+    if args.engine is None:
+        _progress(
+            f"engine: {engine.value}" + ("" if engine is Engine.llm else " (no LLM endpoint is configured)")
+        )
+    options = RunOptions(
+        engine=engine, gold_dir=args.gold, refresh=args.refresh, concurrency=args.concurrency
+    )
+    return asyncio.run(evaluate(settings, options, progress=_progress))
+
+
+def _run(args: argparse.Namespace) -> int:
+    record = _evaluate(args)
+    directory = args.out or new_run_dir(record.config.engine, record.config.started_at)
+    save_run(record, directory)
+    print(summary_table(record))
+    saved = f"{display_path(directory / RUN_JSON)}, {REPORT_MD} and {REPORT_HTML}"
+    print(f"\nsaved {saved} ({record.config.duration_s:.2f} s)")
+    if record.metrics.failed_articles:
+        print(
+            f"warning: the engine failed on {record.metrics.failed_articles} article(s); see the report",
+            file=sys.stderr,
+        )
+    return 1 if record.metrics.failed_articles == record.metrics.articles else 0
+
+
+def summary_table(record: RunRecord) -> str:
+    metrics = record.metrics
+    rows = [
+        [
+            name.value,
+            score(metrics.fields[name].precision),
+            score(metrics.fields[name].recall),
+            score(metrics.fields[name].f1),
+        ]
+        for name in FIELDS
+    ]
+    table = text_table(["field", "P", "R", "F1"], rows)
+    others = (
+        f"grounding rate {score(metrics.grounding_rate)}"
+        f" · schema-validity rate {score(metrics.schema_validity_rate)}"
+        f" · casualty accuracy {score(metrics.casualty_accuracy)}"
+    )
+    return f"{table}\n{others}"
+
+
+# --------------------------------------------------------------------------- compare, baseline
+
+
+def _compare(args: argparse.Namespace) -> int:
+    comparison = compare_runs(
+        load_run(args.run_a),
+        load_run(args.run_b),
+        a_name=str(args.run_a),
+        b_name=str(args.run_b),
+        max_drop=args.max_drop,
+    )
+    print(render_comparison(comparison), end="")
+    return 1 if comparison.failed else 0
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    record = _evaluate(args)
+    if record.metrics.failed_articles:
+        raise EvalError(
+            f"the engine failed on {record.metrics.failed_articles} article(s); the baseline was not written"
+        )
+    path = args.out or baseline_path(record.config.engine)
+    write_baseline(baseline_of(record), path)
+    print(summary_table(record))
+    print(f"\nwrote {display_path(path)}")
+    return 0

@@ -1,0 +1,51 @@
+"""Comparable keys of names: actor names and place names, Arabic or English.
+
+Two names are the same when any of their keys are equal. The Arabic keys are built on
+`service.normalize.normalize_str` (tashkeel, hamza forms, ta marbuta, alef maqsura, digits...),
+with punctuation dropped and then either
+
+* the definite article and the clitics attached to it stripped from every word
+  ("بالغوطة الشرقية" and "الغوطة الشرقية" both give "غوطه شرقيه"; "للمعارضة" gives "معارضه"), or
+* every space removed ("عبدالرحمن" and "عبد الرحمن", or the glued "الأممالمتحدة").
+
+Bare one-letter proclitics (و، ب، ل، ك، ف) are not stripped from words without the article:
+too many names begin with those letters ("بشار", "وزارة").
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.normalize import normalize_str
+
+# Longest first: the article with the clitics that may precede it, and "لل" (ل + ال).
+_DEFINITE_PREFIXES = ("وبال", "وكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
+_MIN_STEM = 2
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_LEADING_THE = re.compile(r"^the\s+")
+
+
+def strip_definite_article(word: str) -> str:
+    """The word without a leading definite article (and the clitics before it), if a stem remains."""
+    for prefix in _DEFINITE_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
+            return word[len(prefix) :]
+    return word
+
+
+def arabic_name_keys(name: str) -> frozenset[str]:
+    """The keys of an Arabic name: its words without the article, and its letters without spaces."""
+    words = _PUNCTUATION.sub(" ", normalize_str(name)).split()
+    if not words:
+        return frozenset()
+    return frozenset({" ".join(strip_definite_article(word) for word in words), "".join(words)})
+
+
+def english_name_key(name: str) -> str:
+    """Case-folded, punctuation as spaces, one space between words, a leading "the" dropped."""
+    spaced = " ".join(_PUNCTUATION.sub(" ", name.casefold()).split())
+    return _LEADING_THE.sub("", spaced)
+
+
+def same_arabic_name(first: str, second: str) -> bool:
+    return not arabic_name_keys(first).isdisjoint(arabic_name_keys(second))

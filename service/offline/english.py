@@ -1,0 +1,119 @@
+"""English phrasing for the offline engine: quantities, actor names, event kinds and lists.
+
+Every number written here is the value of a figure, in digits without separators ("40000"), so that a
+reader (and the digest check) can match it to a figure; vague quantities are written as words
+("hundreds"), and a count of one as "a"/"an".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from schemas.digest import EventType, Metric, Qualifier
+
+_QUALIFIER_WORDS = {
+    Qualifier.at_least: "at least ",
+    Qualifier.more_than: "more than ",
+    Qualifier.about: "about ",
+    Qualifier.up_to: "up to ",
+    Qualifier.exact: "",
+}
+_VAGUE_WORDS = {3: "a few", 10: "dozens of", 100: "hundreds of", 1000: "thousands of", 10**6: "millions of"}
+_VAGUE_MULTIPLES = {10000: "tens of thousands of", 100000: "hundreds of thousands of"}
+_SINGULAR = {
+    "civilians": "civilian",
+    "people": "person",
+    "children": "child",
+    "women": "woman",
+    "infants": "infant",
+    "volunteers": "volunteer",
+    "paramedics": "paramedic",
+    "fighters": "fighter",
+    "soldiers": "soldier",
+    "journalists": "journalist",
+    "families": "family",
+}
+METRIC_PASSIVES = {
+    Metric.killed: "killed",
+    Metric.injured: "injured",
+    Metric.displaced: "displaced or fled",
+    Metric.evacuated: "evacuated",
+}
+METRIC_NOUNS = {
+    Metric.strikes: "air strikes",
+    Metric.shells: "shells or rockets",
+    Metric.facilities_hit: "facilities hit",
+    Metric.besieged_population: "people living under siege",
+}
+EVENT_PHRASES = {
+    EventType.air_strike: "air strikes",
+    EventType.shelling: "shelling",
+    EventType.ground_clash: "clashes",
+    EventType.attack_on_facility: "an attack on a medical or civilian facility",
+    EventType.chemical_attack: "a chemical attack",
+    EventType.displacement: "displacement of civilians",
+    EventType.ceasefire_or_talks: "ceasefire diplomacy",
+    EventType.statement: "a statement",
+    EventType.humanitarian: "humanitarian aid",
+    EventType.other: "an incident",
+}
+EVENT_TITLES = {
+    EventType.air_strike: "Air strikes",
+    EventType.shelling: "Shelling",
+    EventType.ground_clash: "Clashes",
+    EventType.attack_on_facility: "Attack on a medical or civilian facility",
+    EventType.chemical_attack: "Chemical attack",
+    EventType.displacement: "Displacement of civilians",
+    EventType.ceasefire_or_talks: "Ceasefire diplomacy and talks",
+    EventType.statement: "Statement",
+    EventType.humanitarian: "Humanitarian aid",
+    EventType.other: "Incident",
+}
+_DEFINITE_FIRST_WORDS = frozenset(
+    {
+        "Syrian", "Russian", "Turkish", "UN", "United", "Union", "International", "World", "European", "Arab",
+        "Free", "US-led", "Islamic", "Organisation", "Associated", "Daily", "Hmeimim",
+    }
+)  # fmt: skip
+_VOWELS = "aeiouAEIOU"
+
+
+def quantity(value: int, qualifier: Qualifier, subject: str | None) -> str:
+    """ "more than 170 civilians"، "hundreds of people"، "a civilian"."""
+    noun = subject or "people"
+    if qualifier is Qualifier.vague:
+        words = _VAGUE_MULTIPLES.get(value) or _VAGUE_WORDS.get(value)
+        if words is not None:
+            return f"{words} {noun}"
+        return f"at least {value} {noun}"
+    if value == 1 and qualifier is Qualifier.exact and noun in _SINGULAR:
+        singular = _SINGULAR[noun]
+        return f"{'an' if singular[:1] in _VOWELS else 'a'} {singular}"
+    return f"{_QUALIFIER_WORDS.get(qualifier, '')}{value} {noun}"
+
+
+def is_plural_quantity(value: int, qualifier: Qualifier) -> bool:
+    return not (value == 1 and qualifier is Qualifier.exact)
+
+
+def actor_name(name_en: str) -> str:
+    """The English name with "the" where English wants it ("the Syrian Observatory ...", "France")."""
+    first_word = name_en.split()[0] if name_en.split() else ""
+    return f"the {name_en}" if first_word in _DEFINITE_FIRST_WORDS else name_en
+
+
+def join(items: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    unique = list(dict.fromkeys(item for item in items if item))
+    if len(unique) <= 1:
+        return "".join(unique)
+    return f"{', '.join(unique[:-1])} and {unique[-1]}"
+
+
+def sentence(text: str) -> str:
+    """Capitalise the first letter and end with a full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else f"{text}."

@@ -1,0 +1,91 @@
+"""`digest eval compare`: side by side, flipped items, and a non-zero exit on a regression."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import service.digester
+from evals.cli import main as eval_main
+from evals.gate import GatedScores, regressions
+from evals.records import FieldName
+from evals.run_files import load_run
+from schemas.digest import Digest
+from schemas.request import DigestRequest
+from tests.evals.gold_fixture import write_gold_set
+
+
+@pytest.fixture
+def gold_dir(tmp_path: Path) -> Path:
+    return write_gold_set(tmp_path / "fixture")
+
+
+def run_offline(gold_dir: Path, out: Path) -> Path:
+    assert eval_main(["run", "--engine", "offline", "--gold", str(gold_dir), "--out", str(out)]) == 0
+    return out
+
+
+def quoteless(engine: Callable[[DigestRequest], Digest]) -> Callable[[DigestRequest], Digest]:
+    """A deliberately weakened engine: the given one with every quote removed from its digests."""
+
+    def without_quotes(request: DigestRequest) -> Digest:
+        return engine(request).model_copy(update={"quotes": []})
+
+    return without_quotes
+
+
+def test_a_run_compared_with_itself_shows_zero_deltas_and_exits_0(gold_dir, tmp_path, capsys):
+    run = run_offline(gold_dir, tmp_path / "a")
+    capsys.readouterr()
+
+    assert eval_main(["compare", str(run), str(run / "run.json")]) == 0
+    out = capsys.readouterr().out
+    field_rows = [
+        line.split()
+        for line in out.splitlines()
+        if line.split()[:1] in (["actors"], ["figures"], ["quotes"], ["events"])
+    ]
+    assert len(field_rows) == 4
+    assert all(row[-3:] == ["0", "0", "0"] for row in field_rows)  # ΔP ΔR ΔF1
+    assert "Flipped items: none" in out
+    assert out.rstrip().splitlines()[-1].startswith("OK")
+
+
+def test_a_weakened_engine_shows_the_drop_and_flipped_items_and_exits_non_zero(
+    gold_dir, tmp_path, capsys, monkeypatch
+):
+    before = run_offline(gold_dir, tmp_path / "a")
+    monkeypatch.setattr(service.digester, "offline_digest", quoteless(service.digester.offline_digest))
+    after = run_offline(gold_dir, tmp_path / "b")
+    capsys.readouterr()
+
+    quotes_a = load_run(before).metrics.fields[FieldName.quotes]
+    assert quotes_a.true_positives > 0  # the real engine finds quotes on the fixture
+    assert eval_main(["compare", str(before), str(after), "--max-drop", "0.02"]) == 1
+    out = capsys.readouterr().out
+    assert f"quotes F1 dropped from {quotes_a.f1:.3f} to 0.000" in out
+    assert "REGRESSION" in out
+    assert "matched in A, missed in B: fixture-douma quotes q1 «الوضع كارثي ولا مستشفيات تعمل»" in out
+    assert "figures F1 dropped" not in out  # only what changed is blamed
+
+    # the other way round it is an improvement: exit 0, the same items flipped back
+    assert eval_main(["compare", str(after), str(before)]) == 0
+    assert "missed in A, matched in B: fixture-douma quotes q1" in capsys.readouterr().out
+
+
+def test_the_margin_allows_a_drop_up_to_it_and_watches_the_grounding_rate():
+    f1 = dict.fromkeys(FieldName, 0.80)
+    reference = GatedScores(f1, grounding_rate=1.0)
+    assert regressions(reference, GatedScores(f1 | {FieldName.events: 0.78}, 1.0), 0.02) == []  # exactly 0.02
+    dropped = regressions(reference, GatedScores(f1 | {FieldName.events: 0.7799}, 0.97), 0.02)
+    assert [(found.metric, found.before, found.after) for found in dropped] == [
+        ("events F1", 0.80, 0.7799),
+        ("grounding rate", 1.0, 0.97),
+    ]
+
+
+def test_an_unreadable_run_is_reported_with_what_to_pass(tmp_path, capsys):
+    assert eval_main(["compare", str(tmp_path / "nowhere"), str(tmp_path / "nowhere")]) == 1
+    assert "pass a run directory or run.json" in capsys.readouterr().err

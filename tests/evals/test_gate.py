@@ -1,0 +1,80 @@
+"""The CI gate: the offline engine over the gold set must not fall below its recorded baseline.
+
+The baseline (`evals/baselines/offline.json`) is written only by `digest eval baseline`, never here.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import pytest
+
+import service.digester
+from evals.baseline import Baseline, baseline_path, read_baseline, render_baseline
+from evals.errors import EvalError
+from evals.gate import DEFAULT_MAX_DROP, GatedScores, gate_message, regressions
+from evals.gold import GOLD_DIR, REPO_ROOT
+from evals.records import RunRecord
+from evals.runner import RunOptions, evaluate
+from schemas.digest import Digest, Engine
+from schemas.request import DigestRequest
+from service.settings import Settings
+
+BASELINE = baseline_path(Engine.offline.value)
+BASELINE_NAME = str(BASELINE.relative_to(REPO_ROOT))
+
+
+def recorded_baseline() -> Baseline:
+    try:
+        return read_baseline(BASELINE)
+    except EvalError as error:
+        pytest.fail(str(error))
+
+
+async def offline_run(settings: Settings) -> RunRecord:
+    record = await evaluate(settings, RunOptions(Engine.offline, GOLD_DIR))
+    failures = [f"{article.id}: {article.error}" for article in record.articles if article.error]
+    assert not failures, "the offline engine failed on gold articles:\n" + "\n".join(failures)
+    return record
+
+
+async def test_offline_engine_does_not_fall_below_its_baseline(offline_settings):
+    baseline = recorded_baseline()
+    record = await offline_run(offline_settings)
+    if record.config.gold_fingerprint != baseline.gold_fingerprint:
+        warnings.warn(
+            f"the gold set changed since {BASELINE_NAME} was recorded: "
+            "re-record it with `digest eval baseline`",
+            stacklevel=1,
+        )
+    found = regressions(baseline.gated(), GatedScores.of(record.metrics), DEFAULT_MAX_DROP)
+    assert not found, gate_message("offline", found, BASELINE_NAME, DEFAULT_MAX_DROP)
+
+
+def test_the_baseline_file_is_written_in_its_stable_form():
+    baseline = recorded_baseline()
+    assert BASELINE.read_text(encoding="utf-8") == render_baseline(baseline), (
+        f"{BASELINE_NAME} was edited by hand: record it with `digest eval baseline`"
+    )
+
+
+def quoteless(engine: Callable[[DigestRequest], Digest]) -> Callable[[DigestRequest], Digest]:
+    def without_quotes(request: DigestRequest) -> Digest:
+        return engine(request).model_copy(update={"quotes": []})
+
+    return without_quotes
+
+
+async def test_the_gate_fails_a_weakened_engine_naming_the_field_and_both_numbers(
+    offline_settings, monkeypatch
+):
+    baseline = recorded_baseline()
+    monkeypatch.setattr(service.digester, "offline_digest", quoteless(service.digester.offline_digest))
+    record = await offline_run(offline_settings)
+
+    found = regressions(baseline.gated(), GatedScores.of(record.metrics), DEFAULT_MAX_DROP)
+    message = gate_message("offline", found, BASELINE_NAME, DEFAULT_MAX_DROP)
+    assert [regression.metric for regression in found] == ["quotes F1"]
+    assert f"quotes F1: baseline {baseline.fields['quotes'].f1:.4f}, now 0.0000" in message
+    assert "digest eval baseline" in message

@@ -1,0 +1,211 @@
+"""The runner end to end: replayed LLM answers through the real Digester, scored against gold labels."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from evals.cli import main as eval_main
+from evals.errors import EvalError
+from evals.gold import GOLD_DIR, load_gold
+from evals.records import FIELDS, FieldName, RunRecord
+from evals.run_files import load_run
+from evals.runner import RunOptions, evaluate
+from schemas.digest import Engine, Figure, Metric
+from schemas.llm_output import LLMDigest
+from service.llm_client import LLMClient
+from service.numbers import find_numbers
+from service.settings import Settings
+from tests.evals.gold_fixture import DOUMA_ARTICLE, write_gold_set
+from tests.evals.perfect_llm import answering, perfect_output, perfect_replies
+from tests.llm_replay import ReplayLLM
+
+REAL_GOLD = sorted(GOLD_DIR.glob("*.json"))
+
+
+@pytest.fixture
+def gold_dir(tmp_path: Path) -> Path:
+    return write_gold_set(tmp_path / "fixture")
+
+
+async def run_replayed(
+    settings: Settings, replay: ReplayLLM, gold_dir: Path, refresh: bool = False
+) -> RunRecord:
+    client = LLMClient(settings, http_client=replay.http_client())
+    return await evaluate(settings, RunOptions(Engine.llm, gold_dir, refresh=refresh), llm_client=client)
+
+
+def assert_all_fields_perfect(record: RunRecord) -> None:
+    for name in FIELDS:
+        score = record.metrics.fields[name]
+        assert (score.precision, score.recall, score.f1) == (1.0, 1.0, 1.0), (name, score)
+
+
+# --------------------------------------------------------------------------- the perfect LLM
+
+
+async def test_perfect_llm_scores_one_on_every_field(llm_settings, gold_dir):
+    record = await run_replayed(llm_settings, ReplayLLM([perfect_replies(load_gold(gold_dir))]), gold_dir)
+
+    assert_all_fields_perfect(record)
+    assert record.metrics.grounding_rate == 1.0
+    assert record.metrics.schema_validity_rate == 1.0
+    assert record.metrics.casualty_accuracy == 1.0
+    assert record.metrics.tokens_total == 2 * 1500  # the replayed usage, once per article
+    assert record.config.engine == "llm" and record.config.model == "replay-model"
+    assert record.config.prompt_version is not None and record.config.prompt_version.startswith("sha256:")
+
+
+def _implied_one(figure: Figure) -> bool:
+    """A figure whose span holds no number the service can read ("طفل" = one child)."""
+    values = {mention.value for mention in find_numbers(figure.span.text)}
+    return figure.value not in values and str(figure.value) not in figure.span.text
+
+
+@pytest.mark.skipif(not REAL_GOLD, reason="no gold files in evals/gold yet")
+async def test_perfect_llm_on_the_gold_set_misses_only_figures_the_service_cannot_ground(llm_settings):
+    gold = load_gold()
+    record = await run_replayed(llm_settings, ReplayLLM([perfect_replies(gold)]), GOLD_DIR)
+
+    # Nothing spurious anywhere, and actors, quotes and events are perfect.
+    for name in (FieldName.actors, FieldName.quotes, FieldName.events):
+        assert record.metrics.fields[name].f1 == 1.0, (name, record.metrics.fields[name])
+    assert record.metrics.fields[FieldName.figures].precision == 1.0
+    # The gold labels singular nouns as figures of value 1 (GUIDE: "بينهم طفل" = 1), but the service's
+    # grounding drops a figure whose phrase holds no number, so the best possible figure recall is
+    #   (gold figures − implied-one figures) / gold figures.
+    implied = {(article.id, item.id) for article in gold for item in article.figures if _implied_one(item)}
+    missed = {
+        (article.id, item.id)
+        for article in record.articles
+        for item in article.matches[FieldName.figures].missed
+    }
+    assert missed == implied
+    figures = record.metrics.fields[FieldName.figures]
+    assert figures.recall == pytest.approx((figures.gold - len(implied)) / figures.gold)
+    assert record.metrics.grounding_rate == 1.0 and record.metrics.schema_validity_rate == 1.0
+
+
+# --------------------------------------------------------------------------- a known mistake, scored by hand
+
+
+def with_mistakes(output: LLMDigest) -> LLMDigest:
+    """The Douma answer without the quote q2 and with f1 read wrong: 30 killed instead of 12."""
+    wrong = output.figures[0].model_copy(update={"phrase_ar": "12 مدنيا قتلوا وأصيب 30", "value": 30})
+    assert wrong.metric is Metric.killed and wrong.phrase_ar in DOUMA_ARTICLE
+    return output.model_copy(update={"quotes": output.quotes[:1], "figures": [wrong, *output.figures[1:]]})
+
+
+async def test_one_missing_quote_and_one_wrong_figure_score_what_hand_calculation_says(
+    llm_settings, gold_dir
+):
+    gold = {article.id: article for article in load_gold(gold_dir)}
+    douma, homs = gold["fixture-douma"], gold["fixture-homs"]
+    replies = answering(
+        {
+            douma.article_text(): with_mistakes(perfect_output(douma)),
+            homs.article_text(): perfect_output(homs),
+        }
+    )
+    record = await run_replayed(llm_settings, ReplayLLM([replies]), gold_dir)
+    fields = record.metrics.fields
+
+    # Gold: Douma has 3 figures and 2 quotes, Homs 1 figure and 1 quote.
+    # figures: the wrong one («12 مدنيا قتلوا وأصيب 30» = 30 killed) matches neither f1 (killed 12: wrong
+    #   value) nor f2 (injured 30: wrong metric), so it is spurious and f1 is missed.
+    #   matched = 2 (Douma) + 1 (Homs) = 3, predicted = 3 + 1 = 4, gold = 3 + 1 = 4
+    #   P = 3/4, R = 3/4, F1 = 3/4
+    assert (fields[FieldName.figures].true_positives, fields[FieldName.figures].predicted) == (3, 4)
+    assert fields[FieldName.figures].precision == pytest.approx(3 / 4)
+    assert fields[FieldName.figures].recall == pytest.approx(3 / 4)
+    assert fields[FieldName.figures].f1 == pytest.approx(3 / 4)
+    # quotes: q2 of Douma is missing. matched = 1 + 1 = 2, predicted = 2, gold = 2 + 1 = 3
+    #   P = 2/2 = 1, R = 2/3, F1 = 2·1·(2/3) / (1 + 2/3) = (4/3)/(5/3) = 4/5
+    assert fields[FieldName.quotes].precision == 1.0
+    assert fields[FieldName.quotes].recall == pytest.approx(2 / 3)
+    assert fields[FieldName.quotes].f1 == pytest.approx(4 / 5)
+    # actors and events are untouched
+    assert fields[FieldName.actors].f1 == 1.0 and fields[FieldName.events].f1 == 1.0
+    # per article: Douma figures P = R = F1 = 2/3, quotes P = 1, R = 1/2, F1 = 2/3; Homs perfect
+    article = record.article("fixture-douma")
+    assert article is not None
+    assert article.metrics.fields[FieldName.figures].f1 == pytest.approx(2 / 3)
+    assert article.metrics.fields[FieldName.quotes].f1 == pytest.approx(2 / 3)
+    assert [item.id for item in article.matches[FieldName.figures].missed] == ["f1"]
+    assert [item.id for item in article.matches[FieldName.quotes].missed] == ["q2"]
+    # casualties, Douma: killed is now 15 (f3) and 30 (the wrong figure): low 15 ≠ 12, best 15 ≠ 12,
+    # high 30 ≠ 15 → 0 of 3; injured 30/30/30 → 3 of 3. Homs: 3 of 3. Accuracy = (0 + 3 + 3) / 9 = 2/3
+    assert record.metrics.casualty_accuracy == pytest.approx(2 / 3)
+
+
+# --------------------------------------------------------------------------- cache, failures, the command
+
+
+async def test_a_rerun_reuses_cached_llm_answers_unless_refreshed(llm_settings, gold_dir):
+    replay = ReplayLLM([perfect_replies(load_gold(gold_dir))])
+    await run_replayed(llm_settings, replay, gold_dir)
+    assert replay.calls == 2
+
+    again = await run_replayed(llm_settings, replay, gold_dir)
+    assert replay.calls == 2  # nothing asked: both digests came from the cache
+    assert all(article.metrics.cached for article in again.articles)
+    assert_all_fields_perfect(again)
+
+    await run_replayed(llm_settings, replay, gold_dir, refresh=True)
+    assert replay.calls == 4
+
+
+async def test_an_article_the_engine_fails_on_is_recorded_and_scored_as_all_missed(llm_settings, gold_dir):
+    douma, homs = load_gold(gold_dir)
+    replies = answering(
+        {homs.article_text(): perfect_output(homs), douma.article_text(): {"headline_en": "and nothing else"}}
+    )
+    record = await run_replayed(llm_settings, ReplayLLM([replies]), gold_dir)
+
+    failed = record.article("fixture-douma")
+    assert failed is not None and failed.error is not None and failed.digest is None
+    assert record.metrics.failed_articles == 1
+    assert record.metrics.schema_validity_rate == 0.5
+    assert failed.metrics.fields[FieldName.quotes].recall == 0.0
+
+
+async def test_the_llm_engine_without_an_endpoint_is_refused_with_what_to_do(offline_settings, gold_dir):
+    with pytest.raises(EvalError, match="DIGEST_LLM_BASE_URL"):
+        await evaluate(offline_settings, RunOptions(Engine.llm, gold_dir))
+
+
+async def test_an_empty_gold_directory_is_refused(offline_settings, tmp_path):
+    with pytest.raises(EvalError, match="no gold files"):
+        await evaluate(offline_settings, RunOptions(Engine.offline, tmp_path))
+
+
+def test_run_command_saves_json_markdown_and_self_contained_html(gold_dir, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert eval_main(["run", "--engine", "offline", "--gold", str(gold_dir), "--out", str(out)]) == 0
+
+    captured = capsys.readouterr()
+    progress = [line for line in captured.err.splitlines() if line.startswith("[")]
+    assert [line.split(":")[0] for line in progress] == ["[1/2] fixture-douma", "[2/2] fixture-homs"]
+    assert "figures" in captured.out and str(out / "run.json") in captured.out
+
+    record = load_run(out)
+    assert record.config.engine == "offline" and record.config.gold_articles == [
+        "fixture-douma",
+        "fixture-homs",
+    ]
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["format"] == "digest-eval-run/1"
+    assert "| figures |" in (out / "report.md").read_text(encoding="utf-8")
+
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert '<div class="text" dir="rtl" lang="ar">' in html
+    assert re.search(r'<mark class="gold-(matched|missed)', html)
+    assert "<style>" in html and not re.search(r'(src|href)="(https?:)?//', html)  # no external assets
+    assert "الوضع كارثي ولا مستشفيات تعمل" in html
+
+
+def test_prompt_and_model_options_belong_to_the_llm_engine(gold_dir, capsys):
+    assert eval_main(["run", "--engine", "offline", "--model", "x", "--gold", str(gold_dir)]) == 1
+    assert "--engine llm" in capsys.readouterr().err

@@ -1,0 +1,125 @@
+"""Figure rules on sentences written for these tests (general patterns of Arabic news, not the seeds)."""
+
+from __future__ import annotations
+
+import pytest
+from helpers_offline import actor_name, digest_of, figure_at
+
+from schemas.digest import Metric, Qualifier
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "metric"),
+    [
+        ("قتل 12 مدنيا في غارات على دوما.", "12", Metric.killed),  # verb before
+        ("وأكد ناشطون أن 9 أشخاص قتلوا في القصف.", "9", Metric.killed),  # verb after
+        ("وسقط 40 قتيلا في البلدة.", "40", Metric.killed),  # counted noun
+        ("وأسفر القصف عن إصابة 25 شخصا بجروح.", "25", Metric.injured),
+        (
+            "وسقط 60 قتيلا و90 جريحا في المدينة.",
+            "90",
+            Metric.injured,
+        ),  # the counted noun beats the word before
+        ("وشنت الطائرات 30 غارة على البلدة.", "30", Metric.strikes),
+        ("وسقطت عشرات القذائف على الحي.", "عشرات", Metric.shells),
+        ("وخرجت ثلاثة مستشفيات عن الخدمة.", "ثلاثة", Metric.facilities_hit),
+        ("ونزح أكثر من 15 ألف شخص من المدينة.", "15", Metric.displaced),
+        ("وتم إجلاء 300 مصاب من البلدة.", "300", Metric.evacuated),  # إجلاء beats the counted noun
+        ("وتضم البلدة المحاصرة نحو 20 ألف نسمة.", "20", Metric.besieged_population),
+        ("وارتفعت حصيلة القتلى في صفوف المدنيين في المدينة خلال يومين إلى 66 شخصا.", "66", Metric.killed),
+        ("وأدى القصف إلى مقتل وجرح مئات الأشخاص.", "مئات", Metric.other),  # killed and injured together
+        ("وتحدثت الوكالة عن سقوط 5 ضحايا.", "5", Metric.other),  # casualties are not deaths
+        ("وارتفعت حصيلة الضحايا إلى 31 مدنيا.", "31", Metric.killed),  # ... unless they are the toll
+    ],
+)
+def test_metric_from_the_words_around_the_number(text: str, phrase: str, metric: Metric) -> None:
+    digest = digest_of(text)
+    assert figure_at(digest, text, phrase).metric is metric
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "واستمر القصف 48 ساعة دون توقف.",
+        "وبعد ثلاثة أيام من المعارك انسحب المقاتلون.",
+        "وحضر سفراء الدول ال15 الأعضاء الجلسة.",
+        "ووقعت المجزرة في العام 2016 في المدينة.",
+        "وشارك في الاجتماع وزراء خارجية أربع دول.",
+        "ووزعت المنظمة نحو ألف سلة غذائية.",
+    ],
+)
+def test_durations_years_and_counts_of_other_things_are_not_figures(text: str) -> None:
+    assert digest_of(text).figures == []
+
+
+def test_qualifier_and_bounds_come_from_the_number_phrase() -> None:
+    text = "وقتل أكثر من 30 مدنيا في الغارات."
+    figure = figure_at(digest_of(text), text, "30")
+    assert (figure.value, figure.qualifier, figure.low, figure.high) == (30, Qualifier.more_than, 31, None)
+    assert figure.span.text == "أكثر من 30 مدنيا"
+
+
+def test_subsets_after_beinahum_point_at_their_total_and_share_its_metric() -> None:
+    text = "وقال المرصد السوري إن 45 شخصا قتلوا في حرستا، بينهم 11 طفلا و6 نساء."
+    digest = digest_of(text)
+    total, children, women = (figure_at(digest, text, p) for p in ("45", "11", "6"))
+    assert children.part_of == total.id and women.part_of == total.id
+    assert children.metric is women.metric is Metric.killed
+    assert (children.subject_en, women.subject_en) == ("children", "women")
+
+
+def test_a_singular_noun_next_to_a_casualty_word_is_a_figure_of_one() -> None:
+    text = "وأفاد الدفاع المدني بأن طفلا قتل وأصيب آخرون في القصف، كما قتل مسعف في البلدة."
+    digest = digest_of(text)
+    child = figure_at(digest, text, "طفلا")
+    assert (child.value, child.metric, child.subject_en) == (1, Metric.killed, "children")
+
+
+def test_source_is_the_actor_named_with_a_reporting_verb_or_according_to() -> None:
+    said = "وقال المرصد السوري لحقوق الإنسان إن 14 مدنيا قتلوا في سقبا."
+    according = "وقتل 8 مدنيين في عربين، وفقا للدفاع المدني."
+    relayed = "ونقلت وكالة رويترز عن مدير المرصد رامي عبد الرحمن قوله إن 17 شخصا قتلوا."
+    for text, phrase, source in (
+        (said, "14", "Syrian Observatory for Human Rights"),
+        (according, "8", "Syrian Civil Defence"),
+        (relayed, "17", "Rami Abdel Rahman"),
+    ):
+        digest = digest_of(text)
+        assert actor_name(digest, figure_at(digest, text, phrase).source_actor_id) == source
+
+
+def test_unnamed_sources_give_no_source_and_stop_a_farther_one() -> None:
+    text = "أفادت مصادر محلية بمقتل 6 مدنيين في بلدة حمورية، فيما قال المرصد السوري إن الطيران شارك في القصف."
+    digest = digest_of(text)
+    assert figure_at(digest, text, "6").source_actor_id is None
+
+
+def test_sources_in_a_named_group_speak_for_it() -> None:
+    text = "وقالت مصادر في المعارضة المسلحة إن 20 مقاتلا قتلوا في المعارك."
+    digest = digest_of(text)
+    assert actor_name(digest, figure_at(digest, text, "20").source_actor_id) == "Syrian armed opposition"
+
+
+def test_period_is_the_time_phrase_of_the_figure_clause_as_written() -> None:
+    text = "وقتل 70 مدنيا خلال الأيام الثلاثة الماضية في دوما، في حين استمر القصف منذ مساء الأحد."
+    figure = figure_at(digest_of(text), text, "70")
+    assert figure.period_ar == "خلال الأيام الثلاثة الماضية"
+
+
+def test_location_is_the_place_named_for_the_figure() -> None:
+    chain = "وقتل 5 مدنيين في حي ضاحية الأسد في مدينة حرستا بالغوطة الشرقية."
+    listed = "وقتل 9 مدنيين في مدينتي سراقب ومعرة النعمان بريف إدلب."
+    target = "وأطلقت الفصائل المسلحة بالغوطة قذائف على دمشق مما أدى إلى مقتل 3 أشخاص."
+    for text, phrase, place in (
+        (chain, "5", "Harasta"),
+        (listed, "9", "Idlib countryside"),
+        (target, "3", "Damascus"),
+    ):
+        location = figure_at(digest_of(text), text, phrase).location
+        assert location is not None and location.name_en == place
+
+
+def test_a_figure_without_a_place_takes_the_article_main_place() -> None:
+    text = "قصف عنيف على مدينة دوما في الغوطة الشرقية.\nوقال المرصد إن 23 شخصا قتلوا."
+    location = figure_at(digest_of(text), text, "23").location
+    assert location is not None and location.name_en == "Douma"
