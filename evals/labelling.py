@@ -7,8 +7,9 @@ The YAML is written by a person following `evals/GUIDE.md`; this tool only does 
   (occurrence 1), and is turned into `{start, end, text, match: "exact"}`;
 * `low` / `high` of a figure follow from its qualifier (DESIGN §3); written values are checked;
 * places are written once under `places:` and referred to by key;
-* the casualties are derived from the figures by the team's reconciliation rule, and the hand-written
-  `casualties:` entries of the YAML are checked against the derived ones;
+* the casualties are derived from the figures by the team's one reconciliation rule,
+  `service.reconcile.reconcile` (whole-war tolls: the figures flagged `whole_war: true`), and the
+  hand-written `casualties:` entries of the YAML are checked against the derived ones;
 * an event's `figure_ids` default to the figures whose `event_id` is that event;
 * every id reference is checked.
 
@@ -25,7 +26,7 @@ import argparse
 import itertools
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,11 +35,11 @@ import yaml
 from pydantic import ValidationError
 
 from evals.gold import GOLD_DIR, REPO_ROOT, GoldArticle
-from schemas.digest import Bound, Casualty, Figure, Location, Metric, Qualifier
+from schemas.digest import Casualty, Figure, Location, Qualifier
+from service.reconcile import place_key
+from service.reconcile import reconcile as service_reconcile
 
 SRC_DIR = GOLD_DIR / "src"
-
-CASUALTY_METRICS = frozenset({Metric.killed, Metric.injured, Metric.displaced, Metric.evacuated})
 
 _TOP_KEYS = frozenset(
     {"id", "article_file", "synthetic", "title", "source", "notes", "places"}
@@ -120,73 +121,15 @@ def bounds_for(qualifier: Qualifier, value: int) -> tuple[int | None, int | None
     return None, None  # about
 
 
-def lower_bound(figure: Figure) -> int:
-    """The lower bound a claim gives for reconciliation: value + 1 for more_than, else the value."""
-    return figure.value + 1 if figure.qualifier is Qualifier.more_than else figure.value
-
-
 # --------------------------------------------------------------------------- casualties
 
 
-def _place_key(location: Location | None) -> tuple[str, str | None, str | None] | None:
-    return None if location is None else (location.name_ar, location.name_en, location.admin1)
-
-
-def _sources(figures: Iterable[Figure]) -> list[str]:
-    seen: list[str] = []
-    for figure in figures:
-        if figure.source_actor_id is not None and figure.source_actor_id not in seen:
-            seen.append(figure.source_actor_id)
-    return seen
-
-
-def _bound(value: int, figures: Sequence[Figure]) -> Bound:
-    return Bound(value=value, figure_ids=[f.id for f in figures], source_actor_ids=_sources(figures))
-
-
-def remaining_claims(group: Sequence[Figure]) -> list[Figure]:
-    """The claims left once a later figure from the same source has superseded the earlier one.
-
-    An unattributed claim counts as its own source, so it never supersedes nor is superseded."""
-    latest: dict[str, Figure] = {}
-    kept: list[Figure] = []
-    for figure in sorted(group, key=lambda f: f.span.start):
-        if figure.source_actor_id is None:
-            kept.append(figure)
-        else:
-            latest[figure.source_actor_id] = figure
-    return sorted([*kept, *latest.values()], key=lambda f: f.span.start)
-
-
-def reconcile_group(group: Sequence[Figure]) -> Casualty:
-    claims = remaining_claims(group)
-    low = min(lower_bound(f) for f in claims)
-    high = max(f.value for f in claims)
-    best = sorted(f.value for f in claims)[(len(claims) - 1) // 2]
-    distinct_sources = {f.source_actor_id or f"unattributed:{f.id}" for f in claims}
-    return Casualty(
-        metric=claims[0].metric,
-        location=claims[0].location,
-        low=_bound(low, [f for f in claims if lower_bound(f) == low]),
-        best=_bound(best, [f for f in claims if f.value == best]),
-        high=_bound(high, [f for f in claims if f.value == high]),
-        conflicting=len({f.value for f in claims}) > 1 and len(distinct_sources) >= 2,
-        figure_ids=[f.id for f in claims],
-    )
-
-
 def reconcile(figures: Sequence[Figure], whole_war_ids: frozenset[str] = frozenset()) -> list[Casualty]:
-    """Casualties per (metric, place) of killed / injured / displaced / evacuated totals, in text order.
+    """The casualties of an article's figures by the team's one rule, `service.reconcile.reconcile`.
 
-    Subsets (`part_of` set) and whole-war tolls are left out; see `evals/GUIDE.md`."""
-    groups: dict[tuple[Metric, object], list[Figure]] = {}
-    for figure in sorted(figures, key=lambda f: f.span.start):
-        if figure.metric not in CASUALTY_METRICS or figure.part_of is not None:
-            continue
-        if figure.id in whole_war_ids:
-            continue
-        groups.setdefault((figure.metric, _place_key(figure.location)), []).append(figure)
-    return [reconcile_group(group) for group in groups.values()]
+    Whole-war tolls are exactly the figures the YAML flags `whole_war: true` (`whole_war_ids`), not the
+    service's `period_ar` heuristic, so that the gold labels say what the labeller decided."""
+    return service_reconcile(figures, whole_war=lambda figure: figure.id in whole_war_ids)
 
 
 # --------------------------------------------------------------------------- compiling one article
@@ -343,16 +286,18 @@ class _ArticleCompiler:
         if "casualties" not in self.raw:
             raise LabelError(f"{aid}: `casualties:` is required (an empty list when there are none)")
         written = _items(self.raw, "casualties", aid)
-        derived = {(c.metric.value, _place_key(c.location)): c for c in gold.casualties}
+        derived = {(c.metric.value, place_key(c.location)): c for c in gold.casualties}
         seen: set[tuple[str, object]] = set()
         for entry in written:
             _check_keys(entry, _CASUALTY_KEYS, f"{aid} casualty")
             place = entry.get("place")
             location = None if place is None else Location.model_validate(self.location(place, aid))
-            key = (str(entry.get("metric")), _place_key(location))
+            key = (str(entry.get("metric")), place_key(location))
             where = f"{aid} casualty {entry.get('metric')} at {place}"
             if key not in derived:
                 raise LabelError(f"{where}: the figures give no such casualty group")
+            if key in seen:
+                raise LabelError(f"{where}: written twice")
             seen.add(key)
             casualty = derived[key]
             got: dict[str, object] = {

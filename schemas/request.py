@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_ARTICLE_CHARS = 100_000
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class DigestRequest(BaseModel):
@@ -22,6 +24,15 @@ class DigestRequest(BaseModel):
     published_at: dt.date | None = Field(
         default=None, description="Publication date (YYYY-MM-DD); relative dates resolve against it"
     )
+
+    @field_validator("published_at", mode="before")
+    @classmethod
+    def _iso_date_only(cls, value: object) -> object:
+        if value is None or isinstance(value, dt.date):
+            return value
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            return value
+        raise ValueError("published_at must be a date written YYYY-MM-DD, e.g. 2018-02-23")
 
     @field_validator("text")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from enum import StrEnum
 
@@ -55,6 +56,8 @@ class Digester:
 
     async def close(self) -> None:
         self._cache.close()
+        if self._llm is not None:
+            await self._llm.close()
 
     async def digest(
         self,
@@ -113,7 +116,8 @@ class Digester:
 
     async def _produce(self, request: DigestRequest, engine: Engine) -> Digest:
         if engine is Engine.offline:
-            return offline_digest(request)
+            # CPU-bound rules: off the event loop, so cached requests keep flowing meanwhile
+            return await asyncio.to_thread(offline_digest, request)
         llm = self._require_llm()
         async with self._limiter.slot():
             return await llm.digest(request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 from typing import Any, Self
@@ -49,6 +50,9 @@ class LLMEngine:
     def prompt_version(self) -> str:
         return self._prompt.version
 
+    async def close(self) -> None:
+        await self._client.close()
+
     async def digest(self, request: DigestRequest) -> Digest:
         started = time.perf_counter()
         context = {"article": request.text}
@@ -59,7 +63,7 @@ class LLMEngine:
         except InvalidOutputAfterReasks as failure:
             output = _accept_ungrounded(failure, request.text)
             usage, reasks = usage_of(failure.last_completion), self._reasks
-        items = ground(output, request.text)
+        items = await asyncio.to_thread(ground, output, request.text)
         if reasks:
             items.warnings.insert(0, _reask_warning(reasks))
         provenance = Provenance(
@@ -71,7 +75,7 @@ class LLMEngine:
             reasks=reasks,
             created_at=dt.datetime.now(dt.UTC),
         )
-        return assemble_digest(request, _summary(output), items, provenance)
+        return await asyncio.to_thread(assemble_digest, request, _summary(output), items, provenance)
 
 
 def _accept_ungrounded(failure: InvalidOutputAfterReasks, article: str) -> LLMDigest:

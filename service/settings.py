@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("DIGEST_LLM_BASE_URL", "OPENAI_BASE_URL"),
-        description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1; unset: OpenAI if a key is set",
+        description="OpenAI-compatible endpoint (http://127.0.0.1:8080/v1); unset: OpenAI if a key is set",
     )
     llm_api_key: SecretStr | None = Field(
         default=None,

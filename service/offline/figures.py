@@ -4,8 +4,10 @@ Numbers come from `service.numbers.find_numbers`; a singular person noun next to
 wounding ("إن مدنيا قتل"، "مقتل طفل") or right after "بينهم" ("بينهم طفل") is a figure of one.
 What a number counts is read by `service.offline.metrics`. Then, per figure:
 - subset: a figure introduced by بينهم / منهم / بينها / من بينهم (or joined by و to such a figure) is
-  part of the nearest total before it in the sentence, and takes the total's metric, and its period, place
-  and source unless it has its own;
+  part of the nearest total before it in the sentence; one after "بين الجرحى"/"من القتلى" ("among the
+  injured") is part of the latest total of that metric; a partitive "مئة من القتلى" ("a hundred of the
+  dead") is part of an earlier total of its metric in the sentence (a sub-period of the same toll). A
+  subset takes the total's metric, and its period, place and source unless it has its own;
 - period: the period phrase in the same clause, nearest first;
 - place: the place its clause names, else the place named by the nearest clause before it in its sentence,
   else after it in the sentence, else the article's main place (the lead sets the scene), else a state
@@ -40,12 +42,18 @@ from service.offline.periods import Period
 from service.offline.places import Places
 
 _SUBSET_MARKERS = words("بينهم", "منهم", "بينها", "منها", "بينهن", "منهن")
+_AMONG = words("بين", "ومن", "من")  # "وبين الجرحى طفلان": among the injured, two children
+_AMONG_TOLL = {
+    **dict.fromkeys(words("القتلى", "الضحايا", "الشهداء"), Metric.killed),
+    **dict.fromkeys(words("الجرحى", "المصابين"), Metric.injured),
+}
 _CASUALTY_METRIC_OF_WORD = {
     **dict.fromkeys(words("قتل", "قتلت", "قتلوا", "مقتل", "استشهاد", "استشهد", "مقتله"), Metric.killed),
     **dict.fromkeys(words("جرح", "جرحوا", "أصيب", "أصيبت", "إصابة", "إصابته"), Metric.injured),
 }
 _KILLED_OR_INJURED_WORDS = frozenset(_CASUALTY_METRIC_OF_WORD)
 _AND = "و"
+_OF = words("من")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +73,7 @@ class FigureDraft:
     location: Location | None
     source: EntityMention | None
     part_of: int | None  # index of the total in the list of drafts
+    partitive: bool = False  # "مئة من القتلى": some of the dead already counted
 
 
 def read_figures(
@@ -174,8 +183,16 @@ def _draft(
         location=_location(document, number, places),
         source=attributions.source_at(number.first),
         part_of=None,
+        partitive=_partitive(document, number, counted),
     )
     return draft, metric is not None
+
+
+def _partitive(document: Document, number: NumberWords, counted: tuple[int, str | None] | None) -> bool:
+    """ "مئة من القتلى": the number takes part of a defined group ("of the dead")."""
+    if counted is None or counted[0] != number.last + 2:
+        return False
+    return document.has(number.last + 1, _OF) and document.word(counted[0]).startswith("ال")
 
 
 def _singular_metric(document: Document, number: NumberWords) -> Metric | None:
@@ -219,19 +236,8 @@ def _location(document: Document, number: NumberWords, places: Places) -> Locati
 
 
 def _as_subset(document: Document, draft: FigureDraft, earlier: Sequence[FigureDraft]) -> FigureDraft:
-    """Link a figure introduced by بينهم/منهم (or joined by و to such a figure) to its total."""
-    sentence = document.sentence_of_token(draft.number.first)
-    same_sentence = [i for i, d in enumerate(earlier) if d.number.first >= sentence.first_token]
-    if not same_sentence:
-        return draft
-    previous_index = same_sentence[-1]
-    previous = earlier[previous_index]
-    if _introduced_as_subset(document, draft):
-        total_index = _total_before(earlier, same_sentence)
-    elif previous.part_of is not None and _joined_by_and(document, previous, draft):
-        total_index = previous.part_of
-    else:
-        return draft
+    """Link a figure to the total it is part of (module docstring), or return it unchanged."""
+    total_index = _total_of(document, draft, earlier)
     if total_index is None:
         return draft
     total = earlier[total_index]
@@ -245,9 +251,28 @@ def _as_subset(document: Document, draft: FigureDraft, earlier: Sequence[FigureD
     )
 
 
-def _introduced_as_subset(document: Document, draft: FigureDraft) -> bool:
+def _total_of(document: Document, draft: FigureDraft, earlier: Sequence[FigureDraft]) -> int | None:
+    sentence = document.sentence_of_token(draft.number.first)
+    same_sentence = [i for i, d in enumerate(earlier) if d.number.first >= sentence.first_token]
     first = document.token_index_at(draft.start)
-    return document.has(first - 1, _SUBSET_MARKERS)
+    among = lookup(document.word(first - 1), _AMONG_TOLL) if document.has(first - 2, _AMONG) else None
+    if among is not None:
+        return _latest_total(earlier, range(len(earlier)), Metric(among))
+    if not same_sentence:
+        return None
+    previous = earlier[same_sentence[-1]]
+    if document.has(first - 1, _SUBSET_MARKERS):
+        return _total_before(earlier, same_sentence)
+    if previous.part_of is not None and _joined_by_and(document, previous, draft):
+        return previous.part_of
+    if draft.partitive:
+        return _latest_total(earlier, same_sentence, draft.metric)
+    return None
+
+
+def _latest_total(drafts: Sequence[FigureDraft], indices: Sequence[int], metric: Metric) -> int | None:
+    totals = [i for i in indices if drafts[i].part_of is None and drafts[i].metric is metric]
+    return totals[-1] if totals else None
 
 
 def _total_before(drafts: Sequence[FigureDraft], indices: Sequence[int]) -> int | None:

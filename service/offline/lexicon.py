@@ -7,6 +7,7 @@ so a list needs only the bare form: "قتلى" also finds "والقتلى"، "ل
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 from service.gazetteer import clitic_variants
@@ -28,11 +29,11 @@ def stems(word: str) -> tuple[str, ...]:
     return tuple(stem for stem, _ in clitic_variants(word, strip_article=True))
 
 
-def is_one_of(word: str, lexicon: frozenset[str] | dict[str, str]) -> bool:
+def is_one_of(word: str, lexicon: frozenset[str] | Mapping[str, str]) -> bool:
     return any(stem in lexicon for stem in stems(word)) if word else False
 
 
-def lookup(word: str, lexicon: dict[str, str]) -> str | None:
+def lookup(word: str, lexicon: Mapping[str, str]) -> str | None:
     """The label of the first reading of `word` found in `lexicon`."""
     if not word:
         return None

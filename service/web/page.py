@@ -46,7 +46,7 @@ class DigestPage:
         return next((e for e in self.digest.events if e.id == event_id), None)
 
     def casualty_event(self, casualty: Casualty) -> Event | None:
-        """The incident a toll is about: the reconciler groups the claims of one metric by event."""
+        """The single event all claims of a toll belong to, if they share one."""
         event_ids = {f.event_id for f in self.claims(casualty)}
         return self.event(event_ids.pop()) if len(event_ids) == 1 else None
 

@@ -167,7 +167,7 @@ def test_casualties_are_reconciled_from_the_figures(gold: GoldArticle) -> None:
             figure = by_id[figure_id]
             assert figure.part_of is None and figure.metric == casualty.metric
             assert figure.location == casualty.location
-        assert casualty.high.value == max(by_id[i].value for i in casualty.figure_ids)
+        assert casualty.high.value == max(max(by_id[i].value, by_id[i].low or 0) for i in casualty.figure_ids)
 
 
 def test_compiled_gold_is_up_to_date() -> None:

@@ -209,3 +209,40 @@ def test_run_command_saves_json_markdown_and_self_contained_html(gold_dir, tmp_p
 def test_prompt_and_model_options_belong_to_the_llm_engine(gold_dir, capsys):
     assert eval_main(["run", "--engine", "offline", "--model", "x", "--gold", str(gold_dir)]) == 1
     assert "--engine llm" in capsys.readouterr().err
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not at /usr/bin/chromium")
+def test_the_html_report_shows_arabic_right_to_left_with_highlighted_spans_in_chromium(gold_dir, tmp_path):
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package is not installed"
+    )
+    out = tmp_path / "run"
+    assert eval_main(["run", "--engine", "offline", "--gold", str(gold_dir), "--out", str(out)]) == 0
+
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto((out / "report.html").as_uri())
+            article = page.locator("#fixture-douma details[open] div.text").first
+            article.scroll_into_view_if_needed()
+            style = "(element, name) => getComputedStyle(element).getPropertyValue(name)"
+            assert article.evaluate(style, "direction") == "rtl"
+            assert page.locator("#fixture-douma td[lang=ar]").first.evaluate(style, "direction") == "rtl"
+            gold = page.locator("#fixture-douma details[open] mark.gold-matched").first
+            predicted = page.locator("#fixture-douma details[open] mark.predicted-matched").first
+            assert gold.is_visible() and gold.evaluate(style, "border-bottom-style") == "solid"
+            assert (
+                predicted.is_visible() and predicted.evaluate(style, "background-color") != "rgba(0, 0, 0, 0)"
+            )
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "eval-report-article.png"))
+        finally:
+            browser.close()

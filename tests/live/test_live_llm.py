@@ -14,10 +14,19 @@ from service.settings import Settings
 
 LIVE_ENV = {
     name: os.environ[name]
-    for name in ("DIGEST_LLM_BASE_URL", "DIGEST_LLM_API_KEY", "DIGEST_LLM_MODEL", "DIGEST_LLM_MODE",
-                 "OPENAI_API_KEY", "OPENAI_BASE_URL")
+    for name in (
+        "DIGEST_LLM_BASE_URL",
+        "DIGEST_LLM_API_KEY",
+        "DIGEST_LLM_MODEL",
+        "DIGEST_LLM_MODE",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+    )
     if name in os.environ
 }
+ARTICLE = (Path(__file__).resolve().parents[2] / "seeds/aleppo-shelling-de-mistura-moscow.txt").read_text(
+    encoding="utf-8"
+)
 pytestmark = [
     pytest.mark.live,
     pytest.mark.skipif(
@@ -31,7 +40,7 @@ async def test_live_endpoint_digests_a_seed(monkeypatch: pytest.MonkeyPatch, tmp
     for name, value in LIVE_ENV.items():
         monkeypatch.setenv(name, value)
     settings = Settings(cache_dir=tmp_path)
-    article = Path("seeds/aleppo-shelling-de-mistura-moscow.txt").read_text(encoding="utf-8")
+    article = ARTICLE
     digest = await Digester(settings).digest(DigestRequest(text=article), EngineChoice.llm)
     assert digest.provenance.engine is Engine.llm
     assert digest.figures, "a live model should find the casualty figures"

@@ -3,10 +3,8 @@
 Bounded and deterministic: `max_examples` per operation, `derandomize=True`. Zero server errors,
 and every response (status, content type, headers, body) conforms to the spec.
 
-schemathesis's `negative_data_rejection` check found one thing the service cannot fix on its own
-side: pydantic's lax mode reads `"published_at": 0` as 1970-01-01 (schemas/request.py). Until the
-schema refuses non-ISO dates, that check runs in the strict xfail test below, which flips to a
-failure (XPASS) the day the schema is fixed, as a reminder to fold it back into CHECKS.
+schemathesis's `negative_data_rejection` check once found that pydantic's lax mode read
+`"published_at": 0` as 1970-01-01; the request schema now accepts only YYYY-MM-DD dates.
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ from hypothesis import HealthCheck, settings
 from litestar.testing import TestClient
 from schemathesis.checks import (
     content_type_conformance,
+    negative_data_rejection,
     not_a_server_error,
     response_headers_conformance,
     response_schema_conformance,
@@ -36,6 +35,7 @@ CHECKS = [
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    negative_data_rejection,
 ]
 
 
@@ -62,8 +62,7 @@ def test_the_api_honours_its_own_openapi_spec(case):  # type: ignore[no-untyped-
     case.call_and_validate(checks=CHECKS)
 
 
-@pytest.mark.xfail(strict=True, reason="schemas/request.py reads integer timestamps as dates (lax mode)")
-@pytest.mark.parametrize("published_at", [0, 86_400, "86400"])
+@pytest.mark.parametrize("published_at", [0, 86_400, "86400", "2018-2-3", "23/02/2018"])
 def test_published_at_must_be_an_iso_date(published_at):  # type: ignore[no-untyped-def]
     with TestClient(app=_offline_app()) as client:
         body = {"text": "قال المرصد إن 4 مدنيين قتلوا", "published_at": published_at}
