@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CODE   := schemas service evals
 
-.PHONY: help install run test lint format schemas clean
+.PHONY: help install run test lint format eval schemas clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ lint: $(STAMP)  ## ruff, ruff format --check, mypy --strict, import layering
 format: $(STAMP)  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix $(CODE) tests bench
 	$(BIN)/ruff format $(CODE) tests bench
+
+eval: $(STAMP)  ## score the offline engine on the gold set (report in evals/runs/)
+	$(BIN)/digest eval run --engine offline
 
 schemas: $(STAMP)  ## re-export the JSON Schemas in schemas/
 	$(BIN)/python -m schemas.export

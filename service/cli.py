@@ -18,8 +18,11 @@ from service.settings import load_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["eval"]:  # the eval commands parse their own options, -h included
+        return _run_eval(arguments[1:])
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if args.command is None:
         parser.print_help()
         return 2
@@ -47,16 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--pretty", action="store_true", help="indent the JSON")
     extract.set_defaults(run=_extract)
 
-    _add_eval_commands(commands)
+    commands.add_parser("eval", help="score engines and prompts on the gold set: run | compare | baseline")
     return parser
-
-
-def _add_eval_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    evals = commands.add_parser("eval", help="score engines and prompts on the gold set")
-    evals.set_defaults(run=_run_eval)
-    evals.add_argument(
-        "eval_args", nargs=argparse.REMAINDER, help="run | compare | baseline ... (see digest eval -h)"
-    )
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -103,10 +98,10 @@ async def _digest(request: DigestRequest, engine: EngineChoice, refresh: bool, f
         await digester.close()
 
 
-def _run_eval(args: argparse.Namespace) -> int:
+def _run_eval(arguments: list[str]) -> int:
     from evals.cli import main as eval_main
 
-    result: int = eval_main(args.eval_args)
+    result: int = eval_main(arguments)
     return result
 
 

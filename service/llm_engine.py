@@ -7,9 +7,9 @@ import datetime as dt
 import time
 from typing import Any, Self
 
-from pydantic import ValidationError, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
-from schemas.digest import Digest, DigestWarning, Engine, Provenance, Summary, WarningCode
+from schemas.digest import Digest, DigestWarning, Engine, Provenance, Summary, TokenUsage, WarningCode
 from schemas.llm_output import LLMDigest
 from schemas.request import DigestRequest
 from service.assemble import assemble_digest
@@ -36,6 +36,17 @@ class ArticleDigest(LLMDigest):
         return self
 
 
+class LLMAnswer(BaseModel):
+    """One LLM answer before grounding; cached apart from digests so re-grounding costs no call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    output: LLMDigest
+    usage: TokenUsage
+    reasks: int = Field(ge=0)
+    latency_ms: float = Field(ge=0)
+
+
 class LLMEngine:
     def __init__(self, client: LLMClient, prompt: Prompt, reasks: int) -> None:
         self._client = client
@@ -53,7 +64,8 @@ class LLMEngine:
     async def close(self) -> None:
         await self._client.close()
 
-    async def digest(self, request: DigestRequest) -> Digest:
+    async def answer(self, request: DigestRequest) -> LLMAnswer:
+        """The model's answer to the article, re-asked while invalid or ungrounded (the costly part)."""
         started = time.perf_counter()
         context = {"article": request.text}
         output: LLMDigest
@@ -63,19 +75,27 @@ class LLMEngine:
         except InvalidOutputAfterReasks as failure:
             output = _accept_ungrounded(failure, request.text)
             usage, reasks = usage_of(failure.last_completion), self._reasks
-        items = await asyncio.to_thread(ground, output, request.text)
-        if reasks:
-            items.warnings.insert(0, _reask_warning(reasks))
+        latency_ms = round((time.perf_counter() - started) * 1000, 2)
+        return LLMAnswer(output=output, usage=usage, reasks=reasks, latency_ms=latency_ms)
+
+    async def digest_from(self, request: DigestRequest, answer: LLMAnswer, *, replayed: bool) -> Digest:
+        """Ground an answer in the article and assemble the digest (cheap: runs on every cache replay)."""
+        started = time.perf_counter()
+        items = await asyncio.to_thread(ground, answer.output, request.text)
+        if answer.reasks:
+            items.warnings.insert(0, _reask_warning(answer.reasks))
+        grounding_ms = (time.perf_counter() - started) * 1000
         provenance = Provenance(
             engine=Engine.llm,
             model=self._client.model,
             prompt_version=self._prompt.version,
-            latency_ms=round((time.perf_counter() - started) * 1000, 2),
-            usage=usage,
-            reasks=reasks,
+            cached=replayed,
+            latency_ms=round(grounding_ms + (0 if replayed else answer.latency_ms), 2),
+            usage=answer.usage,
+            reasks=answer.reasks,
             created_at=dt.datetime.now(dt.UTC),
         )
-        return await asyncio.to_thread(assemble_digest, request, _summary(output), items, provenance)
+        return await asyncio.to_thread(assemble_digest, request, _summary(answer.output), items, provenance)
 
 
 def _accept_ungrounded(failure: InvalidOutputAfterReasks, article: str) -> LLMDigest:

@@ -7,6 +7,7 @@ as received (DESIGN §4).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,6 +54,9 @@ _FOLDED.update({chr(0x0660 + d): str(d) for d in range(10)})  # Arabic-Indic dig
 _FOLDED.update({chr(0x06F0 + d): str(d) for d in range(10)})  # Persian digits
 
 
+_SPACE_RUN = re.compile("  +")
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     """What one character of the original becomes: '' (dropped), ' ' (space) or a folded string."""
@@ -92,21 +96,35 @@ class NormalizedText:
 def normalize(original: str) -> NormalizedText:
     """Normalise for matching: drop marks and controls, fold letter and digit forms,
     unify quote marks, lower-case Latin and collapse whitespace runs to one space."""
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for index, char in enumerate(original):
-        folded = _fold_char(char)
-        if not folded:
-            continue
-        if folded == " " and out and out[-1] == " ":
-            ends[-1] = index + 1
-            continue
-        for piece in folded:
-            out.append(piece)
-            starts.append(index)
-            ends.append(index + 1)
-    return NormalizedText(original, "".join(out), tuple(starts), tuple(ends))
+    fold = {char: _fold_char(char) for char in set(original)}
+    pieces = [fold[char] for char in original]
+    if any(len(piece) > 1 for piece in fold.values()):
+        starts = [index for index, piece in enumerate(pieces) for _ in piece]
+    else:
+        starts = [index for index, piece in enumerate(pieces) if piece]
+    text = "".join(pieces)
+    ends = [start + 1 for start in starts]
+    if "  " in text:
+        text, starts, ends = _collapse_spaces(text, starts, ends)
+    return NormalizedText(original, text, tuple(starts), tuple(ends))
+
+
+def _collapse_spaces(text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
+    """One space for each run of spaces; it covers the whole run in the original."""
+    kept_text: list[str] = []
+    kept_starts: list[int] = []
+    kept_ends: list[int] = []
+    position = 0
+    for run in _SPACE_RUN.finditer(text):
+        first, last = run.start(), run.end() - 1
+        kept_text.append(text[position : first + 1])
+        kept_starts += starts[position : first + 1]
+        kept_ends += ends[position:first] + [ends[last]]
+        position = run.end()
+    kept_text.append(text[position:])
+    kept_starts += starts[position:]
+    kept_ends += ends[position:]
+    return "".join(kept_text), kept_starts, kept_ends
 
 
 def normalize_str(text: str) -> str:

@@ -61,7 +61,10 @@ _TIME_WORDS = words(
 )
 _SUBJECT_REACH = 6
 _ACTOR_REACH = 8  # words between a trigger and an actor of its event
-_NOT_AGENT_MARKERS = words("سيطرة", "التابعة", "التابع", "حلفاء", "مناطق", "قبضة")
+# "مناطق سيطرة قوات النظام"، "تسيطر عليها المعارضة": an actor named as controller, not attacker
+_NOT_AGENT_MARKERS = words(
+    "سيطرة", "التابعة", "التابع", "حلفاء", "مناطق", "قبضة", "عليها", "عليه", "عليهم"
+)  # fmt: skip  "تسيطر عليها المعارضة": the actor of a relative clause, not of the attack
 _BOMBARDMENTS = frozenset({EventType.air_strike, EventType.shelling})
 
 

@@ -8,20 +8,22 @@
   "بلدة كفر نجمة"، "مدينة النخيلات"; a camp keeps its head: "مخيم الأمل").
 Heads are in construct state: "البلدة" (the town already named) introduces no name.
 - The outlet of a closing source line: "المصدر: البيان".
-English names are romanised letter by letter after the English head ("Organisation Atba Almydan"): the
-engine has no dictionary for names it does not know.
+English names are romanised letter by letter after the English head ("Organisation Atba Almidan"): the
+engine has no dictionary for names it does not know; a ministry of a known portfolio is named in English
+("وزارة الدفاع" → "Ministry of defence").
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from service.gazetteer import PLACE_KIND, GazetteerEntry, clitic_variants
 from service.offline.attribution import REPORTING_VERBS, TIME_WORDS
 from service.offline.document import Document
 from service.offline.entities import EntityMention
 from service.offline.lexicon import table, words
-from service.offline.titles import romanise
+from service.offline.titles import ministry_of, romanise
 
 _ORGANISATION_HEADS: dict[str, str] = table(
     {
@@ -91,7 +93,12 @@ def _organisation_at(document: Document, index: int, taken: set[int]) -> EntityM
     last = _name_end(document, index + head - 1, taken, place=False)
     if last is None or not _has_defined_word(document, index + head, last):
         return None
-    return _named(document, index, last, index + head, kind, english)
+    mention = _named(document, index, last, index + head, kind, english)
+    portfolio = ministry_of(document.word(index + 1)) if document.has(index, _MINISTRY) else None
+    if mention is not None and portfolio is not None and last == index + 1:
+        entry = replace(mention.entry, name_en=f"Ministry of {portfolio}")
+        return replace(mention, entry=entry)
+    return mention
 
 
 def _place_at(document: Document, index: int, taken: set[int]) -> EntityMention | None:
@@ -115,6 +122,7 @@ def _has_defined_word(document: Document, first: int, last: int) -> bool:
 
 
 _NEWS = words("أنباء", "الأنباء")
+_MINISTRY = words("وزارة")
 _AGENCY = words("وكالة")
 
 

@@ -3,6 +3,8 @@
 Nothing here invents content: every sentence is built from the reconciled casualties, the events and the
 gazetteer's English names, and every number written is a figure's value (see `service.offline.english`).
 
+Past campaigns (events of type `other`, dated by a past year) and their tolls are left out.
+
 - headline (≤ 90 characters): the main toll (the killed toll reported by the most claims, else injured,
   displaced, evacuated) with its place and the kind of event, else the main event;
 - summary (2 to 5 sentences): the main toll with its sources, the range of claims when sources disagree,
@@ -52,8 +54,8 @@ class SummaryWriter:
     ) -> None:
         self._document = document
         self._figures = {figure.id: figure for figure in figures}
-        self._casualties = sorted(casualties, key=self._toll_rank)
         self._events = {event.id: event for event in events}
+        self._casualties = sorted((c for c in casualties if not self._background(c)), key=self._toll_rank)
         self._actors = {actor.id: actor for actor in actors}
         self._quotes = list(quotes)
 
@@ -132,7 +134,7 @@ class SummaryWriter:
 
     def _events_sentence(self) -> str | None:
         told = {self._figures[c.best.figure_ids[0]].event_id for c in self._casualties[:3]}
-        phrases = [self._event_phrase(event) for event in self._events.values() if event.id not in told]
+        phrases = [self._event_phrase(event) for event in self._news_events() if event.id not in told]
         phrases = list(dict.fromkeys(phrases))[:4]
         if not phrases:
             return None
@@ -156,7 +158,7 @@ class SummaryWriter:
     # key points --------------------------------------------------------------------------------------
     def key_points(self) -> list[str]:
         points = [self._toll_point(casualty) for casualty in self._casualties[:3]]
-        points += [self._event_title(event) for event in self._events.values()]
+        points += [self._event_title(event) for event in self._news_events()]
         points = list(dict.fromkeys(points))[:_MAX_KEY_POINTS]
         if len(points) < _MIN_KEY_POINTS:
             points += self._people_points()
@@ -188,6 +190,14 @@ class SummaryWriter:
     def _toll_rank(self, casualty: Casualty) -> tuple[int, int, int]:
         first = min(self._figures[i].span.start for i in casualty.figure_ids)
         return (_TOLL_ORDER.index(casualty.metric), -len(casualty.figure_ids), first)
+
+    def _news_events(self) -> list[Event]:
+        return [event for event in self._events.values() if event.type is not EventType.other]
+
+    def _background(self, casualty: Casualty) -> bool:
+        """A toll of a past campaign (an event of type `other`) is not the news of the article."""
+        event = self._events.get(self._figures[casualty.best.figure_ids[0]].event_id or "")
+        return event is not None and event.type is EventType.other
 
     def _main_event(self) -> Event | None:
         events = list(self._events.values())

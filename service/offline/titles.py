@@ -44,11 +44,32 @@ _HEADS = table(
         "منسق": "coordinator",
         "قائد": "commander",
         "مستشار": "adviser",
+        "الطبيب": "doctor",
+        "الطبيبة": "doctor",
+        "الدكتور": "doctor",
+        "الناشط": "activist",
+        "الناشطة": "activist",
+        "الصحفي": "journalist",
     }
 )
 _MINISTRIES = table(
-    {"الخارجية": "foreign", "الدفاع": "defence", "الداخلية": "interior", "الإعلام": "information"}
+    {
+        "الخارجية": "foreign",
+        "الدفاع": "defence",
+        "الداخلية": "interior",
+        "الإعلام": "information",
+        "الصحة": "health",
+        "العدل": "justice",
+    }
 )
+_PROFESSIONS = frozenset({"doctor", "activist", "journalist"})
+_BODIES = words(
+    "المنظمة", "المركز", "الهيئة", "اللجنة", "المجلس", "الوكالة", "الجمعية", "المكتب", "المستشفى", "الإدارة",
+    "الوزارة", "الحكومة", "البلدية", "الدائرة",
+)  # fmt: skip
+_COMPLEMENTIZERS = words("إن", "أن", "ان", "بأن")
+_CLOSING_MARKS = '.:؛«"'
+_APPOSITIVE_REACH = 8
 _NATIONALITIES = table(
     {
         **dict.fromkeys(["الروسي", "الروسية"], "Russian"),
@@ -96,6 +117,7 @@ class _Title:
     nationality: str | None
     ministry: str | None
     affiliation: str | None
+    complemented: bool  # a ministry, nationality, body or organisation completes the title
 
 
 def read_titled_persons(document: Document, known: Sequence[EntityMention]) -> list[EntityMention]:
@@ -107,14 +129,39 @@ def read_titled_persons(document: Document, known: Sequence[EntityMention]) -> l
         if role is None:
             continue
         title = _title(document, index, role, by_token)
-        person = _name_after(document, title, by_token) if title is not None else None
+        if title is None:
+            continue
+        person = _direct_name(document, title, by_token) or _appositive_name(document, title, by_token)
         if person is not None:
             found.append(person)
     return found
 
 
+def _direct_name(
+    document: Document, title: _Title, by_token: dict[int, EntityMention]
+) -> EntityMention | None:
+    """ "وزير الخارجية التركي مولود جاويش أوغلو": the name right after a completed title."""
+    if not title.complemented or document.has(title.last_token, _LINK_WORDS):
+        return None
+    return _name_from(document, title, title.last_token + 1, by_token, appositive=False)
+
+
+def _appositive_name(
+    document: Document, title: _Title, by_token: dict[int, EntityMention]
+) -> EntityMention | None:
+    """ "وزير الصحة في حكومة الإقليم، ياسر العلي، إن": the name between commas after a title."""
+    for index in range(title.last_token + 1, min(len(document.tokens), title.last_token + _APPOSITIVE_REACH)):
+        gap = document.gap_before(index)
+        if "،" in gap or "," in gap:
+            return _name_from(document, title, index, by_token, appositive=True)
+        if any(mark in gap for mark in _CLOSING_MARKS):
+            return None
+    return None
+
+
 def _title(document: Document, head: int, role: str, by_token: dict[int, EntityMention]) -> _Title | None:
     nationality = ministry = affiliation = None
+    complemented = role in _PROFESSIONS
     last = head
     index = head + 1
     while index < min(len(document.tokens), head + 1 + _MAX_TITLE_WORDS):
@@ -127,28 +174,31 @@ def _title(document: Document, head: int, role: str, by_token: dict[int, EntityM
         if mention is not None:
             affiliation = affiliation or mention.entry.name_en
             last = index = mention.last_token
+            complemented = True
         elif lookup(word, _MINISTRIES) is not None:
             ministry = lookup(word, _MINISTRIES)
-            last = index
+            last, complemented = index, True
         elif lookup(word, _NATIONALITIES) is not None:
             nationality = lookup(word, _NATIONALITIES)
-            last = index
-        elif not (any(s in _TITLE_WORDS for s in stems(word)) or any(s in _LINK_WORDS for s in stems(word))):
+            last, complemented = index, True
+        elif document.has(index, _BODIES):
+            last, complemented = index, True
+        elif not (document.has(index, _TITLE_WORDS) or document.has(index, _LINK_WORDS)):
             break
         else:
             last = index
         index += 1
-    return _Title(last, role, nationality, ministry, affiliation)
+    return _Title(last, role, nationality, ministry, affiliation, complemented)
 
 
-def _name_after(
-    document: Document, title: _Title, by_token: dict[int, EntityMention]
+def _name_from(
+    document: Document, title: _Title, first: int, by_token: dict[int, EntityMention], *, appositive: bool
 ) -> EntityMention | None:
-    first = title.last_token + 1
     last = first - 1
     for index in range(first, min(len(document.tokens), first + _MAX_NAME_WORDS)):
         word = document.word(index)
-        if document.gap_before(index).strip() or index in by_token or not _name_like(word):
+        punctuated = index > first and bool(document.gap_before(index).strip())
+        if punctuated or index in by_token or not _name_like(word):
             break
         if word.startswith("ال") and index == first:
             return None  # a given name never takes the article: "الشؤون الإنسانية" is no name
@@ -156,6 +206,8 @@ def _name_after(
         if word.startswith("ال"):
             break  # a family name with the article ends the name: "بشار الجعفري"
     if last - first + 1 < _MIN_NAME_WORDS:
+        return None
+    if appositive and not _ends_apposition(document, last + 1):
         return None
     start, end = document.token_span(first, last)
     text = document.text[start:end]
@@ -167,6 +219,14 @@ def _name_after(
         affiliation=title.affiliation,
     )
     return EntityMention(start, end, text, first, last, entry, False)
+
+
+def _ends_apposition(document: Document, following: int) -> bool:
+    """An appositive name is closed by punctuation or by the complementiser of the reported speech."""
+    if following >= len(document.tokens):
+        return True
+    gap = document.gap_before(following)
+    return any(mark in gap for mark in "،,:.") or document.has(following, _COMPLEMENTIZERS)
 
 
 def _name_like(word: str) -> bool:
@@ -181,6 +241,11 @@ def _title_en(title: _Title) -> str:
     elif title.affiliation:
         text += f" ({title.affiliation})"
     return text[:1].upper() + text[1:]
+
+
+def ministry_of(word: str) -> str | None:
+    """The English portfolio of a ministry word ("الدفاع" → "defence"), if known."""
+    return lookup(word, _MINISTRIES)
 
 
 def romanise(arabic: str) -> str:

@@ -14,10 +14,9 @@ from evals.gold import GOLD_DIR, load_gold
 from evals.records import FIELDS, FieldName, RunRecord
 from evals.run_files import load_run
 from evals.runner import RunOptions, evaluate
-from schemas.digest import Engine, Figure, Metric
+from schemas.digest import Engine, Metric
 from schemas.llm_output import LLMDigest
 from service.llm_client import LLMClient
-from service.numbers import find_numbers
 from service.settings import Settings
 from tests.evals.gold_fixture import DOUMA_ARTICLE, write_gold_set
 from tests.evals.perfect_llm import answering, perfect_output, perfect_replies
@@ -59,34 +58,13 @@ async def test_perfect_llm_scores_one_on_every_field(llm_settings, gold_dir):
     assert record.config.prompt_version is not None and record.config.prompt_version.startswith("sha256:")
 
 
-def _implied_one(figure: Figure) -> bool:
-    """A figure whose span holds no number the service can read ("طفل" = one child)."""
-    values = {mention.value for mention in find_numbers(figure.span.text)}
-    return figure.value not in values and str(figure.value) not in figure.span.text
-
-
 @pytest.mark.skipif(not REAL_GOLD, reason="no gold files in evals/gold yet")
-async def test_perfect_llm_on_the_gold_set_misses_only_figures_the_service_cannot_ground(llm_settings):
-    gold = load_gold()
-    record = await run_replayed(llm_settings, ReplayLLM([perfect_replies(gold)]), GOLD_DIR)
-
-    # Nothing spurious anywhere, and actors, quotes and events are perfect.
-    for name in (FieldName.actors, FieldName.quotes, FieldName.events):
-        assert record.metrics.fields[name].f1 == 1.0, (name, record.metrics.fields[name])
-    assert record.metrics.fields[FieldName.figures].precision == 1.0
-    # The gold labels singular nouns as figures of value 1 (GUIDE: "بينهم طفل" = 1), but the service's
-    # grounding drops a figure whose phrase holds no number, so the best possible figure recall is
-    #   (gold figures − implied-one figures) / gold figures.
-    implied = {(article.id, item.id) for article in gold for item in article.figures if _implied_one(item)}
-    missed = {
-        (article.id, item.id)
-        for article in record.articles
-        for item in article.matches[FieldName.figures].missed
-    }
-    assert missed == implied
-    figures = record.metrics.fields[FieldName.figures]
-    assert figures.recall == pytest.approx((figures.gold - len(implied)) / figures.gold)
+async def test_perfect_llm_on_the_gold_set_scores_one_everywhere(llm_settings):
+    record = await run_replayed(llm_settings, ReplayLLM([perfect_replies(load_gold())]), GOLD_DIR)
+    for name, field in record.metrics.fields.items():
+        assert field.f1 == 1.0, (name, field)
     assert record.metrics.grounding_rate == 1.0 and record.metrics.schema_validity_rate == 1.0
+    assert record.metrics.casualty_accuracy == 1.0
 
 
 # --------------------------------------------------------------------------- a known mistake, scored by hand

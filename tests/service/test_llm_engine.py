@@ -205,3 +205,18 @@ async def test_llm_engine_without_endpoint_names_the_setting(offline_settings, e
 
 def test_example_output_is_valid(example):
     assert isinstance(example[1], LLMDigest)
+
+
+async def test_code_change_regrounds_the_cached_answer_without_calling_the_llm(
+    llm_settings, example, monkeypatch
+):
+    article, output = example
+    replay = ReplayLLM([completion(output)])
+    digester = digester_for(llm_settings, replay)
+    first = await digester.digest(DigestRequest(text=article), EngineChoice.llm)
+    monkeypatch.setattr("service.digester.code_fingerprint", lambda: "new-grounding-code")
+    regrounded = await digester.digest(DigestRequest(text=article), EngineChoice.llm)
+    assert replay.calls == 1
+    assert regrounded.provenance.cached
+    assert regrounded.provenance.cache_key != first.provenance.cache_key
+    assert regrounded.figures == first.figures

@@ -1,0 +1,76 @@
+"""Actors: gazetteer names read in context, people found by their titles, organisations and places found
+by the words that introduce them (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from helpers_offline import digest_of
+
+from schemas.digest import ActorKind
+
+
+def _actors(text: str) -> dict[str, ActorKind]:
+    return {actor.name_en: actor.kind for actor in digest_of(text).actors}
+
+
+def test_every_gazetteer_actor_is_an_actor_with_all_its_mentions() -> None:
+    digest = digest_of("قال المرصد السوري إن الغارات مستمرة. وأكد المرصد أن قوات النظام تتقدم.")
+    observatory = next(a for a in digest.actors if a.name_en == "Syrian Observatory for Human Rights")
+    assert [m.text for m in observatory.mentions] == ["المرصد السوري", "المرصد"]
+
+
+def test_a_state_after_a_locative_is_a_place_and_acting_is_an_actor() -> None:
+    assert "Syria" not in _actors("استمر القصف في سوريا وفي أنحاء سوريا.")
+    assert _actors("وطالبت فرنسا بوقف القتال.")["France"] is ActorKind.government
+
+
+def test_a_capital_that_speaks_stands_for_its_state() -> None:
+    digest = digest_of("واعتبرت موسكو أن الدعوة غير واقعية. وعقد اجتماع في موسكو.")
+    russia = next(a for a in digest.actors if a.name_en == "Russia")
+    assert [m.text for m in russia.mentions] == ["موسكو"]
+
+
+def test_a_state_that_qualifies_a_title_is_not_an_actor() -> None:
+    assert "Syria" not in _actors("وقال مندوب سوريا لدى الأمم المتحدة إن الوضع مستقر.")
+
+
+def test_a_person_named_after_a_title_is_an_actor_with_that_title() -> None:
+    digest = digest_of("وقال وزير الخارجية التركي مولود جاويش أوغلو إن بلاده تتابع الوضع.")
+    person = next(a for a in digest.actors if a.kind is ActorKind.person)
+    assert person.name_ar == "مولود جاويش أوغلو"
+    assert person.title_en == "Turkish foreign minister"
+
+
+def test_an_appositive_name_after_a_title() -> None:
+    digest = digest_of("وقال مدير مستشفى البلدة، سامي الحلبي، إن الجرحى كثيرون.")
+    assert [a.name_ar for a in digest.actors if a.kind is ActorKind.person] == ["سامي الحلبي"]
+
+
+def test_words_after_a_bare_title_are_not_a_name() -> None:
+    assert not [
+        a for a in digest_of("وقالت مديرة قسم الطوارئ: الوضع صعب.").actors if a.kind is ActorKind.person
+    ]
+
+
+def test_unknown_organisations_are_found_by_their_head_noun() -> None:
+    text = "وأفادت منظمة أطباء الميدان بأن قوات الحرس الوطني قصفت البلدة، ونفت جبهة الأحرار الموحدة ذلك."
+    actors = [(actor.name_ar, actor.kind, actor.name_en.split()[0]) for actor in digest_of(text).actors]
+    assert actors == [
+        ("منظمة أطباء الميدان", ActorKind.ngo, "Organisation"),
+        ("قوات الحرس الوطني", ActorKind.state_force, "Forces"),
+        ("جبهة الأحرار الموحدة", ActorKind.armed_group, "Front"),
+    ]
+
+
+def test_a_defined_head_noun_refers_back_and_names_nothing() -> None:
+    assert _actors("ونفت الجبهة الاتهام.") == {}
+
+
+def test_unknown_places_are_found_by_their_head_noun() -> None:
+    digest = digest_of("قتل 5 مدنيين في قصف على بلدة كفر نجمة.")
+    location = digest.figures[0].location
+    assert location is not None and location.name_ar == "كفر نجمة"
+
+
+def test_the_closing_source_line_names_the_outlet() -> None:
+    digest = digest_of("قصف على دوما.\nالمصدر: الشرق")
+    assert [(a.name_ar, a.kind) for a in digest.actors] == [("الشرق", ActorKind.media)]
