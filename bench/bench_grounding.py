@@ -44,30 +44,35 @@ def median_ms(work: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def seed_answers() -> list[tuple[str, str, LLMDigest]]:
+    return [
+        (gold.id, gold.article_text(), perfect_output(gold)) for gold in load_gold() if not gold.synthetic
+    ]
+
+
+def report(name: str, article: str, output: LLMDigest, repeat: int) -> float:
+    """Print one article's line; return its total grounding time in ms."""
+    strings = strings_of(output)
+    items = ground(output, article)
+    check = median_ms(lambda: grounding_problems(output, article), repeat)
+    grounding = median_ms(lambda: ground(output, article), repeat)
+    reconciling = median_ms(lambda: reconcile(items.figures), repeat)
+    baseline = median_ms(lambda: [article.find(text) for text in strings], repeat)
+    total = grounding + reconciling
+    print(
+        f"{name:38} {len(strings):7d} {check:7.2f} {grounding:7.2f} {reconciling:7.2f} {total:7.2f} "
+        f"{baseline:7.3f} {total / baseline:6.0f}x"
+    )
+    return total
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--repeat", type=int, default=20)
     repeat = parser.parse_args().repeat
-    print(
-        f"{'article':38} {'items':>5} {'check':>7} {'ground':>7} {'reconc':>7} {'total':>7} {'find':>7} {'ratio':>6}"
-    )
-    totals = []
-    for gold in load_gold():
-        if gold.synthetic:
-            continue
-        article, output = gold.article_text(), perfect_output(gold)
-        strings = strings_of(output)
-        items = ground(output, article)
-        check = median_ms(lambda: grounding_problems(output, article), repeat)
-        grounding = median_ms(lambda: ground(output, article), repeat)
-        reconciling = median_ms(lambda: reconcile(items.figures), repeat)
-        baseline = median_ms(lambda: [article.find(text) for text in strings], repeat)
-        total = grounding + reconciling
-        totals.append(total)
-        print(
-            f"{gold.id:38} {len(strings):5d} {check:7.2f} {grounding:7.2f} {reconciling:7.2f} {total:7.2f} "
-            f"{baseline:7.3f} {total / baseline:5.0f}x"
-        )
+    columns = ("items", "check", "ground", "reconc", "total", "find", "ratio")
+    print(f"{'article':38} " + " ".join(f"{column:>7}" for column in columns))
+    totals = [report(name, article, output, repeat) for name, article, output in seed_answers()]
     print(f"median total (ground + reconcile) over the seeds: {statistics.median(totals):.2f} ms per article")
 
 

@@ -119,7 +119,7 @@ def _collapse_spaces(text: str, starts: list[int], ends: list[int]) -> tuple[str
         first, last = run.start(), run.end() - 1
         kept_text.append(text[position : first + 1])
         kept_starts += starts[position : first + 1]
-        kept_ends += ends[position:first] + [ends[last]]
+        kept_ends += [*ends[position:first], ends[last]]
         position = run.end()
     kept_text.append(text[position:])
     kept_starts += starts[position:]
