@@ -8,12 +8,13 @@ module without a span.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from schemas.digest import (
     Actor,
     DigestWarning,
     Event,
     EventActor,
-    EventTime,
     Figure,
     Location,
     MatchKind,
@@ -21,11 +22,12 @@ from schemas.digest import (
     Span,
     WarningCode,
 )
-from schemas.llm_output import LLMDigest, LLMEvent, LLMFigure, LLMQuote
+from schemas.llm_output import LLMDigest, LLMFigure, LLMQuote
 from service.align import align, align_all
 from service.assemble import DigestItems
 from service.normalize import normalize_str
 from service.numbers import find_numbers
+from service.offline.timing import resolve_when
 
 _QUOTE_MARKS = "«»“”\"'„‟ "
 
@@ -65,14 +67,16 @@ def figure_span(article: str, figure: LLMFigure) -> Span | None:
     return span if figure.value in values or str(figure.value) in normalize_str(span.text) else None
 
 
-def ground(output: LLMDigest, article: str) -> DigestItems:
-    """Turn the model's strings into digest items with spans, dropping what cannot be found."""
+def ground(output: LLMDigest, article: str, published: dt.date | None = None) -> DigestItems:
+    """Turn the model's strings into digest items with spans, dropping what cannot be found.
+
+    Event times resolve to dates only against the publication date, when the request gives one."""
     items = DigestItems()
     actor_ids = _ground_actors(output, article, items)
     event_ids = {event.ref: f"e{index}" for index, event in enumerate(output.events, start=1)}
-    figure_ids = _ground_figures(output, article, actor_ids, event_ids, items)
+    _ground_figures(output, article, actor_ids, event_ids, items)
     _ground_quotes(output, article, actor_ids, items)
-    _ground_events(output, article, actor_ids, event_ids, figure_ids, items)
+    _ground_events(output, article, actor_ids, event_ids, items, published)
     _drop_dangling_event_refs(items)
     return items
 
@@ -107,7 +111,7 @@ def _ground_figures(
     actor_ids: dict[str, str],
     event_ids: dict[str, str],
     items: DigestItems,
-) -> dict[str, str]:
+) -> None:
     ids: dict[str, str] = {}
     kept: list[tuple[LLMFigure, Span]] = []
     for figure in output.figures:
@@ -139,7 +143,6 @@ def _ground_figures(
                 span=span,
             )
         )
-    return ids
 
 
 def _ground_quotes(output: LLMDigest, article: str, actor_ids: dict[str, str], items: DigestItems) -> None:
@@ -170,8 +173,8 @@ def _ground_events(
     article: str,
     actor_ids: dict[str, str],
     event_ids: dict[str, str],
-    figure_ids: dict[str, str],
     items: DigestItems,
+    published: dt.date | None,
 ) -> None:
     for event in output.events:
         evidence = [span for text in event.evidence_ar if (span := align(article, text)) is not None]
@@ -182,36 +185,23 @@ def _ground_events(
                 f"event «{event.description_en}» has no evidence in the article",
             )
             continue
+        when_ar = _verbatim_or_none(article, event.when_ar)
         items.events.append(
-            _event(event, event_ids[event.ref], evidence, article, actor_ids, figure_ids, items)
+            Event(
+                id=event_ids[event.ref],
+                type=event.type,
+                description_en=event.description_en,
+                location=_location(article, event.location_ar, event.location_en),
+                when=resolve_when(when_ar, published) if when_ar else None,
+                actors=[
+                    EventActor(actor_id=actor_ids[role.ref], role=role.role)
+                    for role in event.actors
+                    if role.ref in actor_ids
+                ],
+                figure_ids=[figure.id for figure in items.figures if figure.event_id == event_ids[event.ref]],
+                evidence=evidence,
+            )
         )
-
-
-def _event(
-    event: LLMEvent,
-    event_id: str,
-    evidence: list[Span],
-    article: str,
-    actor_ids: dict[str, str],
-    figure_ids: dict[str, str],
-    items: DigestItems,
-) -> Event:
-    when_ar = _verbatim_or_none(article, event.when_ar)
-    linked = [figure.id for figure in items.figures if figure.event_id == event_id]
-    return Event(
-        id=event_id,
-        type=event.type,
-        description_en=event.description_en,
-        location=_location(article, event.location_ar, event.location_en),
-        when=EventTime(text_ar=when_ar) if when_ar else None,
-        actors=[
-            EventActor(actor_id=actor_ids[role.ref], role=role.role)
-            for role in event.actors
-            if role.ref in actor_ids
-        ],
-        figure_ids=linked,
-        evidence=evidence,
-    )
 
 
 def _drop_dangling_event_refs(items: DigestItems) -> None:

@@ -81,7 +81,7 @@ class LLMEngine:
     async def digest_from(self, request: DigestRequest, answer: LLMAnswer, *, replayed: bool) -> Digest:
         """Ground an answer in the article and assemble the digest (cheap: runs on every cache replay)."""
         started = time.perf_counter()
-        items = await asyncio.to_thread(ground, answer.output, request.text)
+        items = await asyncio.to_thread(ground, answer.output, request.text, request.published_at)
         if answer.reasks:
             items.warnings.insert(0, _reask_warning(answer.reasks))
         grounding_ms = (time.perf_counter() - started) * 1000

@@ -64,6 +64,14 @@ class TimeExpression:
         return published - dt.timedelta(days=back)
 
 
+def resolve_when(text_ar: str, published: dt.date | None) -> EventTime:
+    """An event time given as text (e.g. by the LLM), resolved when it holds a time expression."""
+    expressions = find_time_expressions(Document(text_ar))
+    if published is None or not expressions:
+        return EventTime(text_ar=text_ar, date=None, precision=DatePrecision.unresolved)
+    return expressions[0].resolve(text_ar, published)
+
+
 def find_time_expressions(document: Document) -> list[TimeExpression]:
     found: list[TimeExpression] = []
     index = 0

@@ -75,3 +75,25 @@ def test_unknown_actors_are_dropped_and_references_to_them_removed():
     assert codes == [WarningCode.ungrounded_item_dropped, WarningCode.dangling_reference_removed]
     for span in [*items.actors[0].mentions, items.figures[0].span]:
         assert ARTICLE[span.start : span.end] == span.text
+
+
+def test_event_times_resolve_only_against_a_publication_date():
+    import datetime as dt
+
+    from schemas.llm_output import LLMEvent
+
+    article = "قصفت الطائرات بلدة سقبا أمس الخميس."
+    event = LLMEvent(
+        ref="e1",
+        type="air_strike",
+        description_en="Strike on Saqba",
+        location_ar="سقبا",
+        location_en="Saqba",
+        when_ar="أمس الخميس",
+        actors=[],
+        evidence_ar=[article],
+    )
+    undated = ground(digest(events=[event]), article).events[0].when
+    assert undated is not None and undated.text_ar == "أمس الخميس" and undated.date is None
+    dated = ground(digest(events=[event]), article, dt.date(2018, 2, 23)).events[0].when
+    assert dated is not None and dated.date == dt.date(2018, 2, 22)
