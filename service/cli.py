@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the REST API")
     serve.add_argument("--host", help="interface to listen on (default DIGEST_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default DIGEST_PORT or 8000)")
+    serve.add_argument("--workers", type=int, help="worker processes (default DIGEST_WORKERS or 1)")
     serve.set_defaults(run=_serve)
 
     extract = commands.add_parser("extract", help="digest one article file (or - for stdin) to stdout")
@@ -63,12 +64,19 @@ def _serve(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     engine = (
-        "llm (" + settings.llm_model + ")"
-        if settings.llm_configured
-        else "offline (no LLM endpoint configured)"
+        f"llm ({settings.llm_model})" if settings.llm_configured else "offline (no LLM endpoint configured)"
     )
-    print(f"digest service listening on http://{host}:{port}  engine: {engine}  docs: /schema", flush=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    workers = args.workers or settings.workers
+    print(
+        f"digest service listening on http://{host}:{port}  engine: {engine}  workers: {workers}", flush=True
+    )
+    print(f"  editor: http://{host}:{port}/   API docs: http://{host}:{port}/schema", flush=True)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    else:  # each worker process builds its own app from the same settings
+        uvicorn.run(
+            "service.api:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+        )
     return 0
 
 

@@ -13,6 +13,7 @@ from service.cache import ModelCache, cache_key, code_fingerprint
 from service.errors import EngineUnavailable, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from service.llm_client import LLMClient
 from service.llm_engine import LLMAnswer, LLMEngine
+from service.llm_loop import on_llm_loop
 from service.observability import Metrics
 from service.offline import offline_digest
 from service.prompt import load_prompt
@@ -57,7 +58,7 @@ class Digester:
     async def close(self) -> None:
         self._cache.close()
         if self._llm is not None:
-            await self._llm.close()
+            await on_llm_loop(self._llm.close())
 
     async def digest(
         self,
@@ -129,7 +130,7 @@ class Digester:
         if answer is not None:
             return await llm.digest_from(request, answer, replayed=True)
         async with self._limiter.slot():
-            answer = await llm.answer(request)
+            answer = await on_llm_loop(llm.answer(request))
         self._cache.put(answer_key, answer)
         return await llm.digest_from(request, answer, replayed=False)
 

@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     cache_enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=32,
+        description="uvicorn worker processes; limits and single-flight are per process",
+    )
     max_body_bytes: int = Field(default=1_048_576, ge=1_024, description="Largest accepted request body")
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,

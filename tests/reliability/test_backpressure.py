@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import httpx2
@@ -19,16 +20,19 @@ from tests.reliability.support import assert_problem, settings_for
 
 
 class GatedLLM:
-    """Answers every call with `reply`, but only once the gate is open."""
+    """Answers every call with `reply`, but only once the gate is open.
+
+    LLM calls run on the service's own LLM loop thread, so the gate is a thread-safe event polled there."""
 
     def __init__(self, reply: httpx2.Response) -> None:
         self.reply = reply
-        self.gate = asyncio.Event()
+        self.gate = threading.Event()
         self.calls = 0
 
     async def handle(self, _: httpx2.Request) -> httpx2.Response:
         self.calls += 1
-        await self.gate.wait()
+        while not self.gate.is_set():
+            await asyncio.sleep(0.005)
         return self.reply
 
     def http_client(self) -> httpx2.AsyncClient:
