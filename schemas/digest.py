@@ -219,6 +219,7 @@ class WarningCode(StrEnum):
     llm_failed_offline_fallback = "llm_failed_offline_fallback"
     not_arabic = "not_arabic"
     control_characters_in_text = "control_characters_in_text"
+    summary_number_not_a_figure = "summary_number_not_a_figure"
 
 
 class DigestWarning(Strict):

@@ -42,7 +42,7 @@ def assemble_digest(
     if stray:
         warnings.append(
             DigestWarning(
-                code=WarningCode.ungrounded_item_dropped,
+                code=WarningCode.summary_number_not_a_figure,
                 message="the English summary mentions numbers that are not figures of the article: "
                 + ", ".join(stray),
             )

@@ -41,6 +41,7 @@ class Digester:
         )
         self._cache = ModelCache(settings.cache_dir if settings.cache_enabled else None)
         self._flights: SingleFlight[Digest] = SingleFlight()
+        self._code = code_fingerprint()
 
     def _default_client(self, settings: Settings) -> LLMClient | None:
         return LLMClient(settings, metrics=self.metrics) if settings.llm_configured else None
@@ -83,7 +84,7 @@ class Digester:
     def key_for(self, request: DigestRequest, engine: Engine) -> str:
         """The digest's cache key: what the engine saw, plus the code that built the digest."""
         material = self._llm_material() if engine is Engine.llm else {}
-        return cache_key(request, kind="digest", engine=engine.value, code=code_fingerprint(), **material)
+        return cache_key(request, kind="digest", engine=engine.value, code=self._code, **material)
 
     def _answer_key(self, request: DigestRequest) -> str:
         return cache_key(request, kind="llm-answer", **self._llm_material())
@@ -96,7 +97,8 @@ class Digester:
             "max_tokens": self._settings.llm_max_output_tokens,
             "reasks": self._settings.llm_reasks,
         }
-        return {"model": llm.model, "prompt": llm.prompt_version, "sampling": sampling}
+        endpoint = self._settings.llm_base_url or "openai"
+        return {"endpoint": endpoint, "model": llm.model, "prompt": llm.prompt_version, "sampling": sampling}
 
     def lookup(self, key: str) -> tuple[DigestRequest, Digest] | None:
         """A digest made earlier and the request it answers, by cache key (for shareable links)."""
@@ -131,8 +133,9 @@ class Digester:
             return await llm.digest_from(request, answer, replayed=True)
         async with self._limiter.slot():
             answer = await on_llm_loop(llm.answer(request))
-        self._cache.put(answer_key, answer)
-        return await llm.digest_from(request, answer, replayed=False)
+        digest = await llm.digest_from(request, answer, replayed=False)
+        self._cache.put(answer_key, answer)  # only an answer that made a digest is worth replaying
+        return digest
 
     def _require_llm(self) -> LLMEngine:
         if self._llm is None:

@@ -20,12 +20,6 @@ class DigestError(Exception):
         self.retry_after = retry_after
 
 
-class InvalidArticle(DigestError):
-    status = 422
-    slug = "invalid-article"
-    title = "The article cannot be digested"
-
-
 class EngineUnavailable(DigestError):
     """The requested engine is not set up on this server (e.g. no LLM endpoint)."""
 

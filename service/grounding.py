@@ -25,7 +25,6 @@ from schemas.digest import (
 from schemas.llm_output import LLMDigest, LLMFigure, LLMQuote
 from service.align import align, align_all
 from service.assemble import DigestItems
-from service.normalize import normalize_str
 from service.numbers import find_numbers
 from service.offline.timing import resolve_when
 
@@ -33,8 +32,10 @@ _QUOTE_MARKS = "«»“”\"'„‟ "
 
 
 def grounding_problems(output: LLMDigest, article: str) -> list[str]:
-    """Why the output should be re-asked: quotes not verbatim, figures not at their phrase."""
-    problems = [
+    """Why the output should be re-asked: quotes not verbatim, figures not at their phrase, and
+    answers the digest cannot hold (repeated refs, empty English text, negative bounds)."""
+    problems = structure_problems(output)
+    problems += [
         f"quote «{_clip(quote.text_ar)}» is not verbatim in the article: copy it exactly or leave it out"
         for quote in output.quotes
         if quote_span(article, quote) is None
@@ -46,6 +47,33 @@ def grounding_problems(output: LLMDigest, article: str) -> list[str]:
         if figure_span(article, figure) is None
     ]
     return problems
+
+
+def structure_problems(output: LLMDigest) -> list[str]:
+    problems = [
+        f"ref {ref} is used by more than one item: give every item its own ref"
+        for ref in _repeated_refs(output)
+    ]
+    problems += [f"{what} is empty: write it in English" for what in _empty_english(output)]
+    problems += [
+        f"figure {figure.ref} has a negative bound: low and high are counts (0 or more) or null"
+        for figure in output.figures
+        if (figure.low or 0) < 0 or (figure.high or 0) < 0
+    ]
+    return problems
+
+
+def _repeated_refs(output: LLMDigest) -> list[str]:
+    refs = [item.ref for group in (output.actors, output.figures, output.events) for item in group]
+    return sorted({ref for ref in refs if refs.count(ref) > 1})
+
+
+def _empty_english(output: LLMDigest) -> list[str]:
+    texts = [("headline_en", output.headline_en), ("summary_en", output.summary_en)]
+    texts += [(f"name_en of actor {actor.ref}", actor.name_en) for actor in output.actors]
+    texts += [(f"description_en of event {event.ref}", event.description_en) for event in output.events]
+    texts += [(f"text_en of quote «{_clip(quote.text_ar, 30)}»", quote.text_en) for quote in output.quotes]
+    return [what for what, text in texts if not text.strip()]
 
 
 def quote_span(article: str, quote: LLMQuote) -> Span | None:
@@ -64,7 +92,7 @@ def figure_span(article: str, figure: LLMFigure) -> Span | None:
     values = {mention.value for mention in find_numbers(span.text)}
     if not values and figure.value == 1:
         return span
-    return span if figure.value in values or str(figure.value) in normalize_str(span.text) else None
+    return span if figure.value in values else None
 
 
 def ground(output: LLMDigest, article: str, published: dt.date | None = None) -> DigestItems:
@@ -72,6 +100,7 @@ def ground(output: LLMDigest, article: str, published: dt.date | None = None) ->
 
     Event times resolve to dates only against the publication date, when the request gives one."""
     items = DigestItems()
+    output = _usable_part(output, items)
     actor_ids = _ground_actors(output, article, items)
     event_ids = {event.ref: f"e{index}" for index, event in enumerate(output.events, start=1)}
     _ground_figures(output, article, actor_ids, event_ids, items)
@@ -79,6 +108,50 @@ def ground(output: LLMDigest, article: str, published: dt.date | None = None) ->
     _ground_events(output, article, actor_ids, event_ids, items, published)
     _drop_dangling_event_refs(items)
     return items
+
+
+def _usable_part(output: LLMDigest, items: DigestItems) -> LLMDigest:
+    """Re-asks are spent: keep the first item of a repeated ref, drop items with no English text,
+    and read negative bounds as unknown."""
+    seen: set[str] = set()
+
+    def keep(ref: str, english: str, what: str) -> bool:
+        if ref in seen or not english.strip():
+            _warn(
+                items,
+                WarningCode.ungrounded_item_dropped,
+                f"{what} {ref} was repeated or had no English text",
+            )
+            return False
+        seen.add(ref)
+        return True
+
+    def keep_quote(quote: LLMQuote) -> bool:
+        if not quote.text_en.strip():
+            _warn(
+                items,
+                WarningCode.ungrounded_quote_dropped,
+                f"quote «{_clip(quote.text_ar)}» had no translation",
+            )
+        return bool(quote.text_en.strip())
+
+    figures = [
+        figure.model_copy(update={"low": _count_or_none(figure.low), "high": _count_or_none(figure.high)})
+        for figure in output.figures
+        if keep(figure.ref, "-", "figure")
+    ]
+    return output.model_copy(
+        update={
+            "actors": [actor for actor in output.actors if keep(actor.ref, actor.name_en, "actor")],
+            "events": [event for event in output.events if keep(event.ref, event.description_en, "event")],
+            "figures": figures,
+            "quotes": [quote for quote in output.quotes if keep_quote(quote)],
+        }
+    )
+
+
+def _count_or_none(bound: int | None) -> int | None:
+    return bound if bound is not None and bound >= 0 else None
 
 
 def _ground_actors(output: LLMDigest, article: str, items: DigestItems) -> dict[str, str]:

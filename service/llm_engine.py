@@ -95,7 +95,14 @@ class LLMEngine:
             reasks=answer.reasks,
             created_at=dt.datetime.now(dt.UTC),
         )
-        return await asyncio.to_thread(assemble_digest, request, _summary(answer.output), items, provenance)
+        try:
+            return await asyncio.to_thread(
+                assemble_digest, request, _summary(answer.output), items, provenance
+            )
+        except ValidationError as error:  # the answer fits the LLM schema but not the digest's
+            raise UpstreamError(
+                f"the LLM answer cannot form a valid digest: {error.errors()[0]['msg']}"
+            ) from error
 
 
 def _accept_ungrounded(failure: InvalidOutputAfterReasks, article: str) -> LLMDigest:
@@ -133,6 +140,8 @@ def _reask_warning(reasks: int) -> DigestWarning:
 
 
 def _summary(output: LLMDigest) -> Summary:
+    if not output.headline_en.strip() or not output.summary_en.strip():
+        raise UpstreamError("the LLM answered without an English headline or summary, after re-asks")
     return Summary(
         headline_en=output.headline_en,
         summary_en=output.summary_en,

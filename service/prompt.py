@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -79,7 +78,3 @@ def load_prompt(path: Path) -> Prompt:
         )
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise PromptFileError(f"prompt file {path} is not valid: {error}") from error
-
-
-def example_json(example: PromptExample) -> str:
-    return json.dumps(example.output.model_dump(), ensure_ascii=False)

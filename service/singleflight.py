@@ -13,8 +13,10 @@ class SingleFlight(Generic[T]):
     def __init__(self) -> None:
         self._in_flight: dict[str, asyncio.Task[T]] = {}
 
-    def in_flight(self) -> int:
-        return len(self._in_flight)
+    def _settle(self, key: str, done: asyncio.Task[T]) -> None:
+        self._in_flight.pop(key, None)
+        if not done.cancelled():
+            done.exception()  # retrieved here too, so a failure nobody awaited any more is not logged as lost
 
     async def run(self, key: str, work: Callable[[], Awaitable[T]]) -> T:
         """Run `work` once per key at a time; callers that arrive meanwhile await the same task.
@@ -24,5 +26,5 @@ class SingleFlight(Generic[T]):
         if task is None:
             task = asyncio.ensure_future(work())
             self._in_flight[key] = task
-            task.add_done_callback(lambda _: self._in_flight.pop(key, None))
+            task.add_done_callback(lambda done: self._settle(key, done))
         return await asyncio.shield(task)

@@ -66,7 +66,7 @@ class TimeExpression:
 
 def resolve_when(text_ar: str, published: dt.date | None) -> EventTime:
     """An event time given as text (e.g. by the LLM), resolved when it holds a time expression."""
-    expressions = find_time_expressions(Document(text_ar))
+    expressions = find_time_expressions(Document(text_ar)) if published is not None else []
     if published is None or not expressions:
         return EventTime(text_ar=text_ar, date=None, precision=DatePrecision.unresolved)
     return expressions[0].resolve(text_ar, published)

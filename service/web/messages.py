@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from schemas.request import MAX_ARTICLE_CHARS
-from service.errors import DigestError, InvalidArticle
+from service.errors import DigestError
 
 KEPT = "Everything you typed is kept."
 
@@ -47,10 +47,12 @@ def unknown_engine(value: str) -> FormProblem:
 
 def digest_failed(error: DigestError) -> FormProblem:
     detail = error.detail.rstrip(".")
-    if isinstance(error, InvalidArticle):
-        return FormProblem(f"{error.title}. {KEPT}", {"text": f"{detail}."}, error.status)
     advice = "" if error.status < 500 else " Try again in a minute, or choose the offline engine."
     return FormProblem(f"{error.title}: {detail}.{advice} {KEPT}", {}, error.status)
+
+
+def cross_site_submission() -> FormProblem:
+    return FormProblem(f"This form can only be sent from this site's own page. {KEPT}", {}, 403)
 
 
 def unexpected_failure() -> FormProblem:

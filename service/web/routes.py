@@ -24,6 +24,7 @@ from service.web.form import FormValues
 from service.web.headers import SECURITY_HEADERS
 from service.web.messages import (
     FormProblem,
+    cross_site_submission,
     digest_failed,
     invalid_fields,
     unexpected_failure,
@@ -55,11 +56,23 @@ async def submit_article(
     request: Request[Any, Any, Any], state: State, recent: NamedDependency[RecentDigests]
 ) -> Response[Any]:
     values = FormValues.from_form(await request.form())
+    if _from_another_site(request):
+        return _form(state.digester, values, cross_site_submission())
     outcome = await _digest(state.digester, values)
     if isinstance(outcome, FormProblem):
         return _form(state.digester, values, outcome)
     recent.put(outcome.key, outcome.request, outcome.digest)
     return Redirect(path=f"/d/{outcome.key}", status_code=303)
+
+
+def _from_another_site(request: Request[Any, Any, Any]) -> bool:
+    """A browser names the page a form was sent from; a page of another site may not spend our LLM calls
+    with an editor's stored credentials (requests without Origin, e.g. from scripts, are not browsers')."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    return origin.rstrip("/").lower() != own.lower()
 
 
 @get("/d/{key:str}", name="web:digest")

@@ -97,3 +97,30 @@ def test_event_times_resolve_only_against_a_publication_date():
     assert undated is not None and undated.text_ar == "أمس الخميس" and undated.date is None
     dated = ground(digest(events=[event]), article, dt.date(2018, 2, 23)).events[0].when
     assert dated is not None and dated.date == dt.date(2018, 2, 22)
+
+
+def test_a_value_that_is_only_part_of_the_stated_number_is_rejected():
+    article = "قتل أكثر من 170 مدنيا في الغارات."
+    assert figure_span(article, figure("أكثر من 170 مدنيا", 170, qualifier="more_than", low=171, high=None))
+    assert figure_span(article, figure("أكثر من 170 مدنيا", 17)) is None
+    assert figure_span(article, figure("أكثر من 170 مدنيا", 70)) is None
+
+
+def test_answers_the_digest_cannot_hold_are_reasked_then_repaired_or_dropped():
+    actor = LLMActor(
+        ref="a1", name_ar="رامي عبد الرحمن", name_en="Rami Abdel Rahman", kind="person", title_en=None
+    )
+    nameless = LLMActor(ref="a2", name_ar="المرصد", name_en=" ", kind="ngo", title_en=None)
+    twin = LLMActor(ref="a1", name_ar="إدلب", name_en="Idlib", kind="other", title_en=None)
+    negative = figure("مقتل مدني", 1, low=-1, high=-5)
+    output = digest(actors=[actor, nameless, twin], figures=[negative])
+
+    problems = grounding_problems(output, ARTICLE)
+    assert any("ref a1 is used by more than one item" in p for p in problems)
+    assert any("name_en of actor a2 is empty" in p for p in problems)
+    assert any("negative bound" in p for p in problems)
+
+    items = ground(output, ARTICLE)
+    assert [a.name_en for a in items.actors] == ["Rami Abdel Rahman"]
+    assert (items.figures[0].low, items.figures[0].high) == (None, None)
+    assert len({a.id for a in items.actors}) == len(items.actors)

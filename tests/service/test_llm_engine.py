@@ -215,8 +215,30 @@ async def test_code_change_regrounds_the_cached_answer_without_calling_the_llm(
     digester = digester_for(llm_settings, replay)
     first = await digester.digest(DigestRequest(text=article), EngineChoice.llm)
     monkeypatch.setattr("service.digester.code_fingerprint", lambda: "new-grounding-code")
-    regrounded = await digester.digest(DigestRequest(text=article), EngineChoice.llm)
+    redeployed = digester_for(llm_settings, replay)  # a new process with new code, the same cache
+    regrounded = await redeployed.digest(DigestRequest(text=article), EngineChoice.llm)
     assert replay.calls == 1
     assert regrounded.provenance.cached
     assert regrounded.provenance.cache_key != first.provenance.cache_key
     assert regrounded.figures == first.figures
+
+
+async def test_an_answer_without_a_headline_is_a_clean_502_and_is_not_cached(llm_settings, example):
+    article, output = example
+    empty = output.model_copy(update={"headline_en": " "})
+    replay = ReplayLLM([completion(empty)])
+    digester = digester_for(llm_settings, replay)
+    with pytest.raises(UpstreamError, match="headline"):
+        await digester.digest(DigestRequest(text=article), EngineChoice.llm)
+    assert replay.calls == 3, "the empty headline was re-asked first"
+    replay.replies = [completion(output)]
+    digest = await digester.digest(DigestRequest(text=article), EngineChoice.llm)
+    assert not digest.provenance.cached and replay.calls == 4
+
+
+def test_two_endpoints_serving_the_same_model_name_do_not_share_cache_entries(llm_settings, example):
+    other = llm_settings.model_copy(update={"llm_base_url": "http://other.invalid/v1"})
+    request = DigestRequest(text=example[0])
+    first = Digester(llm_settings, LLMClient(llm_settings)).key_for(request, Engine.llm)
+    second = Digester(other, LLMClient(other)).key_for(request, Engine.llm)
+    assert first != second

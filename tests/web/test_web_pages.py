@@ -249,3 +249,16 @@ def test_an_llm_failure_falls_back_to_offline_with_a_prominent_notice(llm_settin
     assert download["provenance"]["engine"] == "offline"
     assert download["warnings"][0]["code"] == "llm_failed_offline_fallback"
     assert 'class="notice notice-fallback"' in page and "Made by the offline engine, not the LLM" in page
+
+
+def test_a_form_sent_from_another_site_is_refused_and_keeps_the_input(offline_settings):
+    from service.api import create_app
+    from service.digester import Digester
+
+    with TestClient(app=create_app(offline_settings, Digester(offline_settings))) as client:
+        form = {"text": "قال المرصد إن 4 مدنيين قتلوا", "title": "عنوان", "engine": "offline"}
+        refused = client.post("/digests", data=form, headers={"origin": "https://evil.example"})
+        assert refused.status_code == 403
+        assert "this site" in refused.text and "عنوان" in refused.text
+        same_site = client.post("/digests", data=form, headers={"origin": "http://testserver.local"})
+        assert same_site.status_code in (200, 303)
