@@ -19,11 +19,11 @@ import time
 from collections.abc import Callable
 
 from evals.gold import load_gold
+from evals.gold_answers import perfect_output
 from schemas.llm_output import LLMDigest
 from service.align import normalized_article
 from service.grounding import ground, grounding_problems
 from service.reconcile import reconcile
-from tests.evals.perfect_llm import perfect_output
 
 
 def strings_of(output: LLMDigest) -> list[str]:
