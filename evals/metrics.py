@@ -23,7 +23,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from evals.records import FIELDS, ArticleMetrics, CasualtyCheck, FieldName, FieldScore, SetMetrics
-from schemas.digest import Digest, Span
+from schemas.digest import Digest
+from service.spans import is_verbatim, spans_of
 
 
 def ratio(numerator: int | float, denominator: int | float) -> float:
@@ -60,20 +61,6 @@ def summed_score(scores: Iterable[FieldScore]) -> FieldScore:
 # --------------------------------------------------------------------------- grounding and validity
 
 
-def span_is_verbatim(article: str, span: Span) -> bool:
-    return 0 <= span.start <= span.end <= len(article) and article[span.start : span.end] == span.text
-
-
-def item_spans(digest: Digest) -> list[list[Span]]:
-    """The spans of every predicted item of the scored fields, one list per item."""
-    return (
-        [list(actor.mentions) for actor in digest.actors]
-        + [[figure.span] for figure in digest.figures]
-        + [[quote.span] for quote in digest.quotes]
-        + [list(event.evidence) for event in digest.events]
-    )
-
-
 @dataclass(frozen=True)
 class GroundingCount:
     grounded: int
@@ -81,8 +68,8 @@ class GroundingCount:
 
 
 def grounding_count(article: str, digest: Digest) -> GroundingCount:
-    items = item_spans(digest)
-    grounded = sum(1 for spans in items if all(span_is_verbatim(article, span) for span in spans))
+    items = spans_of(digest)
+    grounded = sum(1 for item in items if all(is_verbatim(article, span) for span in item.spans))
     return GroundingCount(grounded=grounded, items=len(items))
 
 

@@ -16,21 +16,18 @@ from __future__ import annotations
 
 import re
 
+from service.clitics import article_prefixes, strip_definite_article
 from service.normalize import normalize_str
 
-# Longest first: the article with the clitics that may precede it, and "لل" (ل + ال).
-_DEFINITE_PREFIXES = ("وبال", "وكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
-_MIN_STEM = 2
+# The article with the clitics that may precede it in a name (one letter, or و and a preposition), and "لل".
+_DEFINITE_PREFIXES = article_prefixes(("و", "ف", "ب", "ك", "وب", "وك"))
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _LEADING_THE = re.compile(r"^the\s+")
 
 
-def strip_definite_article(word: str) -> str:
+def strip_name_article(word: str) -> str:
     """The word without a leading definite article (and the clitics before it), if a stem remains."""
-    for prefix in _DEFINITE_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
-            return word[len(prefix) :]
-    return word
+    return strip_definite_article(word, _DEFINITE_PREFIXES)
 
 
 def arabic_name_keys(name: str) -> frozenset[str]:
@@ -38,7 +35,7 @@ def arabic_name_keys(name: str) -> frozenset[str]:
     words = _PUNCTUATION.sub(" ", normalize_str(name)).split()
     if not words:
         return frozenset()
-    return frozenset({" ".join(strip_definite_article(word) for word in words), "".join(words)})
+    return frozenset({" ".join(strip_name_article(word) for word in words), "".join(words)})
 
 
 def english_name_key(name: str) -> str:

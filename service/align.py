@@ -31,34 +31,15 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from schemas.digest import MatchKind, Span
+from service.clitics import ARTICLE, CONJUNCTIONS, LIKE, PROCLITICS, article_prefixes
 from service.normalize import NormalizedText, normalize, normalize_str
 
 MIN_FUZZY_CHARS = 6
 _EDGE_SEARCH = 4  # how far, in normalised characters, a fuzzy edge may move to reach a word boundary
-_PROCLITIC_PREFIXES = frozenset(
-    [
-        "و",
-        "ف",
-        "ب",
-        "ل",
-        "ك",
-        "وب",
-        "ول",
-        "وك",
-        "فب",
-        "فل",
-        "ال",
-        "وال",
-        "بال",
-        "فال",
-        "كال",
-        "لل",
-        "ولل",
-        "فلل",
-    ]
-)
+# A word may begin with these before an aligned span: a proclitic group, or the article after nothing
+# or one letter ("وال", not "وبال"), or "لل".
+_PROCLITIC_PREFIXES = frozenset(PROCLITICS) | frozenset(article_prefixes(CONJUNCTIONS | {"ب", LIKE}))
 _TATWEEL = "\u0640"
-_ARTICLE = "ال"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +131,8 @@ def _normalized_spans(article: str, candidate: str) -> list[tuple[int, int]]:
     normalized = normalized_article(article)
     needle = normalize_str(candidate)
     ranges = [(start, start + len(needle)) for start in _occurrences(normalized.text, needle)]
-    if not ranges and needle.startswith(_ARTICLE) and len(needle) > len(_ARTICLE) + 1:
-        elided = "ل" + needle[len(_ARTICLE) :]
+    if not ranges and needle.startswith(ARTICLE) and len(needle) > len(ARTICLE) + 1:
+        elided = "ل" + needle[len(ARTICLE) :]
         ranges = [
             (start + 1, start + 1 + len(elided)) for start in _occurrences(normalized.text, "ل" + elided)
         ]

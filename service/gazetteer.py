@@ -28,6 +28,7 @@ import yaml
 
 from schemas.digest import ActorKind
 from service.align import extend_over_marks
+from service.clitics import clitic_variants
 from service.normalize import NormalizedText, normalize, normalize_str
 
 PLACE_KIND = "place"
@@ -37,10 +38,6 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.yaml"
 _WORD_RE = re.compile(r"[^\W_]+")
 _GLUED_AFTER_WORD_FINAL_RE = re.compile(r"[هي](?=[^\W\d_])")
 _WORD_FINAL_LETTERS = frozenset("ةى")
-_CONJUNCTIONS = frozenset("وف")
-_PREPOSITIONS = frozenset("بلك")
-_ARTICLE = "ال"
-_MIN_STEM = 2
 
 
 class Token(NamedTuple):
@@ -109,30 +106,6 @@ def _split_glued_words(normalized: NormalizedText) -> tuple[str, tuple[int, ...]
     pieces.append(text[last:])
     origin.extend(range(last, len(text)))
     return "".join(pieces), tuple(origin)
-
-
-def clitic_variants(word: str, *, strip_article: bool = False) -> list[tuple[str, int]]:
-    """(stem, characters of `word` before it) for each way of peeling proclitics, the word itself first.
-
-    "وبالغوطه" → ("وبالغوطه", 0), ("بالغوطه", 1), ("الغوطه", 2); "للغوطه" → ("الغوطه", 1), since
-    "لل" is ل + ال with the alef elided. With `strip_article`, "ال" is peeled too ("الغوطه" → "غوطه").
-    """
-    variants = [(word, 0)]
-    rest, skipped = word, 0
-    if rest[:1] in _CONJUNCTIONS and len(rest) - 1 >= _MIN_STEM:
-        rest, skipped = rest[1:], 1
-        variants.append((rest, skipped))
-    if rest.startswith("لل") and len(rest) - 2 >= _MIN_STEM:
-        variants.append((_ARTICLE + rest[2:], skipped + 1))
-    if rest[:1] in _PREPOSITIONS and len(rest) - 1 >= _MIN_STEM:
-        variants.append((rest[1:], skipped + 1))
-    if strip_article:
-        variants += [
-            (stem[2:], offset + 2)
-            for stem, offset in list(variants)
-            if stem.startswith(_ARTICLE) and len(stem) - 2 >= _MIN_STEM and offset + 2 <= len(word)
-        ]
-    return variants
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,8 @@ from schemas.digest import (
 from schemas.llm_output import LLMDigest, LLMFigure, LLMQuote
 from service.align import align, align_all
 from service.assemble import DigestItems
+from service.dates import resolve_when
 from service.numbers import find_numbers
-from service.offline.timing import resolve_when
 
 _QUOTE_MARKS = "«»“”\"'„‟ "
 

@@ -56,6 +56,7 @@ from functools import lru_cache
 
 from schemas.digest import Qualifier
 from service.align import extend_over_marks, normalized_article
+from service.clitics import ARTICLE, ELIDED_ARTICLE, PROCLITICS, proclitic_splits
 from service.normalize import NormalizedText, normalize_str
 
 
@@ -393,9 +394,8 @@ _MAX_DIGITS = 15
 
 # --- tokens -----------------------------------------------------------------------------------------
 
-_PROCLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
+_PROCLITICS = ("", *PROCLITICS)  # "" for the word without one
 _SHORT_STEM_CLITICS = ("", "و")  # "لست" is "I am not", "بست" a sit-in: short stems take only و
-_ARTICLE = "ال"
 _TOKEN_RE = re.compile(r"([^\W\d_]*+)([0-9]+(?:[.,][0-9]+)*)|[^\W\d_]+")
 _DATE_OR_TIME_GLUE = frozenset("/:")
 
@@ -418,19 +418,9 @@ def _tokenize(text: str) -> list[_Token]:
     return tokens
 
 
-def _stem_candidates(word: str) -> Iterable[tuple[str, str]]:
-    """(clitic, stem) splits of a word, the unsplit word first; "لل" is ل + ال with the alef elided."""
-    for clitic in _PROCLITICS:
-        if word.startswith(clitic) and len(word) > len(clitic):
-            yield clitic, word[len(clitic) :]
-    for clitic in ("لل", "ولل", "فلل"):
-        if word.startswith(clitic) and len(word) > len(clitic):
-            yield clitic[:-1], _ARTICLE + word[len(clitic) :]
-
-
 @lru_cache(maxsize=16384)
 def _splits(word: str) -> tuple[tuple[str, str], ...]:
-    return tuple(_stem_candidates(word))
+    return tuple(proclitic_splits(word))
 
 
 def _lookup(
@@ -573,7 +563,7 @@ class _Reader:
             return value, index
         after = index + 1
         repeated = self.joined_word(after)
-        if repeated.startswith(_ARTICLE) and _SCALE_AFTER_NUMBER.get(repeated[len(_ARTICLE) :]) == scale:
+        if repeated.startswith(ARTICLE) and _SCALE_AFTER_NUMBER.get(repeated[len(ARTICLE) :]) == scale:
             after += 1
         return value + Fraction(scale, 2), after
 
@@ -763,9 +753,9 @@ class _Reader:
 
 def _digit_clitic(prefix: str) -> str | None:
     """The proclitic part of the letters glued before digits ("وال" → "و"), None if not a clitic."""
-    if prefix.endswith(_ARTICLE):
-        clitic = prefix[: -len(_ARTICLE)]
-    elif prefix.endswith("لل"):
+    if prefix.endswith(ARTICLE):
+        clitic = prefix[: -len(ARTICLE)]
+    elif prefix.endswith(ELIDED_ARTICLE):
         clitic = prefix[:-1]
     else:
         clitic = prefix

@@ -52,7 +52,9 @@ from typing import Literal
 
 from schemas.digest import QuoteMode
 from service.align import extend_over_marks, normalized_article
+from service.clitics import CONJUNCTIONS, LIKE, PROCLITIC_LETTERS
 from service.normalize import NormalizedText, normalize_str
+from service.sentences import FULL_STOPS
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +129,8 @@ _TRAILING_PARTICLES = _keys("قد ما غالبا لا لم لن أيضا من �
 _LEADING_PARTICLES = _keys("كان كانت وكان وكانت أما وأما كما وكما أن إن إلا غير قد")
 _CONTRASTIVE_PREFIXES = tuple(normalize_str(word) for word in ("لكن", "ولكن"))
 _CLAUSE_CONJUNCTIONS = _keys("فيما بينما حيث إذ اذ كما حين ثم عندما بعدما")
-_CONJUNCTION_PREFIXES = ("و", "ف")
-_SENTENCE_ENDS = frozenset(".!?؟")
+_CLITICS_BEFORE_MARK = PROCLITIC_LETTERS - {LIKE}  # و"…" ف"…" ب"…" ل"…" open a quote; ك"…" is not read so
+_SENTENCE_ENDS = FULL_STOPS  # not ؛ (a clause break, with the commas) nor …: a quote goes on across them
 _COMMAS = frozenset("،,؛;")
 _TRAILING_PUNCTUATION = ".،,؛;:!?؟ \t\n"
 _MARK = '"'  # every quote mark normalises to this
@@ -214,7 +216,7 @@ class _Article:
         """Whether the quote mark at `index` opens a quote, judged by the characters around it."""
         token = self.tokens[index]
         before, after = self.char(token.start - 1), self.char(token.end)
-        clitic_before = before in "وفبل" and self.char(token.start - 2) == " "
+        clitic_before = before in _CLITICS_BEFORE_MARK and self.char(token.start - 2) == " "
         may_open = not after.isspace() and (before.isspace() or before in "(:[،,-" or clitic_before)
         may_close = not before.isspace() and (after.isspace() or not after.isalnum())
         if may_open != may_close:
@@ -280,14 +282,14 @@ class _Article:
     def verb_stem(self, index: int) -> str:
         """The reporting verb or participle at `index` without its conjunction, or ""."""
         word = self.word(index)
-        for stem in (word, word[1:] if word[:1] in _CONJUNCTION_PREFIXES else ""):
+        for stem in (word, word[1:] if word[:1] in CONJUNCTIONS else ""):
             if stem in _SAY_VERBS or stem in _PARTICIPLES:
                 return stem
         return ""
 
     def has_conjunction(self, index: int) -> bool:
         word = self.word(index)
-        return word[:1] in _CONJUNCTION_PREFIXES and word[1:] in _REPORTING_WORDS
+        return word[:1] in CONJUNCTIONS and word[1:] in _REPORTING_WORDS
 
     def is_complementizer(self, index: int) -> bool:
         return self.word(index) in _COMPLEMENTIZERS and self.word(index - 1) not in _BLOCKERS

@@ -49,6 +49,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from schemas.digest import Bound, Casualty, Figure, Location, Metric, Qualifier
+from service.clitics import LIKE, PROCLITIC_LETTERS, strip_clitic_before_article
 from service.normalize import normalize_str
 
 CASUALTY_METRICS = (Metric.killed, Metric.injured, Metric.displaced, Metric.evacuated)
@@ -77,8 +78,7 @@ def is_whole_war_toll(figure: Figure) -> bool:
     return figure.period_ar is not None and _WHOLE_WAR.search(normalize_str(figure.period_ar)) is not None
 
 
-_PROCLITICS = frozenset("وبلف")
-_ARTICLE = normalize_str("ال")
+_PLACE_PROCLITICS = PROCLITIC_LETTERS - {LIKE}  # "كالغوطه" compares with a place, so it keeps its ك
 
 
 def place_key(location: Location | None) -> str | None:
@@ -86,10 +86,7 @@ def place_key(location: Location | None) -> str | None:
     for an unknown place."""
     if location is None:
         return None
-    name = normalize_str(location.name_ar)
-    if len(name) > 1 and name[0] in _PROCLITICS and name[1:].startswith(_ARTICLE):
-        return name[1:]
-    return name
+    return strip_clitic_before_article(normalize_str(location.name_ar), _PLACE_PROCLITICS)
 
 
 @dataclass(frozen=True, slots=True)

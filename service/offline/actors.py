@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from schemas.digest import Actor
-from service.offline.document import Document
+from service.document import Document
 from service.offline.entities import EntityMention
 
 

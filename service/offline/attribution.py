@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from schemas.digest import ActorKind
-from service.offline.document import Document, Sentence
+from service.document import Document, Sentence
+from service.lexicon import is_one_of, words
 from service.offline.entities import EntityMention
-from service.offline.lexicon import is_one_of, words
 
 REPORTING_VERBS = words(
     "قال", "قالت", "يقول", "تقول", "أفاد", "أفادت", "ذكر", "ذكرت", "أعلن", "أعلنت", "أكد", "أكدت", "أوضح",

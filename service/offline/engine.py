@@ -20,11 +20,12 @@ from schemas.digest import (
 )
 from schemas.request import DigestRequest
 from service.assemble import DigestItems, assemble_digest
+from service.dates import find_time_expressions
+from service.document import Document
 from service.gazetteer import default_gazetteer
 from service.numbers import find_numbers
 from service.offline.actors import ActorIndex, build_actors
 from service.offline.attribution import Attributions
-from service.offline.document import Document
 from service.offline.english import actor_name, quantity
 from service.offline.entities import EntityMention, read_mentions
 from service.offline.events import EventDraft, EventReader, link_figures
@@ -34,7 +35,6 @@ from service.offline.periods import find_periods
 from service.offline.places import Places
 from service.offline.quoting import QuoteDraft, QuoteReader
 from service.offline.summary import SummaryWriter, describe_event
-from service.offline.timing import find_time_expressions
 from service.offline.titles import read_titled_persons
 from service.offline.triggers import Triggers
 from service.quotes import find_quotes

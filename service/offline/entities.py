@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from service.document import Document
 from service.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch
-from service.offline.document import Document
-from service.offline.lexicon import words
+from service.lexicon import words
 
 _LOCATIVE_WORDS = words(
     "في", "إلى", "الى", "داخل", "أنحاء", "أرجاء", "قرب", "حول", "عبر", "شمال", "جنوب", "شرق", "غرب",

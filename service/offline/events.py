@@ -32,14 +32,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from schemas.digest import ActorKind, ActorRole, EventType, Location, Metric
+from service.dates import TimeExpression
+from service.document import Document, Sentence
 from service.gazetteer import Gazetteer
+from service.lexicon import is_one_of, words
 from service.offline.attribution import Attributions
-from service.offline.document import Document, Sentence
 from service.offline.entities import EntityMention
 from service.offline.figures import FigureDraft
-from service.offline.lexicon import is_one_of, words
 from service.offline.places import Places
-from service.offline.timing import TimeExpression
 from service.offline.triggers import VIOLENT_TYPES, Trigger, Triggers
 
 _ARMED_KINDS = frozenset({ActorKind.state_force, ActorKind.armed_group})

@@ -21,12 +21,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from schemas.digest import Location, Metric, Qualifier
-from service.gazetteer import clitic_variants
+from service.clitics import clitic_variants
+from service.document import Document
+from service.lexicon import is_one_of, lookup, words
 from service.numbers import NumberMention
 from service.offline.attribution import Attributions
-from service.offline.document import Document
 from service.offline.entities import EntityMention
-from service.offline.lexicon import is_one_of, lookup, words
 from service.offline.metrics import (
     SINGULAR_PERSONS,
     NumberWords,

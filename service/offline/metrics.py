@@ -22,8 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemas.digest import Metric
-from service.offline.document import Document
-from service.offline.lexicon import is_one_of, lookup, table, words
+from service.clitics import ARTICLE, ELIDED_ARTICLE, PROCLITIC_LETTERS
+from service.document import Document
+from service.lexicon import is_one_of, lookup, table, words
 
 TIME_NOUNS = words(
     "ساعة", "ساعات", "يوم", "يوما", "أيام", "أسبوع", "أسبوعا", "أسابيع", "شهر", "شهرا", "أشهر", "شهور",
@@ -153,8 +154,10 @@ def _definite_or_one(word: str) -> bool:
 
 def is_definite_digits(number_text: str) -> bool:
     """ "ال15": digits glued to the article count a known set ("الدول ال15 الأعضاء")."""
-    stripped = number_text.lstrip("وفبلك")
-    return (stripped.startswith("ال") or stripped.startswith("لل")) and any(c.isdigit() for c in stripped)
+    stripped = number_text.lstrip("".join(PROCLITIC_LETTERS))
+    return (stripped.startswith(ARTICLE) or stripped.startswith(ELIDED_ARTICLE)) and any(
+        c.isdigit() for c in stripped
+    )
 
 
 def counted_noun(document: Document, number: NumberWords) -> tuple[int, str | None] | None:

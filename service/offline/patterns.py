@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from service.gazetteer import PLACE_KIND, GazetteerEntry, clitic_variants
+from service.clitics import ARTICLE, ELIDED_ARTICLE, PROCLITIC_LETTERS, clitic_variants
+from service.document import Document
+from service.gazetteer import PLACE_KIND, GazetteerEntry
+from service.lexicon import table, words
 from service.offline.attribution import REPORTING_VERBS, TIME_WORDS
-from service.offline.document import Document
 from service.offline.entities import EntityMention
-from service.offline.lexicon import table, words
 from service.offline.titles import ministry_of, romanise
 
 _ORGANISATION_HEADS: dict[str, str] = table(
@@ -59,7 +60,6 @@ _NAME_STOPS = REPORTING_VERBS | TIME_WORDS | words(
     "ثم",
 )  # fmt: skip
 _MAX_NAME_WORDS = 4
-_PROCLITIC_LETTERS = frozenset("وفبلك")
 
 
 def read_pattern_mentions(document: Document, known: Sequence[EntityMention]) -> list[EntityMention]:
@@ -145,8 +145,10 @@ def _continues_name(document: Document, index: int, *, place: bool, second: bool
     one more word, defined or plain ("عين الصفا"، "كفر نجمة"), never a word with a proclitic."""
     word = document.word(index)
     if place:
-        return second and (word.startswith("ال") or word[:1] not in _PROCLITIC_LETTERS)
-    return word.startswith(("ال", "لل")) or (word.startswith("ل") and document.word(index + 1)[:2] == "ال")
+        return second and (word.startswith(ARTICLE) or word[:1] not in PROCLITIC_LETTERS)
+    return word.startswith((ARTICLE, ELIDED_ARTICLE)) or (
+        word.startswith("ل") and document.word(index + 1)[:2] == ARTICLE
+    )
 
 
 def _line_end(document: Document, first: int) -> int:

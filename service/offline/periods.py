@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.gazetteer import clitic_variants
-from service.offline.document import Document
-from service.offline.lexicon import words
+from service.clitics import clitic_variants
+from service.document import Document
+from service.lexicon import words
 from service.offline.metrics import TIME_NOUNS
 
 _PERIOD_PREPOSITIONS = words("خلال", "منذ", "طوال", "طيلة", "مدى", "مدار", "في", "غضون")

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from schemas.digest import Location
+from service.document import Document
 from service.gazetteer import Gazetteer, GazetteerEntry
-from service.offline.document import Document
+from service.lexicon import words
 from service.offline.entities import EntityMention
-from service.offline.lexicon import words
 
 _QUALIFYING = frozenset("لب")
 _REFERENCE_WORDS = words(

@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from schemas.digest import ActorKind, Metric, QuoteMode
+from service.document import Document
+from service.lexicon import lookup, table
 from service.offline.attribution import Attributions
-from service.offline.document import Document
 from service.offline.english import (
     EVENT_PHRASES,
     METRIC_NOUNS,
@@ -34,7 +35,6 @@ from service.offline.english import (
 )
 from service.offline.entities import EntityMention
 from service.offline.figures import FigureDraft
-from service.offline.lexicon import lookup, table
 from service.offline.places import Places
 from service.offline.triggers import Triggers
 from service.quotes import QuoteMention

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from schemas.digest import Actor, ActorRole, Casualty, Event, EventType, Figure, Metric, Quote, Summary
-from service.offline.document import Document
+from service.document import Document
 from service.offline.english import (
     EVENT_PHRASES,
     EVENT_TITLES,

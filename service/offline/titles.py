@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from service.document import Document
 from service.gazetteer import GazetteerEntry
+from service.lexicon import lookup, stems, table, words
 from service.offline.attribution import REPORTING_VERBS, TIME_WORDS
-from service.offline.document import Document
 from service.offline.entities import STANCE_VERBS, EntityMention
-from service.offline.lexicon import lookup, stems, table, words
 
 _HEADS = table(
     {

@@ -30,9 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from schemas.digest import EventType
-from service.offline.document import Clause, Document, Sentence
+from service.document import Clause, Document, Sentence
+from service.lexicon import words
 from service.offline.entities import EntityMention
-from service.offline.lexicon import words
 
 _AIR_NOUNS = words("غارة", "غارات", "غارتين", "غارتان", "طلعات", "طلعة", "غاراتها", "غاراته")
 _AIR_ADJECTIVES = words("جوية", "جوي", "الجوية", "الجوي")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from schemas.digest import Digest, Span
+from schemas.digest import Actor, Digest, Event, Figure, Quote, Span
+from service.spans import is_verbatim, spans_of
 from service.web.highlight import Highlight, Kind
 from service.web.labels import claim, label
 
@@ -18,35 +19,25 @@ class ItemSpans:
 
 
 def digest_highlights(digest: Digest, article: str) -> ItemSpans:
-    candidates = [*_figures(digest), *_quotes(digest), *_actors(digest), *_events(digest)]
-    placed = [(h, span) for h, span in candidates if _fits(span, article)]
-    misplaced = sorted({h.item_id for h, span in candidates if not _fits(span, article)})
+    speakers = {actor.id: actor.name_en for actor in digest.actors}
+    candidates: list[tuple[Highlight, Span]] = []
+    for item in spans_of(digest):
+        kind, text = _kind_and_text(item.item, speakers)
+        title = f"{label(kind)} {item.item.id}: {text}"
+        candidates += [
+            (Highlight(kind, item.item.id, span.start, span.end, title), span) for span in item.spans
+        ]
+    placed = [(h, span) for h, span in candidates if is_verbatim(article, span)]
+    misplaced = sorted({h.item_id for h, span in candidates if not is_verbatim(article, span)})
     return ItemSpans([h for h, _ in placed], misplaced)
 
 
-def _fits(span: Span, article: str) -> bool:
-    return span.end <= len(article) and article[span.start : span.end] == span.text
-
-
-def _highlight(kind: Kind, item_id: str, span: Span, text: str) -> tuple[Highlight, Span]:
-    return Highlight(kind, item_id, span.start, span.end, f"{label(kind)} {item_id}: {text}"), span
-
-
-def _figures(digest: Digest) -> list[tuple[Highlight, Span]]:
-    return [_highlight(Kind.figure, f.id, f.span, f"{label(f.metric)}, {claim(f)}") for f in digest.figures]
-
-
-def _quotes(digest: Digest) -> list[tuple[Highlight, Span]]:
-    names = {actor.id: actor.name_en for actor in digest.actors}
-    return [
-        _highlight(Kind.quote, q.id, q.span, names.get(q.speaker_actor_id or "", "speaker not identified"))
-        for q in digest.quotes
-    ]
-
-
-def _actors(digest: Digest) -> list[tuple[Highlight, Span]]:
-    return [_highlight(Kind.actor, a.id, span, a.name_en) for a in digest.actors for span in a.mentions]
-
-
-def _events(digest: Digest) -> list[tuple[Highlight, Span]]:
-    return [_highlight(Kind.event, e.id, span, label(e.type)) for e in digest.events for span in e.evidence]
+def _kind_and_text(item: Figure | Quote | Actor | Event, speakers: dict[str, str]) -> tuple[Kind, str]:
+    """The item's kind and what its highlights say about it."""
+    if isinstance(item, Figure):
+        return Kind.figure, f"{label(item.metric)}, {claim(item)}"
+    if isinstance(item, Quote):
+        return Kind.quote, speakers.get(item.speaker_actor_id or "", "speaker not identified")
+    if isinstance(item, Actor):
+        return Kind.actor, item.name_en
+    return Kind.event, label(item.type)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers_offline import digest_of, numbers_in
 
-from service.offline.document import Document
+from service.document import Document
 from service.offline.summary import SUMMARY_AR_MAX, lead_ar
 
 ARTICLES = [

@@ -16,10 +16,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from schemas.digest import DatePrecision, EventTime
-from service.gazetteer import clitic_variants
-from service.offline.document import Document
-from service.offline.lexicon import is_one_of, words
+from service.clitics import clitic_variants, strip_conjunction
+from service.document import Document
+from service.lexicon import is_one_of, words
 
+_SHORTEST_TIME_WORD = 3  # "امس": a leading و/ف is peeled only when a word this long remains
 _WEEKDAY_NUMBERS = {
     **dict.fromkeys(words("الإثنين", "الاثنين"), 0),
     **dict.fromkeys(words("الثلاثاء"), 1),
@@ -116,7 +117,7 @@ def _anchor_kind(document: Document, index: int) -> tuple[int | None, int | None
 
 def _bare(word: str) -> str:
     """The word without a leading و/ف (the only proclitics time words take here)."""
-    return word[1:] if word[:1] in "وف" and len(word) > 3 else word
+    return strip_conjunction(word, min_stem=_SHORTEST_TIME_WORD)
 
 
 def _weekday(word: str) -> int | None:
@@ -160,5 +161,5 @@ def _spaced(document: Document, index: int) -> bool:
 
 def _start_after_proclitic(document: Document, first: int) -> int:
     word = document.word(first)
-    skipped = 1 if word[:1] in "وف" and word != _bare(word) else 0
+    skipped = len(word) - len(_bare(word))
     return document.original_offset(first, skipped) if skipped else document.tokens[first].start

@@ -19,11 +19,13 @@ from dataclasses import dataclass
 
 from schemas.digest import MatchKind, Span
 from service.gazetteer import MatchText, Token
-from service.offline.lexicon import stems, words
+from service.lexicon import stems, words
+from service.sentences import CLOSERS, FULL_STOPS, WEAK_STOPS, char_class
 
-_SENTENCE_END_RE = re.compile(r"[.!?؟؛…]+[\"'»”’)\]]*(?=\s|$)|\n+")
+_SENTENCE_ENDS = FULL_STOPS | WEAK_STOPS  # a document's sentences also end at ؛ and …
+_SENTENCE_END_RE = re.compile(rf"{char_class(_SENTENCE_ENDS)}+{char_class(CLOSERS)}*(?=\s|$)|\n+")
 _CLAUSE_PUNCTUATION = frozenset("،,;:؛«“")
-_SENTENCE_STOPS = frozenset(".!?؟؛…\"'»”’)]")
+_SENTENCE_STOPS = _SENTENCE_ENDS | CLOSERS
 _HEADING_WORDS = 12
 _SINCE = words("منذ")
 _CLAUSE_OPENERS = words("في حين", "بينما", "فيما", "كما", "حيث", "إذ", "ثم", "لكن", "وسط", "بعد أن", "قبل أن")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 
-from service.gazetteer import clitic_variants
+from service.clitics import clitic_variants
 from service.normalize import normalize_str
 
 
