@@ -45,9 +45,10 @@ CACHED_P99_TARGET_MS = 50.0
 
 
 def replayed_app() -> Litestar:
-    """The service with its LLM replayed (200 ms per call); only for this benchmark."""
+    """The service with its LLM replayed (200 ms per call), tuned as `digest serve` tunes it."""
     from service.api import create_app
     from service.digester import Digester
+    from service.gc_tuning import tune_garbage_collector
     from service.llm_client import LLMClient
     from service.prompt import load_prompt
     from service.settings import DEFAULT_PROMPT, Settings
@@ -61,6 +62,7 @@ def replayed_app() -> Litestar:
         max_llm_in_flight=int(os.environ.get("BENCH_LLM_IN_FLIGHT", "64")),
         max_llm_queue=int(os.environ.get("BENCH_LLM_QUEUE", "64")),
     )
+    tune_garbage_collector(settings.gc_gen0_threshold)
     return create_app(settings, Digester(settings, LLMClient(settings, http_client=replay.http_client())))
 
 
@@ -97,13 +99,16 @@ async def send_all(
     queue: asyncio.Queue[tuple[int, str, str]] = asyncio.Queue()
     for index, (kind, title) in enumerate(work):
         queue.put_nowait((index, kind, title))
-    limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx2.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+    async with httpx2.AsyncClient(base_url=base, timeout=60) as client:
         await warm(client, text)
-        started = time.perf_counter()
-        due = (lambda index: started + index / rate) if rate > 0 else (lambda _: time.perf_counter())
-        await asyncio.gather(*(worker(client, queue, results, text, due) for _ in range(clients)))
-        elapsed = time.perf_counter() - started
+    host, port = base.removeprefix("http://").split(":")
+    connections = [Connection(host, int(port)) for _ in range(clients)]
+    started = time.perf_counter()
+    due = (lambda index: started + index / rate) if rate > 0 else (lambda _: time.perf_counter())
+    await asyncio.gather(*(worker(connection, queue, results, text, due) for connection in connections))
+    elapsed = time.perf_counter() - started
+    for connection in connections:
+        connection.close()
     return results, elapsed
 
 
@@ -113,8 +118,33 @@ async def warm(client: httpx2.AsyncClient, text: str) -> None:
         response.raise_for_status()
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection, written by hand: the load generator shares the machine's
+    two cores with the service, so it must spend as little CPU per request as possible."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def post_json(self, path: str, body: bytes) -> tuple[int, dict[str, str]]:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        head = f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
+        writer.write(head.encode() + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        await writer.drain()
+        status_line, *header_lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        headers = dict(line.lower().split(": ", 1) for line in header_lines if ": " in line)
+        await reader.readexactly(int(headers.get("content-length", "0")))
+        return int(status_line.split()[1]), headers
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+
+
 async def worker(
-    client: httpx2.AsyncClient,
+    connection: Connection,
     queue: asyncio.Queue[tuple[int, str, str]],
     results: Results,
     text: str,
@@ -124,16 +154,19 @@ async def worker(
         index, kind, title = queue.get_nowait()
         started = due(index)
         await asyncio.sleep(max(0.0, started - time.perf_counter()))
+        body = json.dumps({"text": text, "title": title}, ensure_ascii=False).encode()
         try:
-            response = await client.post("/v1/digests", json={"text": text, "title": title})
-        except httpx2.HTTPError as error:
+            status, headers = await connection.post_json("/v1/digests", body)
+        except (OSError, asyncio.IncompleteReadError) as error:
             results.lost += 1
             results.errors[type(error).__name__] = results.errors.get(type(error).__name__, 0) + 1
+            connection.close()
+            connection.streams = None
             continue
         results.latencies[kind].append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            results.errors[str(response.status_code)] = results.errors.get(str(response.status_code), 0) + 1
-        elif (response.headers.get("x-digest-cache") == "hit") != (kind == "cached"):
+        if status != 200:
+            results.errors[str(status)] = results.errors.get(str(status), 0) + 1
+        elif (headers.get("x-digest-cache") == "hit") != (kind == "cached"):
             results.errors["wrong-cache-state"] = results.errors.get("wrong-cache-state", 0) + 1
 
 

@@ -17,6 +17,7 @@ from schemas.digest import SCHEMA_VERSION, Digest
 from schemas.request import DigestRequest
 from service.digester import Digester, EngineChoice
 from service.errors import DigestError
+from service.gc_tuning import tune_garbage_collector
 from service.observability import METRICS_CONTENT_TYPE, RequestObserver, configure_json_logging
 from service.problems import (
     on_digest_error,
@@ -115,6 +116,13 @@ def cors_config(settings: Settings) -> CORSConfig | None:
 
 def access_guard(settings: Settings) -> AccessGuard:
     return AccessGuard(ApiKeys(settings.api_keys), SlidingWindowLimiter(settings.rate_limit_per_minute))
+
+
+def serve_app() -> Litestar:
+    """The app as `digest serve` runs it, once per worker process, with the collector tuned for serving."""
+    settings = load_settings()
+    tune_garbage_collector(settings.gc_gen0_threshold)
+    return create_app(settings)
 
 
 def create_app(settings: Settings | None = None, digester: Digester | None = None) -> Litestar:

@@ -58,8 +58,6 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from service.api import create_app
-
     settings = load_settings()
     host = args.host or settings.host
     port = args.port or settings.port
@@ -71,12 +69,10 @@ def _serve(args: argparse.Namespace) -> int:
         f"digest service listening on http://{host}:{port}  engine: {engine}  workers: {workers}", flush=True
     )
     print(f"  editor: http://{host}:{port}/   API docs: http://{host}:{port}/schema", flush=True)
-    if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-    else:  # each worker process builds its own app from the same settings
-        uvicorn.run(
-            "service.api:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
-        )
+    # each worker process builds its own app from the same settings
+    uvicorn.run(
+        "service.api:serve_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+    )
     return 0
 
 

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     cache_enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    gc_gen0_threshold: int = Field(
+        default=50_000,
+        ge=0,
+        description="gen-0 threshold of the server's garbage collector (0: Python's 700)",
+    )
     workers: int = Field(
         default=1,
         ge=1,
