@@ -21,9 +21,9 @@ from collections.abc import Callable
 from evals.gold import load_gold
 from evals.gold_answers import perfect_output
 from schemas.llm_output import LLMDigest
-from service.align import normalized_article
-from service.grounding import ground, grounding_problems
-from service.reconcile import reconcile
+from service.arabic.align import normalized_article
+from service.digest.grounding import ground, grounding_problems
+from service.digest.reconcile import reconcile
 
 
 def strings_of(output: LLMDigest) -> list[str]:

@@ -10,7 +10,7 @@ needs the normalised path), with the normalisation caches cleared before each ru
 median in ms per article. The baseline, measured in the same process, is a plain `str.find` of the
 same candidates; the ratio says how many times slower the toolkit is than that floor. The issue's
 target is under 5 ms per article for all spans together. The word-level lookup caches of
-`service.numbers` stay warm between runs, as they do in a running service; 'fastest' is the best run,
+`service.arabic.numbers` stay warm between runs, as they do in a running service; 'fastest' is the best run,
 the least disturbed by other processes on a shared machine.
 """
 
@@ -23,9 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from service import align as align_module
-from service.align import align
-from service.numbers import find_numbers
-from service.quotes import find_quotes
+from service.arabic.align import align
+from service.arabic.numbers import find_numbers
+from service.arabic.quotes import find_quotes
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 CANDIDATES_PER_ARTICLE = 30

@@ -2,7 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python bench/bench_offline.py [--repeat 20]
 
-The baseline is `service.numbers.find_numbers` alone over the same article (one pass of the number
+The baseline is `service.arabic.numbers.find_numbers` alone over the same article (one pass of the number
 reader, the cheapest whole-article step the engine builds on), measured in the same process right before
 the engine, so the ratio holds across machines of different speeds. Target: well under 100 ms per article.
 """
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from schemas.request import DigestRequest
-from service.numbers import find_numbers
-from service.offline import offline_digest
+from service.arabic.numbers import find_numbers
+from service.engines.offline import offline_digest
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 

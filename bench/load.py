@@ -5,7 +5,7 @@
     PYTHONPATH=. .venv/bin/python bench/load.py --requests 500 --clients 16 --uncached 0.5
 
 Starts `uvicorn bench.load:replayed_app --factory` on 127.0.0.1 (a free port) in a subprocess: the
-production app from `service.api.create_app`, whose LLM client talks to a replay at the httpx2
+production app from `service.http.app.create_app`, whose LLM client talks to a replay at the httpx2
 transport (tests/llm_replay.py) instead of the network, so the replay never enters the production
 code path. Warms a set of cached articles, then sends a shuffled mix of cached requests (the same
 article and title as a warmed one) and uncached ones (a new title each, so a new cache key and one
@@ -46,11 +46,11 @@ CACHED_P99_TARGET_MS = 50.0
 
 def replayed_app() -> Litestar:
     """The service with its LLM replayed (200 ms per call), tuned as `digest serve` tunes it."""
-    from service.api import create_app
-    from service.digester import Digester
-    from service.gc_tuning import tune_garbage_collector
-    from service.llm_client import LLMClient
-    from service.prompt import load_prompt
+    from service.engines.llm.client import LLMClient
+    from service.engines.llm.prompt import load_prompt
+    from service.http.app import create_app
+    from service.http.gc_tuning import tune_garbage_collector
+    from service.runtime.digester import Digester
     from service.settings import DEFAULT_PROMPT, Settings
     from tests.llm_replay import ReplayLLM, completion
 
@@ -74,7 +74,7 @@ class Results:
 
 
 def article() -> str:
-    from service.prompt import load_prompt
+    from service.engines.llm.prompt import load_prompt
     from service.settings import DEFAULT_PROMPT
 
     return load_prompt(DEFAULT_PROMPT).examples[0].article

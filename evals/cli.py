@@ -24,7 +24,7 @@ from evals.run_files import REPORT_HTML, REPORT_MD, RUN_JSON, load_run, new_run_
 from evals.runner import DEFAULT_CONCURRENCY, RunOptions, evaluate
 from evals.tables import score, text_table
 from schemas.digest import Engine
-from service.prompt import PromptFileError, load_prompt
+from service.engines.llm.prompt import PromptFileError, load_prompt
 from service.settings import Settings, load_settings
 
 

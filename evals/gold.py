@@ -8,8 +8,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.digest import Actor, Casualty, Event, Figure, Quote
+from service.paths import PACKAGE_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = PACKAGE_ROOT
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 
 

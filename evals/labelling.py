@@ -8,7 +8,7 @@ The YAML is written by a person following `evals/GUIDE.md`; this tool only does 
 * `low` / `high` of a figure follow from its qualifier (DESIGN §3); written values are checked;
 * places are written once under `places:` and referred to by key;
 * the casualties are derived from the figures by the team's one reconciliation rule,
-  `service.reconcile.reconcile` (whole-war tolls: the figures flagged `whole_war: true`), and the
+  `service.digest.reconcile.reconcile` (whole-war tolls: the figures flagged `whole_war: true`), and the
   hand-written `casualties:` entries of the YAML are checked against the derived ones;
 * an event's `figure_ids` default to the figures whose `event_id` is that event;
 * every id reference is checked.
@@ -36,8 +36,8 @@ from pydantic import ValidationError
 
 from evals.gold import GOLD_DIR, REPO_ROOT, GoldArticle
 from schemas.digest import Casualty, Figure, Location, Qualifier
-from service.reconcile import place_key
-from service.reconcile import reconcile as service_reconcile
+from service.digest.reconcile import place_key
+from service.digest.reconcile import reconcile as service_reconcile
 
 SRC_DIR = GOLD_DIR / "src"
 
@@ -125,7 +125,7 @@ def bounds_for(qualifier: Qualifier, value: int) -> tuple[int | None, int | None
 
 
 def reconcile(figures: Sequence[Figure], whole_war_ids: frozenset[str] = frozenset()) -> list[Casualty]:
-    """The casualties of an article's figures by the team's one rule, `service.reconcile.reconcile`.
+    """The casualties of an article's figures by the team's one rule, `service.digest.reconcile.reconcile`.
 
     Whole-war tolls are exactly the figures the YAML flags `whole_war: true` (`whole_war_ids`), not the
     service's `period_ar` heuristic, so that the gold labels say what the labeller decided."""

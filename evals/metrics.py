@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from evals.records import FIELDS, ArticleMetrics, CasualtyCheck, FieldName, FieldScore, SetMetrics
 from schemas.digest import Digest
-from service.spans import is_verbatim, spans_of
+from service.digest.spans import is_verbatim, spans_of
 
 
 def ratio(numerator: int | float, denominator: int | float) -> float:

@@ -1,7 +1,7 @@
 """Comparable keys of names: actor names and place names, Arabic or English.
 
 Two names are the same when any of their keys are equal. The Arabic keys are built on
-`service.normalize.normalize_str` (tashkeel, hamza forms, ta marbuta, alef maqsura, digits...),
+`service.arabic.normalize.normalize_str` (tashkeel, hamza forms, ta marbuta, alef maqsura, digits...),
 with punctuation dropped and then either
 
 * the definite article and the clitics attached to it stripped from every word
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
-from service.clitics import article_prefixes, strip_definite_article
-from service.normalize import normalize_str
+from service.arabic.clitics import article_prefixes, strip_definite_article
+from service.arabic.normalize import normalize_str
 
 # The article with the clitics that may precede it in a name (one letter, or و and a preposition), and "لل".
 _DEFINITE_PREFIXES = article_prefixes(("و", "ف", "ب", "ك", "وب", "وك"))

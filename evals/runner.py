@@ -27,9 +27,9 @@ from evals.records import FIELDS, ArticleResult, RunConfig, RunRecord
 from evals.scoring import score_article
 from schemas.digest import SCHEMA_VERSION, Digest, Engine
 from schemas.request import DigestRequest
-from service.digester import Digester, EngineChoice
-from service.llm_client import LLMClient
-from service.prompt import load_prompt
+from service.engines.llm.client import LLMClient
+from service.engines.llm.prompt import load_prompt
+from service.runtime.digester import Digester, EngineChoice
 from service.settings import Settings
 
 Progress = Callable[[str], None]

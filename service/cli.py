@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from schemas.digest import Digest
 from schemas.request import DigestRequest
-from service.digester import Digester, EngineChoice
 from service.errors import DigestError
+from service.runtime.digester import Digester, EngineChoice
 from service.settings import load_settings
 
 
@@ -71,7 +71,7 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  editor: http://{host}:{port}/   API docs: http://{host}:{port}/schema", flush=True)
     # each worker process builds its own app from the same settings
     uvicorn.run(
-        "service.api:serve_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+        "service.http.app:serve_app", factory=True, host=host, port=port, workers=workers, log_level="info"
     )
     return 0
 

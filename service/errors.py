@@ -1,7 +1,15 @@
 """One exception tree for everything the service reports to a caller.
 
-Third-party errors (openai, instructor, pydantic) are translated into these at one
-boundary each; the API turns them into RFC 9457 problem details.
+    DigestError                  500  internal
+    ├── EngineUnavailable        503  engine-unavailable   (no LLM configured)
+    ├── Overloaded               503  overloaded           (LLM queue full)
+    └── UpstreamFailure               the LLM provider failed us; `engine=auto` falls back to offline
+        ├── UpstreamError        502  upstream-bad-response
+        ├── UpstreamUnavailable  503  upstream-unavailable
+        └── UpstreamTimeout      504  upstream-timeout
+
+Third-party errors (openai, instructor, httpx) are translated into these in one table, in
+`service.engines.llm.client`; the HTTP layer turns them into RFC 9457 problem details.
 """
 
 from __future__ import annotations
@@ -28,7 +36,13 @@ class EngineUnavailable(DigestError):
     title = "Engine not available"
 
 
-class UpstreamError(DigestError):
+class UpstreamFailure(DigestError):
+    """The LLM provider gave no digest: the errors an offline fallback may stand in for."""
+
+    status = 502
+
+
+class UpstreamError(UpstreamFailure):
     """The LLM answered, but not with something usable (bad output, refusal, rejected request)."""
 
     status = 502
@@ -36,7 +50,7 @@ class UpstreamError(DigestError):
     title = "The LLM provider gave no usable answer"
 
 
-class UpstreamUnavailable(DigestError):
+class UpstreamUnavailable(UpstreamFailure):
     """The LLM provider is rate-limiting, failing or unreachable, after retries."""
 
     status = 503
@@ -44,7 +58,7 @@ class UpstreamUnavailable(DigestError):
     title = "The LLM provider is unavailable"
 
 
-class UpstreamTimeout(DigestError):
+class UpstreamTimeout(UpstreamFailure):
     status = 504
     slug = "upstream-timeout"
     title = "The LLM provider did not answer in time"

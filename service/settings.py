@@ -8,8 +8,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PROMPT = REPO_ROOT / "prompts" / "digest-v1.yaml"
+from service.paths import PROMPTS_DIR
+
+DEFAULT_PROMPT = PROMPTS_DIR / "digest-v1.yaml"
 
 StructuredOutputMode = Literal["json_schema", "tools", "json"]
 

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 
 from schemas.llm_output import LLMDigest
-from service.prompt import load_prompt
+from service.engines.llm.prompt import load_prompt
 from service.settings import DEFAULT_PROMPT, Settings
+from tests.paths import REPO, SEED_FILES
 
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+SEEDS = SEED_FILES
 
 
 @pytest.fixture(autouse=True)

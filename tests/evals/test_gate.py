@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-import service.digester
+import service.runtime.digester
 from evals.baseline import Baseline, baseline_path, read_baseline, render_baseline
 from evals.errors import EvalError
 from evals.gate import DEFAULT_MAX_DROP, GatedScores, gate_message, regressions
@@ -70,7 +70,9 @@ async def test_the_gate_fails_a_weakened_engine_naming_the_field_and_both_number
     offline_settings, monkeypatch
 ):
     baseline = recorded_baseline()
-    monkeypatch.setattr(service.digester, "offline_digest", quoteless(service.digester.offline_digest))
+    monkeypatch.setattr(
+        service.runtime.digester, "offline_digest", quoteless(service.runtime.digester.offline_digest)
+    )
     record = await offline_run(offline_settings)
 
     found = regressions(baseline.gated(), GatedScores.of(record.metrics), DEFAULT_MAX_DROP)

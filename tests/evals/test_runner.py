@@ -16,11 +16,12 @@ from evals.run_files import load_run
 from evals.runner import RunOptions, evaluate
 from schemas.digest import Engine, Metric
 from schemas.llm_output import LLMDigest
-from service.llm_client import LLMClient
+from service.engines.llm.client import LLMClient
 from service.settings import Settings
 from tests.evals.gold_fixture import DOUMA_ARTICLE, write_gold_set
 from tests.evals.perfect_llm import answering, perfect_output, perfect_replies
 from tests.llm_replay import ReplayLLM
+from tests.paths import REPO
 
 REAL_GOLD = sorted(GOLD_DIR.glob("*.json"))
 
@@ -192,7 +193,7 @@ def test_prompt_and_model_options_belong_to_the_llm_engine(gold_dir, capsys):
 
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+SCREENSHOTS = REPO / "test-output" / "screenshots"
 
 
 @pytest.mark.browser

@@ -9,8 +9,9 @@ import pytest
 
 from schemas.digest import Engine
 from schemas.request import DigestRequest
-from service.digester import Digester, EngineChoice
+from service.runtime.digester import Digester, EngineChoice
 from service.settings import Settings
+from tests.paths import SEEDS_DIR
 
 LIVE_ENV = {
     name: os.environ[name]
@@ -24,9 +25,7 @@ LIVE_ENV = {
     )
     if name in os.environ
 }
-ARTICLE = (Path(__file__).resolve().parents[2] / "seeds/aleppo-shelling-de-mistura-moscow.txt").read_text(
-    encoding="utf-8"
-)
+ARTICLE = (SEEDS_DIR / "aleppo-shelling-de-mistura-moscow.txt").read_text(encoding="utf-8")
 pytestmark = [
     pytest.mark.live,
     pytest.mark.skipif(

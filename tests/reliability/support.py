@@ -8,9 +8,9 @@ from typing import Any
 import httpx2
 from litestar.testing import TestClient
 
-from service.api import create_app
-from service.digester import Digester
-from service.llm_client import LLMClient
+from service.engines.llm.client import LLMClient
+from service.http.app import create_app
+from service.runtime.digester import Digester
 from service.settings import Settings
 from tests.llm_replay import ReplayLLM
 

@@ -9,7 +9,7 @@ import logging
 import pytest
 from pydantic import SecretStr
 
-from service.security import ApiKeys, SlidingWindowLimiter, presented_key
+from service.http.security import ApiKeys, SlidingWindowLimiter, presented_key
 from tests.reliability.support import assert_problem, client_for, post_digest, settings_for
 
 KEYS = "alpha-key-0123456789,beta-key-9876543210"

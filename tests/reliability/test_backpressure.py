@@ -9,12 +9,12 @@ from typing import Any
 import httpx2
 import pytest
 
-from service.api import create_app
-from service.backpressure import LLMLimiter
-from service.digester import Digester
+from service.engines.llm.client import LLMClient
 from service.errors import Overloaded
-from service.llm_client import LLMClient
-from service.observability import Metrics
+from service.http.app import create_app
+from service.metrics import Metrics
+from service.runtime.backpressure import LLMLimiter
+from service.runtime.digester import Digester
 from tests.llm_replay import completion
 from tests.reliability.support import assert_problem, settings_for
 

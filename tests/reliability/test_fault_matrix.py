@@ -18,7 +18,7 @@ import pytest
 from tenacity import RetryCallState
 
 from schemas.llm_output import LLMDigest
-from service.llm_client import _wait_for
+from service.engines.llm.client import _wait_for
 from service.settings import Settings
 from tests.llm_replay import ReplayLLM, Reply, completion, error_response
 from tests.reliability.support import assert_problem, client_for, post_digest, settings_for

@@ -25,8 +25,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from service.api import create_app
-from service.digester import Digester
+from service.http.app import create_app
+from service.runtime.digester import Digester
 from service.settings import Settings
 
 CHECKS = [

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from service.observability import JsonFormatter, sane_request_id
+from service.http.observability import JsonFormatter, sane_request_id
 from tests.llm_replay import ReplayLLM, completion, error_response
 from tests.reliability.support import client_for, post_digest, settings_for
 

@@ -1,0 +1,101 @@
+"""The last step of every engine: items + summary + provenance → a checked Digest."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from schemas.digest import (
+    Actor,
+    Digest,
+    DigestWarning,
+    Event,
+    Figure,
+    Provenance,
+    Quote,
+    Summary,
+    WarningCode,
+)
+from schemas.request import DigestRequest
+from service.digest.article import article_info
+from service.digest.reconcile import reconcile
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_HIDDEN_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass
+class DigestItems:
+    actors: list[Actor] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    warnings: list[DigestWarning] = field(default_factory=list)
+
+
+def assemble_digest(
+    request: DigestRequest, summary: Summary, items: DigestItems, provenance: Provenance
+) -> Digest:
+    warnings = [*article_warnings(request.text), *items.warnings]
+    stray = numbers_not_in_figures(summary, items.figures)
+    if stray:
+        warnings.append(
+            DigestWarning(
+                code=WarningCode.summary_number_not_a_figure,
+                message="the English summary mentions numbers that are not figures of the article: "
+                + ", ".join(stray),
+            )
+        )
+    return Digest(
+        article=article_info(request),
+        summary=summary,
+        events=items.events,
+        actors=items.actors,
+        figures=items.figures,
+        quotes=items.quotes,
+        casualties=reconcile(items.figures),
+        warnings=warnings,
+        provenance=provenance,
+    )
+
+
+def article_warnings(text: str) -> list[DigestWarning]:
+    """Odd but valid input, said once for every engine: not Arabic, or hidden control characters."""
+    warnings = []
+    letters = [char for char in text if char.isalpha()]
+    arabic = sum(1 for char in letters if _ARABIC_LETTER.match(char))
+    if not letters or arabic < 0.5 * len(letters):
+        warnings.append(
+            DigestWarning(
+                code=WarningCode.not_arabic,
+                message=f"only {arabic} of the article's {len(letters)} letters are Arabic: "
+                "the digest is likely to be empty or poor; send the Arabic original",
+            )
+        )
+    if _HIDDEN_CONTROLS.search(text):
+        warnings.append(
+            DigestWarning(
+                code=WarningCode.control_characters_in_text,
+                message="the article contains control or bidi-override characters that can make the "
+                "displayed text differ from the stored one; spans refer to the text as sent",
+            )
+        )
+    return warnings
+
+
+def numbers_not_in_figures(summary: Summary, figures: list[Figure]) -> list[str]:
+    """Numbers written in the English headline, summary or key points that no figure states."""
+    allowed = {figure.value for figure in figures} | {
+        bound for figure in figures for bound in (figure.low, figure.high) if bound is not None
+    }
+    text = " ".join([summary.headline_en, summary.summary_en, *summary.key_points_en])
+    found = [match.group().rstrip(",") for match in _NUMBER.finditer(text)]
+    return sorted({number for number in found if _as_int(number) not in allowed}, key=found.index)
+
+
+def _as_int(number: str) -> int | None:
+    try:
+        return int(float(number.replace(",", "")))
+    except ValueError:
+        return None

@@ -1,0 +1,322 @@
+"""Grounding of LLM output: every string the model returned is found in the article here.
+
+The model returns strings, never offsets. Quotes must be verbatim (exact or normalised
+match), a figure's number must occur in its phrase; what fails is reported as a re-ask
+reason while re-asks remain, and dropped with a warning after that. No item leaves this
+module without a span.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from schemas.digest import (
+    Actor,
+    DigestWarning,
+    Event,
+    EventActor,
+    Figure,
+    Location,
+    MatchKind,
+    Quote,
+    Span,
+    WarningCode,
+)
+from schemas.llm_output import LLMDigest, LLMFigure, LLMQuote
+from service.arabic.align import align, align_all
+from service.arabic.dates import resolve_when
+from service.arabic.numbers import find_numbers
+from service.digest.assemble import DigestItems
+
+_QUOTE_MARKS = "«»“”\"'„‟ "
+
+
+def grounding_problems(output: LLMDigest, article: str) -> list[str]:
+    """Why the output should be re-asked: quotes not verbatim, figures not at their phrase, and
+    answers the digest cannot hold (repeated refs, empty English text, negative bounds)."""
+    problems = structure_problems(output)
+    problems += [
+        f"quote «{_clip(quote.text_ar)}» is not verbatim in the article: copy it exactly or leave it out"
+        for quote in output.quotes
+        if quote_span(article, quote) is None
+    ]
+    problems += [
+        f"figure {figure.ref} «{_clip(figure.phrase_ar)}» with value {figure.value} is not in the article: "
+        "copy the number phrase exactly and give the number it states"
+        for figure in output.figures
+        if figure_span(article, figure) is None
+    ]
+    return problems
+
+
+def structure_problems(output: LLMDigest) -> list[str]:
+    problems = [
+        f"ref {ref} is used by more than one item: give every item its own ref"
+        for ref in _repeated_refs(output)
+    ]
+    problems += [f"{what} is empty: write it in English" for what in _empty_english(output)]
+    problems += [
+        f"figure {figure.ref} has a negative bound: low and high are counts (0 or more) or null"
+        for figure in output.figures
+        if (figure.low or 0) < 0 or (figure.high or 0) < 0
+    ]
+    return problems
+
+
+def _repeated_refs(output: LLMDigest) -> list[str]:
+    refs = [item.ref for group in (output.actors, output.figures, output.events) for item in group]
+    return sorted({ref for ref in refs if refs.count(ref) > 1})
+
+
+def _empty_english(output: LLMDigest) -> list[str]:
+    texts = [("headline_en", output.headline_en), ("summary_en", output.summary_en)]
+    texts += [(f"name_en of actor {actor.ref}", actor.name_en) for actor in output.actors]
+    texts += [(f"description_en of event {event.ref}", event.description_en) for event in output.events]
+    texts += [(f"text_en of quote «{_clip(quote.text_ar, 30)}»", quote.text_en) for quote in output.quotes]
+    return [what for what, text in texts if not text.strip()]
+
+
+def quote_span(article: str, quote: LLMQuote) -> Span | None:
+    span = align(article, quote.text_ar.strip(_QUOTE_MARKS))
+    return span if span is not None and span.match is not MatchKind.fuzzy else None
+
+
+def figure_span(article: str, figure: LLMFigure) -> Span | None:
+    """The figure's phrase in the article, when the phrase states the figure's number.
+
+    A phrase with no number at all states one: Arabic counts a single person or thing with the
+    singular noun alone ("بينهم طفل", "قتل مدني")."""
+    span = align(article, figure.phrase_ar)
+    if span is None:
+        return None
+    values = {mention.value for mention in find_numbers(span.text)}
+    if not values and figure.value == 1:
+        return span
+    return span if figure.value in values else None
+
+
+def ground(output: LLMDigest, article: str, published: dt.date | None = None) -> DigestItems:
+    """Turn the model's strings into digest items with spans, dropping what cannot be found.
+
+    Event times resolve to dates only against the publication date, when the request gives one."""
+    items = DigestItems()
+    output = _usable_part(output, items)
+    actor_ids = _ground_actors(output, article, items)
+    event_ids = {event.ref: f"e{index}" for index, event in enumerate(output.events, start=1)}
+    _ground_figures(output, article, actor_ids, event_ids, items)
+    _ground_quotes(output, article, actor_ids, items)
+    _ground_events(output, article, actor_ids, event_ids, items, published)
+    _drop_dangling_event_refs(items)
+    return items
+
+
+def _usable_part(output: LLMDigest, items: DigestItems) -> LLMDigest:
+    """Re-asks are spent: keep the first item of a repeated ref, drop items with no English text,
+    and read negative bounds as unknown."""
+    seen: set[str] = set()
+
+    def keep(ref: str, english: str, what: str) -> bool:
+        if ref in seen or not english.strip():
+            _warn(
+                items,
+                WarningCode.ungrounded_item_dropped,
+                f"{what} {ref} was repeated or had no English text",
+            )
+            return False
+        seen.add(ref)
+        return True
+
+    def keep_quote(quote: LLMQuote) -> bool:
+        if not quote.text_en.strip():
+            _warn(
+                items,
+                WarningCode.ungrounded_quote_dropped,
+                f"quote «{_clip(quote.text_ar)}» had no translation",
+            )
+        return bool(quote.text_en.strip())
+
+    figures = [
+        figure.model_copy(update={"low": _count_or_none(figure.low), "high": _count_or_none(figure.high)})
+        for figure in output.figures
+        if keep(figure.ref, "-", "figure")
+    ]
+    return output.model_copy(
+        update={
+            "actors": [actor for actor in output.actors if keep(actor.ref, actor.name_en, "actor")],
+            "events": [event for event in output.events if keep(event.ref, event.description_en, "event")],
+            "figures": figures,
+            "quotes": [quote for quote in output.quotes if keep_quote(quote)],
+        }
+    )
+
+
+def _count_or_none(bound: int | None) -> int | None:
+    return bound if bound is not None and bound >= 0 else None
+
+
+def _ground_actors(output: LLMDigest, article: str, items: DigestItems) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    for actor in output.actors:
+        mentions = align_all(article, actor.name_ar) or _as_list(align(article, actor.name_ar))
+        if not mentions:
+            _warn(
+                items, WarningCode.ungrounded_item_dropped, f"actor «{actor.name_ar}» is not in the article"
+            )
+            continue
+        actor_id = f"a{len(items.actors) + 1}"
+        ids[actor.ref] = actor_id
+        items.actors.append(
+            Actor(
+                id=actor_id,
+                name_ar=mentions[0].text,
+                name_en=actor.name_en,
+                kind=actor.kind,
+                title_en=actor.title_en,
+                mentions=mentions,
+            )
+        )
+    return ids
+
+
+def _ground_figures(
+    output: LLMDigest,
+    article: str,
+    actor_ids: dict[str, str],
+    event_ids: dict[str, str],
+    items: DigestItems,
+) -> None:
+    ids: dict[str, str] = {}
+    kept: list[tuple[LLMFigure, Span]] = []
+    for figure in output.figures:
+        span = figure_span(article, figure)
+        if span is None:
+            _warn(
+                items,
+                WarningCode.ungrounded_figure_dropped,
+                f"figure «{_clip(figure.phrase_ar)}» = {figure.value} is not in the article; dropped",
+            )
+            continue
+        ids[figure.ref] = f"f{len(kept) + 1}"
+        kept.append((figure, span))
+    for figure, span in kept:
+        items.figures.append(
+            Figure(
+                id=ids[figure.ref],
+                value=figure.value,
+                low=figure.low,
+                high=figure.high,
+                qualifier=figure.qualifier,
+                metric=figure.metric,
+                subject_en=figure.subject_en,
+                period_ar=_verbatim_or_none(article, figure.period_ar),
+                location=_location(article, figure.location_ar, figure.location_en),
+                source_actor_id=_resolve(figure.source_ref, actor_ids, items, ids[figure.ref]),
+                event_id=_resolve(figure.event_ref, event_ids, items, ids[figure.ref]),
+                part_of=_resolve(figure.part_of_ref, ids, items, ids[figure.ref]),
+                span=span,
+            )
+        )
+
+
+def _ground_quotes(output: LLMDigest, article: str, actor_ids: dict[str, str], items: DigestItems) -> None:
+    for quote in output.quotes:
+        span = quote_span(article, quote)
+        if span is None:
+            _warn(
+                items,
+                WarningCode.ungrounded_quote_dropped,
+                f"quote «{_clip(quote.text_ar)}» is not verbatim in the article; dropped after re-asks",
+            )
+            continue
+        quote_id = f"q{len(items.quotes) + 1}"
+        items.quotes.append(
+            Quote(
+                id=quote_id,
+                text_ar=span.text,
+                text_en=quote.text_en,
+                speaker_actor_id=_resolve(quote.speaker_ref, actor_ids, items, quote_id),
+                mode=quote.mode,
+                span=span,
+            )
+        )
+
+
+def _ground_events(
+    output: LLMDigest,
+    article: str,
+    actor_ids: dict[str, str],
+    event_ids: dict[str, str],
+    items: DigestItems,
+    published: dt.date | None,
+) -> None:
+    for event in output.events:
+        evidence = [span for text in event.evidence_ar if (span := align(article, text)) is not None]
+        if not evidence:
+            _warn(
+                items,
+                WarningCode.ungrounded_item_dropped,
+                f"event «{event.description_en}» has no evidence in the article",
+            )
+            continue
+        when_ar = _verbatim_or_none(article, event.when_ar)
+        items.events.append(
+            Event(
+                id=event_ids[event.ref],
+                type=event.type,
+                description_en=event.description_en,
+                location=_location(article, event.location_ar, event.location_en),
+                when=resolve_when(when_ar, published) if when_ar else None,
+                actors=[
+                    EventActor(actor_id=actor_ids[role.ref], role=role.role)
+                    for role in event.actors
+                    if role.ref in actor_ids
+                ],
+                figure_ids=[figure.id for figure in items.figures if figure.event_id == event_ids[event.ref]],
+                evidence=evidence,
+            )
+        )
+
+
+def _drop_dangling_event_refs(items: DigestItems) -> None:
+    kept_events = {event.id for event in items.events}
+    for figure in items.figures:
+        if figure.event_id is not None and figure.event_id not in kept_events:
+            figure.event_id = None
+
+
+def _location(article: str, name_ar: str | None, name_en: str | None) -> Location | None:
+    verbatim = _verbatim_or_none(article, name_ar)
+    return Location(name_ar=verbatim, name_en=name_en) if verbatim else None
+
+
+def _verbatim_or_none(article: str, text: str | None) -> str | None:
+    if not text:
+        return None
+    span = align(article, text)
+    return span.text if span is not None and span.match is not MatchKind.fuzzy else None
+
+
+def _resolve(ref: str | None, ids: dict[str, str], items: DigestItems, owner: str) -> str | None:
+    if ref is None:
+        return None
+    if ref not in ids:
+        _warn(
+            items,
+            WarningCode.dangling_reference_removed,
+            f"{owner} referred to unknown or dropped item {ref}",
+            owner,
+        )
+        return None
+    return ids[ref]
+
+
+def _warn(items: DigestItems, code: WarningCode, message: str, item_id: str | None = None) -> None:
+    items.warnings.append(DigestWarning(code=code, message=message, item_id=item_id))
+
+
+def _as_list(span: Span | None) -> list[Span]:
+    return [span] if span is not None else []
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

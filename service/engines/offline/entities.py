@@ -1,0 +1,81 @@
+"""Named mentions of actors and places: gazetteer matches and title patterns, each read in context.
+
+Two readings depend on the words around a mention:
+- a state ("سوريا") after a locative word ("في"، "إلى"، "أنحاء" or the proclitic ب) is a place, not an
+  actor: "قصف في سوريا" names where, "فرنسا تدعو" names who; after a title ("مندوب سوريا") it only
+  says whose official someone is, and is not an actor either;
+- a capital that stands for its state ("موسكو") is that state's actor when it is the subject of a
+  verb of speech or stance ("اعتبرت موسكو"), and a place otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.arabic.document import Document
+from service.arabic.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch
+from service.arabic.lexicon import words
+
+_LOCATIVE_WORDS = words(
+    "في", "إلى", "الى", "داخل", "أنحاء", "أرجاء", "قرب", "حول", "عبر", "شمال", "جنوب", "شرق", "غرب",
+    "شمالي", "جنوبي", "شرقي", "غربي", "مناطق", "محافظات", "مدن",
+)  # fmt: skip
+_LOCATIVE_PROCLITIC = "ب"
+_TITLES = words("مندوب", "سفير", "سفيرة", "وزير", "وزيرة", "رئيس", "ممثل", "مبعوث", "موفد", "حكومة", "جيش")
+STANCE_VERBS = words(
+    "قال", "قالت", "أعلن", "أعلنت", "أكد", "أكدت", "اعتبر", "اعتبرت", "دعا", "دعت", "تدعو", "يدعو",
+    "طالب", "طالبت", "رفض", "رفضت", "نفى", "نفت", "حذر", "حذرت", "اتهم", "اتهمت", "ردت", "رد", "أبدت",
+    "أبدى", "وافق", "وافقت", "تؤيد", "يؤيد", "أيد", "أيدت", "ترى", "يرى", "تقول", "يقول", "تؤكد", "يؤكد",
+    "أدان", "أدانت", "ندد", "نددت", "هدد", "هددت", "تعهد", "تعهدت", "أوضح", "أوضحت", "أضاف", "أضافت",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """One mention of an actor or a place: where it is and which entry it reads as."""
+
+    start: int
+    end: int
+    text: str
+    first_token: int
+    last_token: int
+    entry: GazetteerEntry
+    is_place: bool
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.entry.kind, self.entry.name_en)
+
+
+def read_mentions(document: Document, gazetteer: Gazetteer) -> list[EntityMention]:
+    """Every gazetteer match of the document, as an actor or a place."""
+    return [_read(document, gazetteer, match) for match in gazetteer.find(document.mtext)]
+
+
+def _read(document: Document, gazetteer: Gazetteer, match: GazetteerMatch) -> EntityMention:
+    entry, is_place = match.entry, match.entry.is_place
+    if entry.also_place and (_after_locative(document, match) or _qualifies_a_title(document, match)):
+        is_place = True
+    elif entry.stands_for is not None and _subject_of_stance_verb(document, match):
+        state = gazetteer.entry(entry.stands_for, place=False)
+        if state is not None:
+            entry, is_place = state, False
+    return EntityMention(
+        match.start, match.end, match.text, match.first_token, match.last_token, entry, is_place
+    )
+
+
+def _after_locative(document: Document, match: GazetteerMatch) -> bool:
+    proclitics = document.text[document.tokens[match.first_token].start : match.start]
+    if _LOCATIVE_PROCLITIC in proclitics:
+        return True
+    return document.has(match.first_token - 1, _LOCATIVE_WORDS)
+
+
+def _qualifies_a_title(document: Document, match: GazetteerMatch) -> bool:
+    """ "مندوب سوريا لدى الأمم المتحدة"، "سفير فرنسا": the state names whose official it is."""
+    return document.has(match.first_token - 1, _TITLES)
+
+
+def _subject_of_stance_verb(document: Document, match: GazetteerMatch) -> bool:
+    return document.has(match.first_token - 1, STANCE_VERBS)

@@ -1,0 +1,382 @@
+"""Events: what happened, where, when and who took part, from the triggers of each sentence.
+
+Per sentence, each asserted trigger (`triggers`) proposes an event located by the places
+of its clause (else its sentence; states are not event places). A verb of stance (أعلن، اعتبر، أكد، تعهد،
+أدان، أيد) or of call (دعا، طالب، ناشد) whose subject is a party — a government, an international body, a
+force or group, or an official of a government or body, but not a monitor or a media outlet — makes the
+sentence a statement ("فرنسا تدعو"، "اعتبرت موسكو"، "طالب ممثلو الوكالات الأممية"); plain قال/قالت does only
+for a government or body itself ("قالت الخارجية السورية"). A statement is proposed when the sentence
+asserts no other event, or whatever else it asserts when the verb is a call; a ceasefire named on its own
+in a statement is its object, not talks.
+
+Headings propose no events (they announce what the body tells). A trigger in a clause dated by a past
+year tells a past campaign (background: "انتهت أواخر 2016 بتهجير السكان") and proposes an event of type
+`other`. A bombardment in the clause of an attack on a facility is that attack's means, not an event of
+its own.
+
+Merging, within a section (the text between subheadings), so one attack told in five sentences is one
+event: a proposal joins the latest event of the same type whose place is the same or unknown on either
+side; an unspecified bombardment ("قصف" with no aircraft or weapon named) joins the latest bombardment
+whose place contains its place, taking that event's type, and an event told so far only as unspecified
+bombardment takes the type of the first air strike or shelling that joins it; statements join the latest
+statement of the same party (the state or body, or the one a person belongs to). Two events with
+different times stated ("الليلة الماضية" / "ليلة الخميس") stay apart.
+
+Actors of an event come from its clauses: armed actors are perpetrators, or targets after "على"، "ضد"،
+"مواقع"، "استهداف"; sources of its sentences are reporters; statements and talks have participants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from schemas.digest import ActorKind, ActorRole, EventType, Location, Metric
+from service.arabic.dates import TimeExpression
+from service.arabic.document import Document, Sentence
+from service.arabic.gazetteer import Gazetteer
+from service.arabic.lexicon import is_one_of, words
+from service.engines.offline.attribution import Attributions
+from service.engines.offline.entities import EntityMention
+from service.engines.offline.figures import FigureDraft
+from service.engines.offline.places import Places
+from service.engines.offline.triggers import VIOLENT_TYPES, Trigger, Triggers
+
+_ARMED_KINDS = frozenset({ActorKind.state_force, ActorKind.armed_group})
+_POLITICAL_KINDS = frozenset({ActorKind.government, ActorKind.international_org})
+_TARGET_MARKERS = words("على", "ضد", "مواقع", "استهداف", "صفوف", "مقرات", "مركز", "تجمعات", "معاقل", "مسلحي")
+_CALL_VERBS = words("دعا", "دعت", "تدعو", "يدعو", "طالب", "طالبت", "تطالب", "يطالب", "ناشد", "ناشدت")
+_STANCE_VERBS = _CALL_VERBS | words(
+    "أعلن", "أعلنت", "اعتبر", "اعتبرت", "أكد", "أكدت", "تعهد", "تعهدت", "أدان", "أدانت", "ندد", "نددت", "أيد",
+    "أيدت", "تؤيد", "يؤيد", "تريد", "أبدى", "أبدت",
+)  # fmt: skip
+_SAYING_VERBS = words("قال", "قالت")  # a statement only from a government or body itself, not an official
+_NOT_STATEMENT_KINDS = frozenset({ActorKind.media, ActorKind.ngo})
+_SUBJECT_WORDS = words(
+    "ممثلو", "ممثل", "وزير", "وزيرة", "السفير", "سفير", "مندوب", "المبعوث", "الموفد", "المتحدث", "الناطق",
+    "مختلف", "الرئيس", "رئيس", "منسق", "مسؤول",
+)  # fmt: skip
+_TIME_WORDS = words(
+    "أمس", "امس", "اليوم", "الخميس", "الجمعة", "السبت", "الأحد", "الاثنين", "الثلاثاء", "الأربعاء"
+)
+_SUBJECT_REACH = 6
+_ACTOR_REACH = 8  # words between a trigger and an actor of its event
+# "مناطق سيطرة قوات النظام"، "تسيطر عليها المعارضة": an actor named as controller, not attacker
+_NOT_AGENT_MARKERS = words(
+    "سيطرة", "التابعة", "التابع", "حلفاء", "مناطق", "قبضة", "عليها", "عليه", "عليهم"
+)  # fmt: skip  "تسيطر عليها المعارضة": the actor of a relative clause, not of the attack
+_BOMBARDMENTS = frozenset({EventType.air_strike, EventType.shelling})
+
+
+@dataclass
+class EventDraft:
+    type: EventType
+    section: int
+    trigger_tokens: list[int]
+    sentences: list[Sentence]
+    location: Location | None
+    when: TimeExpression | None
+    party: str | None = None  # statements: who speaks (a state or body)
+    unspecified_only: bool = True  # every trigger so far was an unspecified bombardment ("قصف")
+    actors: dict[tuple[str, str], tuple[EntityMention, ActorRole]] = field(default_factory=dict)
+
+    def add_actor(self, mention: EntityMention, role: ActorRole) -> None:
+        self.actors.setdefault(mention.key, (mention, role))
+
+
+@dataclass(frozen=True, slots=True)
+class _Proposal:
+    trigger: Trigger
+    sentence: Sentence
+    location: Location | None
+    when: TimeExpression | None
+    party: str | None
+    speaker: EntityMention | None
+
+
+class EventReader:
+    def __init__(
+        self,
+        document: Document,
+        gazetteer: Gazetteer,
+        mentions: Sequence[EntityMention],
+        places: Places,
+        attributions: Attributions,
+        times: Sequence[TimeExpression],
+        triggers: Triggers,
+    ) -> None:
+        self._triggers = triggers
+        self._document = document
+        self._gazetteer = gazetteer
+        self._mentions = list(mentions)
+        self._actors = [m for m in mentions if not m.is_place]
+        self._places = places
+        self._attributions = attributions
+        self._times = list(times)
+
+    def read(self) -> list[EventDraft]:
+        events: list[EventDraft] = []
+        for sentence in self._document.sentences:
+            for proposal in self._proposals(sentence):
+                self._merge_or_add(events, proposal)
+        return events
+
+    # proposals ---------------------------------------------------------------------------------------
+    def _proposals(self, sentence: Sentence) -> list[_Proposal]:
+        if sentence.heading:
+            return []
+        triggers = [
+            self._as_background(t) for t in _without_means(self._document, self._triggers.of(sentence))
+        ]
+        statement = self._statement_subject(sentence)
+        asserted = [t for t in triggers if not (t.weak and statement is not None)]
+        proposals: list[_Proposal] = []
+        if statement is not None and (not asserted or self._document.has(statement[1], _CALL_VERBS)):
+            trigger = Trigger(statement[1], EventType.statement)
+            party = self._party(statement[0])
+            when = self._when(sentence, trigger.token)
+            proposals.append(_Proposal(trigger, sentence, None, when, party, statement[0]))
+        seen: set[tuple[EventType, str | None]] = set()
+        for trigger in asserted:
+            location = self._location(sentence, trigger)
+            key = (trigger.type, location.name_en if location else None)
+            if key in seen:
+                continue
+            seen.add(key)
+            proposals.append(
+                _Proposal(trigger, sentence, location, self._when(sentence, trigger.token), None, None)
+            )
+        return proposals
+
+    def _as_background(self, trigger: Trigger) -> Trigger:
+        """A trigger in a clause dated by a past year tells a past campaign: an event of type `other`."""
+        if self._document.is_background(self._document.clause_of_token(trigger.token)):
+            return Trigger(trigger.token, EventType.other)
+        return trigger
+
+    def _location(self, sentence: Sentence, trigger: Trigger) -> Location | None:
+        if trigger.type in (EventType.statement,):
+            return None
+        clause = self._document.clause_of_token(trigger.token)
+        found = self._places.in_tokens(clause.first_token, clause.end_token)
+        if found is None and trigger.type in VIOLENT_TYPES | {EventType.displacement}:
+            found = self._places.in_tokens(sentence.first_token, sentence.end_token)
+        return found
+
+    def _when(self, sentence: Sentence, token: int) -> TimeExpression | None:
+        clause = self._document.clause_of_token(token)
+        in_clause = [t for t in self._times if clause.first_token <= t.first_token < clause.end_token]
+        in_sentence = [t for t in self._times if sentence.first_token <= t.first_token < sentence.end_token]
+        candidates = in_clause or in_sentence
+        return min(candidates, key=lambda t: abs(t.first_token - token)) if candidates else None
+
+    def _statement_subject(self, sentence: Sentence) -> tuple[EntityMention, int] | None:
+        """(speaker, verb token) of a verb of stance whose subject is a political actor."""
+        for index in range(sentence.first_token, sentence.end_token):
+            saying = self._document.has(index, _SAYING_VERBS)
+            if not (saying or self._document.has(index, _STANCE_VERBS)):
+                continue
+            subject = self._subject_near(index, sentence)
+            if subject is None or not self._speaks_for_a_party(subject):
+                continue
+            if not saying or subject.entry.actor_kind in _POLITICAL_KINDS:
+                return subject, index
+        return None
+
+    def _subject_near(self, verb: int, sentence: Sentence) -> EntityMention | None:
+        before = [m for m in self._actors if m.last_token == verb - 1]
+        if before:
+            return before[0]
+        index = verb + 1
+        while index < sentence.end_token and self._document.has(index, _TIME_WORDS):
+            index += 1
+        limit = min(index + _SUBJECT_REACH, sentence.end_token)
+        after = [m for m in self._actors if index <= m.first_token < limit]
+        if not after:
+            return None
+        if after[0].first_token != index and not self._document.has(index, _SUBJECT_WORDS):
+            return None
+        persons = [m for m in after if m.entry.kind == ActorKind.person]
+        return persons[0] if persons else after[0]
+
+    def _speaks_for_a_party(self, mention: EntityMention) -> bool:
+        """Governments, bodies, forces and groups make statements; monitors and media report."""
+        if mention.entry.actor_kind is not ActorKind.person:
+            return mention.entry.actor_kind not in _NOT_STATEMENT_KINDS
+        affiliation = mention.entry.affiliation
+        entry = self._gazetteer.entry(affiliation, place=False) if affiliation else None
+        return entry is not None and entry.actor_kind in _POLITICAL_KINDS
+
+    def _party(self, speaker: EntityMention) -> str:
+        if speaker.entry.kind == ActorKind.person and speaker.entry.affiliation:
+            return speaker.entry.affiliation
+        return speaker.entry.name_en
+
+    # merging -----------------------------------------------------------------------------------------
+    def _merge_or_add(self, events: list[EventDraft], proposal: _Proposal) -> None:
+        target = self._merge_target(events, proposal)
+        if target is None:
+            target = EventDraft(
+                type=proposal.trigger.type,
+                section=proposal.sentence.section,
+                trigger_tokens=[],
+                sentences=[],
+                location=proposal.location,
+                when=proposal.when,
+                party=proposal.party,
+            )
+            events.append(target)
+        if not proposal.trigger.unspecified:
+            if target.unspecified_only and target.type is not proposal.trigger.type:
+                target.type = proposal.trigger.type
+            target.unspecified_only = False
+        target.trigger_tokens.append(proposal.trigger.token)
+        if proposal.sentence not in target.sentences:
+            target.sentences.append(proposal.sentence)
+        target.location = target.location or proposal.location
+        target.when = target.when or proposal.when
+        self._add_actors(target, proposal)
+
+    def _merge_target(self, events: Sequence[EventDraft], proposal: _Proposal) -> EventDraft | None:
+        for event in reversed(events):
+            if event.section != proposal.sentence.section:
+                return None
+            if self._joins(event, proposal):
+                return event
+        return None
+
+    def _joins(self, event: EventDraft, proposal: _Proposal) -> bool:
+        trigger = proposal.trigger
+        if _different_times(self._document, event.when, proposal.when):
+            return False
+        if trigger.type is EventType.statement:
+            return event.type is EventType.statement and event.party == proposal.party
+        bombardments = event.type in _BOMBARDMENTS and trigger.type in _BOMBARDMENTS
+        if bombardments and (trigger.unspecified or event.unspecified_only):
+            return self._place_within(event.location, proposal.location)
+        if event.type is not trigger.type:
+            return False
+        return event.location is None or proposal.location is None or event.location == proposal.location
+
+    def _place_within(self, outer: Location | None, inner: Location | None) -> bool:
+        if outer is None or inner is None:
+            return True
+        return self._places.contains(outer, inner)
+
+    # actors ------------------------------------------------------------------------------------------
+    def _add_actors(self, event: EventDraft, proposal: _Proposal) -> None:
+        if proposal.speaker is not None:
+            event.add_actor(proposal.speaker, ActorRole.participant)
+        sources = {
+            a.actor.key for a in self._attributions.in_sentence(proposal.sentence) if a.actor is not None
+        }
+        clause = self._document.clause_of_token(proposal.trigger.token)
+        token = proposal.trigger.token
+        for mention in self._actors:
+            near = abs(mention.first_token - token) <= _ACTOR_REACH
+            if (
+                clause.first_token <= mention.first_token < clause.end_token
+                and near
+                and mention.key not in sources
+            ):
+                role = self._role(event.type, mention)
+                if role is not None:
+                    event.add_actor(mention, role)
+        if event.type is not EventType.statement:
+            for attribution in self._attributions.in_sentence(proposal.sentence):
+                if attribution.actor is not None:
+                    event.add_actor(attribution.actor, ActorRole.reporter)
+
+    def _role(self, event_type: EventType, mention: EntityMention) -> ActorRole | None:
+        if event_type in VIOLENT_TYPES:
+            if mention.entry.actor_kind not in _ARMED_KINDS | {ActorKind.government}:
+                return None
+            before = self._document.word(mention.first_token - 1)
+            if is_one_of(before, _NOT_AGENT_MARKERS):
+                return None
+            return ActorRole.target if is_one_of(before, _TARGET_MARKERS) else ActorRole.perpetrator
+        if event_type is EventType.ceasefire_or_talks:
+            return ActorRole.participant if mention.entry.actor_kind is not ActorKind.media else None
+        return None
+
+
+def _without_means(document: Document, triggers: Sequence[Trigger]) -> list[Trigger]:
+    """A bombardment in the same clause as an attack on a facility is the attack's means, not an event of
+    its own: "في قصف للفصائل طاول مستشفى"، "استهدفت مشفى ... بقذيفة صاروخية"."""
+    facility_clauses = {
+        document.clause_of_token(t.token) for t in triggers if t.type is EventType.attack_on_facility
+    }
+    return [
+        t
+        for t in triggers
+        if not (t.type in _BOMBARDMENTS and document.clause_of_token(t.token) in facility_clauses)
+    ]
+
+
+def _different_times(document: Document, first: TimeExpression | None, second: TimeExpression | None) -> bool:
+    if first is None or second is None:
+        return False
+    return _normalised(document, first) != _normalised(document, second)
+
+
+def _normalised(document: Document, time: TimeExpression) -> str:
+    return " ".join(document.word(index) for index in range(time.first_token, time.last_token + 1))
+
+
+_METRIC_EVENT_TYPES: dict[Metric, frozenset[EventType]] = {
+    Metric.killed: VIOLENT_TYPES,
+    Metric.injured: VIOLENT_TYPES,
+    Metric.strikes: frozenset({EventType.air_strike}),
+    Metric.shells: frozenset({EventType.shelling, EventType.air_strike}),
+    Metric.facilities_hit: VIOLENT_TYPES,
+    Metric.displaced: frozenset({EventType.displacement}),
+    Metric.evacuated: frozenset({EventType.displacement, EventType.humanitarian}),
+}
+_TOLL_METRICS = frozenset({Metric.killed, Metric.injured})
+
+
+def link_figures(
+    document: Document, events: Sequence[EventDraft], figures: Sequence[FigureDraft], places: Places
+) -> list[int | None]:
+    """The event (index) of each figure: an event of a fitting type told in the figure's sentence, nearest
+    trigger first; else, for a toll, the violent event of its section at its place; a subset goes with
+    its total."""
+    links: list[int | None] = []
+    for figure in figures:
+        if figure.part_of is not None:
+            links.append(links[figure.part_of])
+            continue
+        links.append(_event_of(document, events, figure, places))
+    return links
+
+
+def _event_of(
+    document: Document, events: Sequence[EventDraft], figure: FigureDraft, places: Places
+) -> int | None:
+    sentence = document.sentence_of_token(figure.number.first)
+    fitting = _METRIC_EVENT_TYPES.get(figure.metric, frozenset())
+    here = [i for i, event in enumerate(events) if sentence in event.sentences]
+    candidates = [i for i in here if events[i].type in fitting] or here
+    if candidates:
+        return min(
+            candidates,
+            key=lambda i: (
+                events[i].location != figure.location,
+                _trigger_distance(events[i], figure.number.first),
+            ),
+        )
+    if figure.metric not in _TOLL_METRICS or figure.location is None:
+        return None
+    same_place = [
+        i
+        for i, event in enumerate(events)
+        if event.section == sentence.section
+        and event.type in VIOLENT_TYPES
+        and event.location is not None
+        and places.contains(event.location, figure.location)
+    ]
+    return same_place[0] if same_place else None
+
+
+def _trigger_distance(event: EventDraft, token: int) -> int:
+    return min(abs(trigger - token) for trigger in event.trigger_tokens)

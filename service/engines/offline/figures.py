@@ -1,0 +1,288 @@
+"""Figures: every number phrase that counts something, as a claim with its metric, source, period and place.
+
+Numbers come from `service.arabic.numbers.find_numbers`; a singular person noun next to a verb of killing or
+wounding ("إن مدنيا قتل"، "مقتل طفل") or right after "بينهم" ("بينهم طفل") is a figure of one.
+What a number counts is read by `service.engines.offline.metrics`. Then, per figure:
+- subset: a figure introduced by بينهم / منهم / بينها / من بينهم (or joined by و to such a figure) is
+  part of the nearest total before it in the sentence; one after "بين الجرحى"/"من القتلى" ("among the
+  injured") is part of the latest total of that metric; a partitive "مئة من القتلى" ("a hundred of the
+  dead") is part of an earlier total of its metric in the sentence (a sub-period of the same toll). A
+  subset takes the total's metric, and its period, place and source unless it has its own;
+- period: the period phrase in the same clause, nearest first;
+- place: the place its clause names, else the place named by the nearest clause before it in its sentence,
+  else after it in the sentence, else the article's main place (the lead sets the scene), else a state
+  named as a place;
+- source: `Attributions.source_at` (nearest attribution before it in the sentence, then after, then carried).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from schemas.digest import Location, Metric, Qualifier
+from service.arabic.clitics import clitic_variants
+from service.arabic.document import Document
+from service.arabic.lexicon import is_one_of, lookup, words
+from service.arabic.numbers import NumberMention
+from service.engines.offline.attribution import Attributions
+from service.engines.offline.entities import EntityMention
+from service.engines.offline.metrics import (
+    SINGULAR_PERSONS,
+    NumberWords,
+    counted_noun,
+    is_besieged_population,
+    is_definite_digits,
+    is_duration,
+    is_evacuation,
+    metric_from_context,
+    subject_of,
+)
+from service.engines.offline.periods import Period
+from service.engines.offline.places import Places
+
+_SUBSET_MARKERS = words("بينهم", "منهم", "بينها", "منها", "بينهن", "منهن")
+_AMONG = words("بين", "ومن", "من")  # "وبين الجرحى طفلان": among the injured, two children
+_AMONG_TOLL = {
+    **dict.fromkeys(words("القتلى", "الضحايا", "الشهداء"), Metric.killed),
+    **dict.fromkeys(words("الجرحى", "المصابين"), Metric.injured),
+}
+_CASUALTY_METRIC_OF_WORD = {
+    **dict.fromkeys(words("قتل", "قتلت", "قتلوا", "مقتل", "استشهاد", "استشهد", "مقتله"), Metric.killed),
+    **dict.fromkeys(words("جرح", "جرحوا", "أصيب", "أصيبت", "إصابة", "إصابته"), Metric.injured),
+}
+_KILLED_OR_INJURED_WORDS = frozenset(_CASUALTY_METRIC_OF_WORD)
+_AND = "و"
+_OF = words("من")
+
+
+@dataclass(frozen=True, slots=True)
+class FigureDraft:
+    """A figure before ids are given: offsets, reading, and links to other drafts by index."""
+
+    start: int
+    end: int
+    number: NumberWords
+    value: int
+    low: int | None
+    high: int | None
+    qualifier: Qualifier
+    metric: Metric
+    subject_en: str | None
+    period: Period | None
+    location: Location | None
+    source: EntityMention | None
+    part_of: int | None  # index of the total in the list of drafts
+    partitive: bool = False  # "مئة من القتلى": some of the dead already counted
+
+
+def read_figures(
+    document: Document,
+    numbers: Sequence[NumberMention],
+    periods: Sequence[Period],
+    places: Places,
+    attributions: Attributions,
+) -> list[FigureDraft]:
+    candidates = [c for c in _candidates(document, numbers) if _counts_something(document, c)]
+    candidates += _singular_figures(document, candidates)
+    candidates.sort(key=lambda candidate: candidate[0].start)
+    blocked = {index for _, number in candidates for index in range(number.first, number.last + 1)}
+    drafts: list[FigureDraft] = []
+    for mention, number in candidates:
+        own_tokens = set(range(number.first, number.last + 1))
+        read, counts = _draft(document, mention, number, blocked - own_tokens, periods, places, attributions)
+        draft = _as_subset(document, read, drafts)
+        if counts or draft.part_of is not None:
+            drafts.append(draft)
+    return drafts
+
+
+def _candidates(
+    document: Document, numbers: Sequence[NumberMention]
+) -> list[tuple[NumberMention, NumberWords]]:
+    found = []
+    for mention in numbers:
+        tokens = document.tokens_in(mention.number_start, mention.number_end)
+        if tokens:
+            found.append((mention, NumberWords(tokens.start, tokens.stop - 1)))
+    return found
+
+
+def _counts_something(document: Document, candidate: tuple[NumberMention, NumberWords]) -> bool:
+    mention, number = candidate
+    number_text = document.text[mention.number_start : mention.number_end]
+    return not is_definite_digits(number_text) and not is_duration(document, number)
+
+
+def _singular_figures(
+    document: Document, candidates: Sequence[tuple[NumberMention, NumberWords]]
+) -> list[tuple[NumberMention, NumberWords]]:
+    """ "إن مدنيا قتل"، "مقتل طفل"، "بينهم طفل": a singular person noun that is a count of one."""
+    taken = {index for _, number in candidates for index in range(number.first - 1, number.last + 2)}
+    found = []
+    for index, token in enumerate(document.tokens):
+        if index in taken or not _indefinite_singular_person(token.text):
+            continue
+        before, after = document.word(index - 1), document.word(index + 1)
+        spaced_before = not document.gap_before(index).strip()
+        spaced_after = not document.gap_before(index + 1).strip()
+        casualty = (spaced_before and is_one_of(before, _KILLED_OR_INJURED_WORDS)) or (
+            spaced_after and is_one_of(after, _KILLED_OR_INJURED_WORDS)
+        )
+        if casualty or (spaced_before and is_one_of(before, _SUBSET_MARKERS)):
+            found.append((_mention_of_one(document, index), NumberWords(index, index)))
+    return found
+
+
+def _indefinite_singular_person(word: str) -> bool:
+    return any(stem in SINGULAR_PERSONS for stem, _ in clitic_variants(word))
+
+
+def _mention_of_one(document: Document, index: int) -> NumberMention:
+    skipped = next(skip for stem, skip in clitic_variants(document.word(index)) if stem in SINGULAR_PERSONS)
+    start = document.original_offset(index, skipped)
+    end = document.tokens[index].end
+    text = document.text[start:end]
+    return NumberMention(start, end, text, start, end, 1, 1, 1, Qualifier.exact)
+
+
+def _draft(
+    document: Document,
+    mention: NumberMention,
+    number: NumberWords,
+    blocked: set[int],
+    periods: Sequence[Period],
+    places: Places,
+    attributions: Attributions,
+) -> tuple[FigureDraft, bool]:
+    """The figure read at `number`, and whether any word says what it counts (else it is no figure)."""
+    counted = counted_noun(document, number)
+    metric: Metric | None
+    if is_evacuation(document, document.token_index_at(mention.start)):
+        metric = Metric.evacuated
+    elif counted is not None and counted[1] is not None:
+        metric = Metric(counted[1])
+    elif is_besieged_population(document, number):
+        metric = Metric.besieged_population
+    else:
+        metric = _singular_metric(document, number) or metric_from_context(document, number, blocked)
+    end = mention.end
+    if counted is not None:
+        end = max(end, document.tokens[counted[0]].end)
+    draft = FigureDraft(
+        start=mention.start,
+        end=end,
+        number=number,
+        value=mention.value,
+        low=mention.low,
+        high=mention.high,
+        qualifier=mention.qualifier,
+        metric=metric or Metric.other,
+        subject_en=_subject(document, number, counted),
+        period=_period_in_clause(document, number, periods),
+        location=_location(document, number, places),
+        source=attributions.source_at(number.first),
+        part_of=None,
+        partitive=_partitive(document, number, counted),
+    )
+    return draft, metric is not None
+
+
+def _partitive(document: Document, number: NumberWords, counted: tuple[int, str | None] | None) -> bool:
+    """ "مئة من القتلى": the number takes part of a defined group ("of the dead")."""
+    if counted is None or counted[0] != number.last + 2:
+        return False
+    return document.has(number.last + 1, _OF) and document.word(counted[0]).startswith("ال")
+
+
+def _singular_metric(document: Document, number: NumberWords) -> Metric | None:
+    """The casualty word right next to a figure of one ("مقتل طفل"، "مدنيا قتل")."""
+    if not (number.first == number.last and _indefinite_singular_person(document.word(number.first))):
+        return None
+    for neighbour in (number.first - 1, number.first + 1):
+        word = document.word(neighbour)
+        for stem in (stem for stem, _ in clitic_variants(word)):
+            if stem in _CASUALTY_METRIC_OF_WORD:
+                return _CASUALTY_METRIC_OF_WORD[stem]
+    return None
+
+
+def _subject(document: Document, number: NumberWords, counted: tuple[int, str | None] | None) -> str | None:
+    if number.first == number.last:
+        singular = lookup(document.word(number.first), SINGULAR_PERSONS)
+        if singular is not None and _indefinite_singular_person(document.word(number.first)):
+            return singular
+    return subject_of(document, number, counted)
+
+
+def _period_in_clause(document: Document, number: NumberWords, periods: Sequence[Period]) -> Period | None:
+    clause = document.clause_of_token(number.first)
+    inside = [p for p in periods if clause.first_token <= p.first_token < clause.end_token]
+    if not inside:
+        return None
+    return min(inside, key=lambda p: min(abs(p.first_token - number.last), abs(number.first - p.last_token)))
+
+
+def _location(document: Document, number: NumberWords, places: Places) -> Location | None:
+    clause = document.clause_of_token(number.first)
+    sentence = document.sentence_of_token(number.first)
+    return (
+        places.in_tokens(clause.first_token, clause.end_token)
+        or places.nearest_clause_before(number.first, sentence.first_token)
+        or places.in_tokens(number.last + 1, sentence.end_token)
+        or places.main_place()
+        or places.state_in(sentence.first_token, sentence.end_token)
+    )
+
+
+def _as_subset(document: Document, draft: FigureDraft, earlier: Sequence[FigureDraft]) -> FigureDraft:
+    """Link a figure to the total it is part of (module docstring), or return it unchanged."""
+    total_index = _total_of(document, draft, earlier)
+    if total_index is None:
+        return draft
+    total = earlier[total_index]
+    return replace(
+        draft,
+        part_of=total_index,
+        metric=total.metric,
+        period=draft.period or total.period,
+        location=total.location if total.location is not None else draft.location,
+        source=draft.source or total.source,
+    )
+
+
+def _total_of(document: Document, draft: FigureDraft, earlier: Sequence[FigureDraft]) -> int | None:
+    sentence = document.sentence_of_token(draft.number.first)
+    same_sentence = [i for i, d in enumerate(earlier) if d.number.first >= sentence.first_token]
+    first = document.token_index_at(draft.start)
+    among = lookup(document.word(first - 1), _AMONG_TOLL) if document.has(first - 2, _AMONG) else None
+    if among is not None:
+        return _latest_total(earlier, range(len(earlier)), Metric(among))
+    if not same_sentence:
+        return None
+    previous = earlier[same_sentence[-1]]
+    if document.has(first - 1, _SUBSET_MARKERS):
+        return _total_before(earlier, same_sentence)
+    if previous.part_of is not None and _joined_by_and(document, previous, draft):
+        return previous.part_of
+    if draft.partitive:
+        return _latest_total(earlier, same_sentence, draft.metric)
+    return None
+
+
+def _latest_total(drafts: Sequence[FigureDraft], indices: Sequence[int], metric: Metric) -> int | None:
+    totals = [i for i in indices if drafts[i].part_of is None and drafts[i].metric is metric]
+    return totals[-1] if totals else None
+
+
+def _total_before(drafts: Sequence[FigureDraft], indices: Sequence[int]) -> int | None:
+    totals = [index for index in indices if drafts[index].part_of is None]
+    return totals[-1] if totals else None
+
+
+def _joined_by_and(document: Document, previous: FigureDraft, draft: FigureDraft) -> bool:
+    """ "بينهم 58 طفلا و43 إمرأة": the next figure starts with و right after the previous one."""
+    first = document.token_index_at(draft.start)
+    previous_last = document.token_index_at(previous.end - 1)
+    joined = first - previous_last <= 1 and document.word(first).startswith(_AND)
+    return joined and not document.gap_before(first).strip()

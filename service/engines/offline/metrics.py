@@ -1,0 +1,297 @@
+"""What a number counts: its metric and its subject, read from the words around it.
+
+Rules, in order (DESIGN §3):
+1. Not a figure at all: a duration ("48 ساعة"، "ثلاثة أيام"، "الأيام الأربعة"، "بضع ساعات"), a definite
+   count of a known set glued to the article ("الدول ال15 الأعضاء").
+2. The counted noun right after the number decides when it is a metric noun (strikes, shells and
+   facilities are only ever read from the counted noun: "المستشفى فقد اثنين" counts no hospitals):
+   "80 قتيلاً" killed, "150 جريحاً" injured, "14 غارة" strikes, "عشرين قذيفة" shells, "خمسة مستشفيات"
+   facilities; a dual ("غارتين") is its own counted noun.
+3. A population of a besieged area: "تضم/يعيش فيها نحو ... شخص" with a siege word in the sentence, or
+   "... شخص ما زالوا محاصرين"; people right after "إجلاء" are evacuated ("لإجلاء نحو 150 جريحا").
+4. Killed and injured counted together ("مئات القتلى والجرحى"، "مقتل وجرح مئات") are neither: `other`.
+5. Otherwise the nearest trigger word in the number's clause wins, before it ("مقتل 4"، "حصيلة القتلى
+   ... 207") or after it ("170 مدنيا قتلوا"، "4127 شخصاً غادروا"); failing that, in the sentence within a
+   short window. "ضحايا" (casualties) is not a death toll and gives `other`, unless it is the toll itself
+   ("حصيلة الضحايا"، "عدد الضحايا"); families, the missing and a place's population are `other`.
+6. Nothing found: the number counts something else (states, members, meals, tents): not a figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas.digest import Metric
+from service.arabic.clitics import ARTICLE, ELIDED_ARTICLE, PROCLITIC_LETTERS
+from service.arabic.document import Document
+from service.arabic.lexicon import is_one_of, lookup, table, words
+
+TIME_NOUNS = words(
+    "ساعة", "ساعات", "يوم", "يوما", "أيام", "أسبوع", "أسبوعا", "أسابيع", "شهر", "شهرا", "أشهر", "شهور",
+    "سنة", "سنوات", "عام", "عاما", "أعوام", "دقيقة", "دقائق", "ليلة", "ليال", "يومين", "يومان",
+    "ساعتين", "أسبوعين", "شهرين", "عامين", "سنتين", "عقد", "عقود",
+)  # fmt: skip
+
+
+def _with_duals(nouns: list[str]) -> list[str]:
+    """The nouns and their duals: "مستشفى" → "مستشفيين"، "مدرسة" → "مدرستين"."""
+    duals = [
+        f"{noun[:-1]}ت{ending}" if noun.endswith("ة") else f"{noun}{ending}"
+        for noun in nouns
+        for ending in ("ين", "ان")
+    ]
+    return nouns + duals
+
+
+_COUNTED_NOUNS: dict[str, str] = table(
+    {
+        **dict.fromkeys(["قتيل", "قتيلا", "قتلى", "شهيد", "شهيدا", "شهداء", "جثة", "جثث"], Metric.killed),
+        **dict.fromkeys(["جريح", "جريحا", "جرحى", "مصاب", "مصابا", "مصابين", "مصابون"], Metric.injured),
+        **dict.fromkeys(["نازح", "نازحا", "نازحين", "نازحون", "لاجئ", "لاجئا", "لاجئين", "مهجر", "مهجرين"],
+                        Metric.displaced),
+        **dict.fromkeys(["غارة", "غارات", "غارتين", "غارتان", "ضربة", "ضربات", "ضربتين", "طلعة", "طلعات"],
+                        Metric.strikes),
+        **dict.fromkeys(["قذيفة", "قذائف", "قذيفتين", "صاروخ", "صواريخ", "صاروخا", "صاروخين", "برميل",
+                         "براميل", "برميلا", "برميلين", "قنبلة", "قنابل", "عبوة", "عبوات"], Metric.shells),
+        **dict.fromkeys([*_with_duals(["مستشفى", "مشفى", "مستوصف", "مرفق", "مدرسة", "منشأة", "مركز"]),
+                         "مستشفيات", "مشافي", "مستوصفات", "مستوصفا", "مرافق", "مدارس", "منشآت", "مراكز"],
+                        Metric.facilities_hit),
+    }
+)  # fmt: skip
+
+_CONTEXT_METRICS = frozenset({Metric.killed, Metric.injured, Metric.displaced})
+_TRIGGERS: dict[str, str] = table(
+    {
+        **{word: metric for word, metric in _COUNTED_NOUNS.items() if metric in _CONTEXT_METRICS},
+        **dict.fromkeys(
+            ["قتل", "قتلت", "قتلوا", "يقتل", "تقتل", "مقتل", "مقتلهم", "استشهاد", "استشهد", "استشهدوا",
+             "حصد", "حصدت", "وفاة", "توفي", "حتفهم", "حتفه", "الموت", "إعدام", "أعدم", "بحياة", "أودى",
+             "أودت"],
+            Metric.killed,
+        ),
+        **dict.fromkeys(
+            ["جرح", "جرحوا", "يجرح", "أصيب", "أصيبت", "أصيبوا", "إصابة", "إصابات", "جروح", "إصابتهم"],
+            Metric.injured,
+        ),
+        **dict.fromkeys(
+            ["نزوح", "نزح", "نزحوا", "فروا", "فر", "فارين", "فارون", "غادروا", "غادر", "غادرت", "مغادرة",
+             "خرجوا", "خرج", "خروج", "تهجير", "هجروا", "تدفق"],
+            Metric.displaced,
+        ),
+        **dict.fromkeys(["إجلاء", "أجلي", "أجليت", "إخلاء"], Metric.evacuated),
+        **dict.fromkeys(["ضحايا", "الضحايا", "مفقودين", "مفقودا", "مفقود", "عائلة", "عائلات", "أسرة", "أسر"],
+                        Metric.other),
+        **dict.fromkeys(["يؤوي", "تؤوي", "يقطنها", "يسكنها", "يقيم", "تقيم", "يقيمون"], Metric.other),
+    }
+)  # fmt: skip
+_TOLL_WORDS = words("حصيلة", "الحصيلة", "عدد")  # "حصيلة الضحايا": a death toll
+_VICTIMS = words("ضحايا", "الضحايا")
+_EVACUATION = words("إجلاء", "لإجلاء", "إخلاء")
+_BESIEGED_AFTER = words("محاصرين", "محاصرون", "المحاصرين")
+_COMBINABLE = words("مقتل", "قتلى", "قتيل", "جرح", "جرحى", "جريح", "إصابة", "إصابات", "مصابين")
+_WEAK_KILLED = words("حصيلة", "الحصيلة")  # "the toll": a death toll unless a nearer word says otherwise
+_BESIEGED_VERBS = words("تضم", "يضم", "يعيش", "يعيشون", "يقطن", "يقطنها", "يسكن", "يسكنها", "تؤوي", "يؤوي")
+_BESIEGED_NOUNS = words("محاصر", "محاصرين", "المحاصرة", "المحاصر", "حصار", "محاصرة", "نسمة")
+_OF = words("من")
+_TOLLS = frozenset({Metric.killed, Metric.injured})
+_ONE = words("واحد", "واحدة")
+_RANKS = words("صفوف")  # "في صفوف المدنيين": among the civilians
+
+SUBJECTS: dict[str, str] = table(
+    {
+        **dict.fromkeys(["مدني", "مدنيا", "مدنيين", "مدنيون", "مدنية"], "civilians"),
+        **dict.fromkeys(["شخص", "شخصا", "أشخاص", "نسمة", "مواطن", "مواطنا", "مواطنين"], "people"),
+        **dict.fromkeys(["طفل", "طفلا", "أطفال", "طفلين", "طفلة", "طفلان"], "children"),
+        **dict.fromkeys(["طبيب", "أطباء", "أطبائه", "أطبائها", "طبيبا"], "doctors"),
+        **dict.fromkeys(["امرأة", "إمرأة", "نساء", "سيدة", "سيدات", "امرأتين"], "women"),
+        **dict.fromkeys(["رضيع", "رضع", "رضيعا"], "infants"),
+        **dict.fromkeys(["متطوع", "متطوعا", "متطوعين", "متطوعان"], "volunteers"),
+        **dict.fromkeys(["مسعف", "مسعفا", "مسعفين", "مسعفان"], "paramedics"),
+        **dict.fromkeys(["مقاتل", "مقاتلا", "مقاتلين", "مسلح", "مسلحا", "مسلحين"], "fighters"),
+        **dict.fromkeys(["جندي", "جنديا", "جنود", "عسكري", "عسكريا", "عسكريين"], "soldiers"),
+        **dict.fromkeys(["صحفي", "صحفيا", "صحفيين", "إعلامي", "إعلاميين"], "journalists"),
+        **dict.fromkeys(["عائلة", "عائلات", "أسرة", "أسر"], "families"),
+    }
+)  # fmt: skip
+SINGULAR_PERSONS: dict[str, str] = table(
+    {
+        **dict.fromkeys(["مدني", "مدنيا"], "civilians"),
+        **dict.fromkeys(["شخص", "شخصا", "رجل", "رجلا", "شاب", "شابا", "مواطن", "مواطنا"], "people"),
+        **dict.fromkeys(["طفل", "طفلا", "طفلة"], "children"),
+        **dict.fromkeys(["امرأة", "إمرأة", "سيدة"], "women"),
+        **dict.fromkeys(["متطوع", "متطوعا"], "volunteers"),
+        **dict.fromkeys(["مسعف", "مسعفا"], "paramedics"),
+        **dict.fromkeys(["جندي", "جنديا"], "soldiers"),
+        **dict.fromkeys(["صحفي", "صحفيا"], "journalists"),
+    }
+)  # fmt: skip
+OTHERS = words("آخر", "آخرين", "آخرون", "أخرى", "آخرا")
+_COUNTED_NOUN_REACH = 2  # a counted noun may follow "من": "المئات من القتلى"
+_CLAUSE_BEFORE, _CLAUSE_AFTER = 14, 7
+_SENTENCE_BEFORE, _SENTENCE_AFTER = 6, 4
+
+
+@dataclass(frozen=True, slots=True)
+class NumberWords:
+    """Token indices of one number: [first, last] of the number itself."""
+
+    first: int
+    last: int
+
+
+def is_duration(document: Document, number: NumberWords) -> bool:
+    """ "48 ساعة"، "ثلاثة أيام"، "الأيام الأربعة"، "أسبوع واحد": a length of time, not a count."""
+    after = document.word(number.last + 1)
+    before = document.word(number.first - 1)
+    if is_one_of(after, TIME_NOUNS) or document.has(number.last, TIME_NOUNS):
+        return True
+    return is_one_of(before, TIME_NOUNS) and _definite_or_one(document.word(number.first))
+
+
+def _definite_or_one(word: str) -> bool:
+    return word.startswith("ال") or word in _ONE
+
+
+def is_definite_digits(number_text: str) -> bool:
+    """ "ال15": digits glued to the article count a known set ("الدول ال15 الأعضاء")."""
+    stripped = number_text.lstrip("".join(PROCLITIC_LETTERS))
+    return (stripped.startswith(ARTICLE) or stripped.startswith(ELIDED_ARTICLE)) and any(
+        c.isdigit() for c in stripped
+    )
+
+
+def counted_noun(document: Document, number: NumberWords) -> tuple[int, str | None] | None:
+    """(token, metric or None) of the noun counted by the number, if one follows it directly; "القتلى
+    والجرحى" (killed and injured counted together) gives `other`."""
+    own = lookup(document.word(number.last), _COUNTED_NOUNS)
+    if own is not None and number.first == number.last:
+        return number.last, own
+    for offset in range(1, _COUNTED_NOUN_REACH + 1):
+        index = number.last + offset
+        if not _spaced(document, index):
+            return None
+        word = document.word(index)
+        metric = lookup(word, _COUNTED_NOUNS)
+        if metric is not None and _killed_and_injured(document, index, metric):
+            return index, Metric.other
+        if metric is not None or word in SUBJECTS or is_one_of(word, SUBJECTS) or is_one_of(word, OTHERS):
+            return index, metric
+        if not is_one_of(word, _OF):
+            return None
+    return None
+
+
+def _spaced(document: Document, index: int) -> bool:
+    """The token exists and only spaces separate it from the previous one."""
+    return 0 < index < len(document.tokens) and not document.gap_before(index).strip()
+
+
+def is_besieged_population(document: Document, number: NumberWords) -> bool:
+    """ "تضم نحو ... شخص" of a besieged area, or "30 ألف شخص ما زالوا محاصرين"."""
+    if any(document.has(i, _BESIEGED_AFTER) for i in range(number.last + 1, number.last + 5)):
+        return True
+    sentence = document.sentence_of_token(number.first)
+    near = [*range(number.first - 4, number.first), *range(number.last + 1, number.last + 4)]
+    near_verb = any(document.has(i, _BESIEGED_VERBS) for i in near)
+    siege = any(document.has(i, _BESIEGED_NOUNS) for i in range(sentence.first_token, sentence.end_token))
+    return near_verb and siege
+
+
+def is_evacuation(document: Document, phrase_first: int) -> bool:
+    """ "لإجلاء نحو 150 جريحا": the people are counted as evacuated, whatever their noun says."""
+    return document.has(phrase_first - 1, _EVACUATION)
+
+
+def metric_from_context(document: Document, number: NumberWords, blocked: set[int]) -> Metric | None:
+    """The nearest trigger in the clause, then in a short sentence window; `blocked` tokens belong to
+    other numbers and are not crossed. None: nothing says what the number counts, so it is no figure."""
+    clause = document.clause_of_token(number.first)
+    found = _nearest_trigger(
+        document,
+        number,
+        max(clause.first_token, number.first - _CLAUSE_BEFORE),
+        min(clause.end_token, number.last + _CLAUSE_AFTER + 1),
+        blocked,
+    )
+    if found is None:
+        sentence = document.sentence_of_token(number.first)
+        found = _nearest_trigger(
+            document,
+            number,
+            max(sentence.first_token, number.first - _SENTENCE_BEFORE),
+            min(sentence.end_token, number.last + _SENTENCE_AFTER + 1),
+            blocked,
+        )
+    return Metric(found) if found is not None else None
+
+
+def _nearest_trigger(
+    document: Document, number: NumberWords, lo: int, hi: int, blocked: set[int]
+) -> str | None:
+    best: tuple[int, int, str] | None = None  # (distance, token, metric)
+    weak: tuple[int, int, str] | None = None
+    for index in range(number.first - 1, lo - 1, -1):
+        if index in blocked:
+            break
+        best, weak = _consider(document, index, number.first - index - 1, best, weak)
+    for index in range(number.last + 1, hi):
+        if index in blocked:
+            break
+        best, weak = _consider(document, index, index - number.last - 1, best, weak)
+    if best is not None and _killed_and_injured(document, best[1], best[2]):
+        return Metric.other
+    if best is not None and document.has(best[1], _VICTIMS) and _after_toll_word(document, best[1]):
+        return Metric.killed
+    chosen = best or weak
+    return chosen[2] if chosen else None
+
+
+def _consider(
+    document: Document,
+    index: int,
+    distance: int,
+    best: tuple[int, int, str] | None,
+    weak: tuple[int, int, str] | None,
+) -> tuple[tuple[int, int, str] | None, tuple[int, int, str] | None]:
+    metric = lookup(document.word(index), _TRIGGERS)
+    if metric is not None and (best is None or distance < best[0]):
+        best = (distance, index, metric)
+    elif metric is None and document.has(index, _WEAK_KILLED) and (weak is None or distance < weak[0]):
+        weak = (distance, index, Metric.killed)
+    return best, weak
+
+
+def _after_toll_word(document: Document, index: int) -> bool:
+    return any(document.has(i, _TOLL_WORDS) for i in (index - 1, index - 2))
+
+
+def _killed_and_injured(document: Document, index: int, metric: str) -> bool:
+    """ "مقتل وجرح"، "القتلى والجرحى": killed and injured nouns counted together, which is neither
+    ("قتلوا وجرح مئات" is two tolls: the verb has its own subject)."""
+    if metric not in _TOLLS or not document.has(index, _COMBINABLE):
+        return False
+    following, current = document.word(index + 1), document.word(index)
+    after = (
+        lookup(following, _TRIGGERS)
+        if following.startswith("و") and document.has(index + 1, _COMBINABLE)
+        else None
+    )
+    combinable_before = current.startswith("و") and document.has(index - 1, _COMBINABLE)
+    before = lookup(document.word(index - 1), _TRIGGERS) if combinable_before else None
+    return any(other in _TOLLS and other != metric for other in (after, before))
+
+
+def subject_of(document: Document, number: NumberWords, counted: tuple[int, str | None] | None) -> str | None:
+    """ "civilians"، "children" ...: the counted noun, else "في صفوف X", else a subject noun just before."""
+    if counted is not None:
+        subject = lookup(document.word(counted[0]), SUBJECTS)
+        if subject is not None:
+            return subject
+    own = lookup(document.word(number.last), SUBJECTS)
+    if own is not None:
+        return own
+    clause = document.clause_of_token(number.first)
+    for index in range(number.first - 1, max(clause.first_token, number.first - 8) - 1, -1):
+        if document.has(index, _RANKS):
+            return lookup(document.word(index + 1), SUBJECTS)
+    return None

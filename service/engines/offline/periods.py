@@ -1,0 +1,77 @@
+"""Periods as written: "خلال ثلاثة أيام"، "منذ مساء الأحد"، "خلال 24 ساعة فقط"، "في الأيام الأربعة الماضية".
+
+A period is a preposition of time (خلال، منذ، طوال، طيلة، على مدى، في ...) followed by up to six words
+of time: time nouns, numbers, parts of the day, weekdays and the adjectives that qualify them
+(الماضية، الأخيرة، القليلة، فقط ...). It must contain a time noun or a weekday, so "في الغوطة" is not one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.arabic.clitics import clitic_variants
+from service.arabic.document import Document
+from service.arabic.lexicon import words
+from service.engines.offline.metrics import TIME_NOUNS
+
+_PERIOD_PREPOSITIONS = words("خلال", "منذ", "طوال", "طيلة", "مدى", "مدار", "في", "غضون")
+WEEKDAYS = words("الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت")
+DAY_PARTS = words("صباح", "مساء", "ليلة", "فجر", "ظهر", "عصر", "منتصف", "ليل", "الليل", "نهار", "يوم")
+_TIME_ADJECTIVES = words(
+    "الماضية", "الماضي", "الأخيرة", "الأخير", "الفائت", "الفائتة", "القليلة", "الأولى", "الأول", "المنصرم",
+    "المنصرمة", "الحالي", "الجاري", "فقط", "واحد", "واحدة", "الماضيين", "الأخيرين", "السابقة", "المقبلة",
+)  # fmt: skip
+_MAX_WORDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: int
+    end: int
+    first_token: int
+    last_token: int
+
+
+def find_periods(document: Document, number_tokens: set[int]) -> list[Period]:
+    """Every period phrase of the document; `number_tokens` are the tokens of number mentions."""
+    periods: list[Period] = []
+    index = 0
+    while index < len(document.tokens):
+        opens = document.has(index, _PERIOD_PREPOSITIONS)
+        last = _period_end(document, index, number_tokens) if opens else None
+        if last is None:
+            index += 1
+            continue
+        start, end = document.token_span(index, last)
+        start = _after_proclitic(document, index, start)
+        periods.append(Period(start, end, index, last))
+        index = last + 1
+    return periods
+
+
+def _after_proclitic(document: Document, index: int, start: int) -> int:
+    """Leave a leading و/ف/ل out of the period ("وخلال" → "خلال")."""
+    for stem, skipped in clitic_variants(document.word(index)):
+        if skipped and stem in _PERIOD_PREPOSITIONS:
+            return document.original_offset(index, skipped)
+    return start
+
+
+def _period_end(document: Document, first: int, number_tokens: set[int]) -> int | None:
+    """Index of the last word of a period opened at `first`, or None if none follows."""
+    last = None
+    for index in range(first + 1, min(first + 1 + _MAX_WORDS, len(document.tokens))):
+        if document.gap_before(index).strip():
+            break
+        is_anchor = document.has(index, TIME_NOUNS) or document.has(index, WEEKDAYS)
+        qualifies = document.has(index, DAY_PARTS) or document.has(index, _TIME_ADJECTIVES)
+        counts = index in number_tokens or _is_year(document.word(index))
+        if is_anchor or (last is not None and (qualifies or _is_year(document.word(index)))):
+            last = index
+        elif not (counts or qualifies):
+            break
+    return last
+
+
+def _is_year(word: str) -> bool:
+    return len(word) == 4 and word.isdigit()

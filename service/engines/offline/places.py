@@ -1,0 +1,122 @@
+"""Where something happened: the place a stretch of text names, at the level an editor expects.
+
+Places named together usually form a chain ("ضاحية الأسد في مدينة حرستا بالغوطة الشرقية") or a list
+("في مدينتي خان شيخون وكفر سجنه بريف إدلب الجنوبي"). The rules, in order:
+- some places are only reference points and drop out: one glued by ل/ب to the place before it
+  ("الغوطة الشرقيةلدمشق" is Ghouta), one after a word of direction or nearness ("حزة شمال بلدة كفر بطنا"،
+  "قرب دمشق"), one an attack was launched from ("انطلاقا من الغوطة");
+- when a place is the target ("على دمشق"، "استهدفت مدينة معرة النعمان"), targets win;
+- districts count as their city; a place that contains another named place drops out (the chain keeps
+  its smallest link); what remains is one place, or the smallest place containing all of them (the
+  list's common area).
+States ("في سوريا") are used only when no other place is named. A place's Arabic name is the gazetteer's
+own form ("حرستا", not "مدينة حرستا"), so equal places compare equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from schemas.digest import Location
+from service.arabic.document import Document
+from service.arabic.gazetteer import Gazetteer, GazetteerEntry
+from service.arabic.lexicon import words
+from service.engines.offline.entities import EntityMention
+
+_QUALIFYING = frozenset("لب")
+_REFERENCE_WORDS = words(
+    "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "قرب", "بالقرب", "محيط", "أطراف",
+    "القريبة", "القريب", "مشارف", "المطلة",
+)  # fmt: skip
+_ORIGIN_WORDS = words("انطلاقا")
+_TARGET_WORDS = words(
+    "على", "ضد", "استهدف", "استهدفت", "استهداف", "يستهدفون", "تستهدف", "يستهدف", "طاول", "طالت", "قصف",
+    "قصفت",
+)  # fmt: skip
+_CONTROL_WORDS = words("سيطرة", "تسيطر", "يسيطر", "السيطرة", "سيطرتها")
+_PLACE_HEADS = words("مدينة", "بلدة", "قرية", "حي", "منطقة", "محافظة", "مخيم", "مدينتي", "بلدتي")
+
+
+class Places:
+    def __init__(self, document: Document, gazetteer: Gazetteer, mentions: Sequence[EntityMention]) -> None:
+        self._document = document
+        self._gazetteer = gazetteer
+        self._places = [mention for mention in mentions if mention.is_place]
+
+    def in_tokens(self, first: int, end: int) -> Location | None:
+        """The place that the tokens [first, end) name, or None."""
+        local = [m for m in self._places if first <= m.first_token < end and m.entry.kind == "place"]
+        if not local:
+            return None
+        own = [m for m in local if not self._reference_point(m, local)] or local
+        targets = [m for m in own if self._targeted(m)]
+        return self._location(self._resolve([m.entry for m in targets or own]))
+
+    def nearest_clause_before(self, token: int, floor: int) -> Location | None:
+        """The place named by the clause of the nearest place mention before `token` (from `floor`)."""
+        before = [m for m in self._places if floor <= m.first_token < token and m.entry.kind == "place"]
+        if not before:
+            return None
+        clause = self._document.clause_of_token(before[-1].first_token)
+        return self.in_tokens(clause.first_token, min(clause.end_token, token))
+
+    def state_in(self, first: int, end: int) -> Location | None:
+        """A state named as a place in the tokens [first, end) ("في سوريا"), for when nothing finer is."""
+        for mention in self._places:
+            if first <= mention.first_token < end and mention.entry.kind != "place":
+                return Location(name_ar=mention.entry.forms[0], name_en=mention.entry.name_en)
+        return None
+
+    def main_place(self) -> Location | None:
+        """The article's main place: the first place its text names (the lead sets the scene)."""
+        for mention in self._places:
+            if mention.entry.kind == "place":
+                return self._location(self._city_level(mention.entry))
+        return None
+
+    def contains(self, outer: Location, inner: Location) -> bool:
+        """True when `inner` is `outer` or lies inside it."""
+        inner_entry = self._gazetteer.entry(inner.name_en or "", place=True)
+        if inner_entry is None:
+            return outer.name_en == inner.name_en
+        return any(entry.name_en == outer.name_en for entry in self._gazetteer.lineage(inner_entry))
+
+    # reading -----------------------------------------------------------------------------------------
+    def _reference_point(self, place: EntityMention, places: Sequence[EntityMention]) -> bool:
+        document = self._document
+        first = place.first_token
+        glued = any(
+            other.last_token == first - 1 and document.word(first)[:1] in _QUALIFYING for other in places
+        )
+        marker = first - 2 if document.has(first - 1, _PLACE_HEADS) else first - 1
+        relative = document.has(marker, _REFERENCE_WORDS)
+        origin = any(document.has(i, _ORIGIN_WORDS) for i in (first - 1, first - 2))
+        return glued or relative or origin
+
+    def _targeted(self, place: EntityMention) -> bool:
+        document = self._document
+        first = place.first_token
+        marker = first - 2 if document.has(first - 1, _PLACE_HEADS) else first - 1
+        return document.has(marker, _TARGET_WORDS) and not document.has(marker - 1, _CONTROL_WORDS)
+
+    def _resolve(self, entries: Sequence[GazetteerEntry]) -> GazetteerEntry:
+        unique = list(dict.fromkeys(self._city_level(entry) for entry in entries))
+        lineages = {entry.name_en: self._gazetteer.lineage(entry) for entry in unique}
+        smallest = [
+            entry
+            for entry in unique
+            if not any(other is not entry and entry in lineages[other.name_en] for other in unique)
+        ]
+        if len(smallest) == 1:
+            return smallest[0]
+        first_lineage = lineages.get(smallest[0].name_en, [smallest[0]])
+        common = [e for e in first_lineage if all(e in lineages.get(o.name_en, [o]) for o in smallest)]
+        return common[0] if common else smallest[0]
+
+    def _city_level(self, entry: GazetteerEntry) -> GazetteerEntry:
+        if entry.district and entry.parent is not None:
+            return self._gazetteer.entry(entry.parent, place=True) or entry
+        return entry
+
+    def _location(self, entry: GazetteerEntry) -> Location:
+        return Location(name_ar=entry.forms[0], name_en=entry.name_en, admin1=entry.admin1)

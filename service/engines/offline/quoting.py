@@ -1,0 +1,181 @@
+"""Quotes with speakers, and an honest English gist of each.
+
+Quotes and speaker phrases come from `service.arabic.quotes.find_quotes`. The speaker is the actor named in
+the
+speaker phrase (a person in it wins: "مدير المرصد السوري رامي عبد الرحمن" is the director, "مصادر في
+المعارضة المسلحة" the armed opposition); a quote without a speaker phrase takes an actor named before its
+verb in the same sentence (the subject of the main clause: "وكان السفير ... نيبنزيا ... مؤكدا أن"), else the
+speaker carried from the previous sentence (`Attributions.speaker_for_pronoun`). Unnamed speakers
+("سيدة"، "مصادر في الداخل") stay without an actor.
+
+`text_en` is NOT a translation: this engine has no translation model. It is a gist composed only from
+what the rules extracted inside the quote — its figures (with their metric, qualifier and subject), the
+kinds of events its words name, its place and the actors it names — and it only says that the speaker
+mentioned them, never what the speaker asserted about them: "Rami Abdel Rahman mentioned 4 civilians
+killed and about 50 people injured in Aleppo. (gist, not a translation)". When
+nothing was extracted from the quote, it says so: "<Speaker> made a statement (Arabic only; offline
+engine does not translate)."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from schemas.digest import ActorKind, Metric, QuoteMode
+from service.arabic.document import Document
+from service.arabic.lexicon import lookup, table
+from service.arabic.quotes import QuoteMention
+from service.engines.offline.attribution import Attributions
+from service.engines.offline.english import (
+    EVENT_PHRASES,
+    METRIC_NOUNS,
+    actor_name,
+    join,
+    quantity,
+    sentence,
+)
+from service.engines.offline.entities import EntityMention
+from service.engines.offline.figures import FigureDraft
+from service.engines.offline.places import Places
+from service.engines.offline.triggers import Triggers
+
+GIST_NOTE = "(gist, not a translation)"
+_PRONOUNS = frozenset({"هو", "هي", "هم", "هما"})
+_GIST_LABELS = {
+    Metric.killed: "killed",
+    Metric.injured: "injured",
+    Metric.displaced: "displaced or fleeing",
+    Metric.evacuated: "(evacuation)",
+}
+_UNNAMED_SPEAKERS = table(
+    {
+        "سيدة": "a woman",
+        "امرأة": "a woman",
+        "رجل": "a man",
+        "مصدر": "a source",
+        "مصادر": "sources",
+        "ناشطون": "activists",
+        "نشطاء": "activists",
+        "ناشط": "an activist",
+        "دبلوماسي": "a diplomat",
+        "سكان": "residents",
+        "شهود": "witnesses",
+        "مسؤول": "an official",
+        "بيان": "a statement",
+        "البيان": "the statement",
+        "طبيب": "a doctor",
+        "مسعف": "a paramedic",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteDraft:
+    start: int
+    end: int
+    mode: QuoteMode
+    speaker: EntityMention | None
+    text_en: str
+
+
+class QuoteReader:
+    def __init__(
+        self,
+        document: Document,
+        mentions: Sequence[EntityMention],
+        attributions: Attributions,
+        figures: Sequence[FigureDraft],
+        places: Places,
+        triggers: Triggers,
+    ) -> None:
+        self._triggers = triggers
+        self._all_quotes: list[QuoteMention] = []
+        self._document = document
+        self._places = places
+        self._mentions = list(mentions)
+        self._actors = [m for m in mentions if not m.is_place]
+        self._attributions = attributions
+        self._figures = list(figures)
+
+    def read(self, quotes: Sequence[QuoteMention]) -> list[QuoteDraft]:
+        self._all_quotes = list(quotes)
+        drafts = []
+        for quote in quotes:
+            if quote.end <= quote.start or not self._document.text[quote.start : quote.end].strip():
+                continue
+            speaker = self._speaker(quote)
+            label = self._speaker_label(quote, speaker)
+            drafts.append(QuoteDraft(quote.start, quote.end, quote.mode, speaker, self._gist(quote, label)))
+        return drafts
+
+    # speakers ----------------------------------------------------------------------------------------
+    def _speaker(self, quote: QuoteMention) -> EntityMention | None:
+        sentence = self._document.sentence_at(quote.start)
+        if quote.speaker_start is not None and quote.speaker_end is not None:
+            if self._document.text[quote.speaker_start : quote.speaker_end].split()[0] in _PRONOUNS:
+                return self._attributions.speaker_for_pronoun(sentence)
+            named = [m for m in self._actors if quote.speaker_start <= m.start < quote.speaker_end]
+            return _person_first(named)
+        floor = self._end_of_quote_before(quote, sentence.start)
+        verb_start = self._verb_start(quote, floor)
+        before = [m for m in self._actors if floor <= m.start and m.end <= verb_start]
+        return _person_first(before) or self._attributions.speaker_for_pronoun(sentence)
+
+    def _end_of_quote_before(self, quote: QuoteMention, floor: int) -> int:
+        """Where the last quote before this one ends in its sentence: actors inside it are not speakers."""
+        ends = [q.end for q in self._all_quotes if floor <= q.end <= quote.start and q is not quote]
+        return max(ends, default=floor)
+
+    def _verb_start(self, quote: QuoteMention, floor: int) -> int:
+        """Where the quote's verb stands: its last occurrence before the quote, in the sentence."""
+        position = self._document.text.rfind(quote.verb, floor, quote.start) if quote.verb else -1
+        return position if position >= 0 else quote.start
+
+    def _speaker_label(self, quote: QuoteMention, speaker: EntityMention | None) -> str:
+        if speaker is not None:
+            return actor_name(speaker.entry.name_en)
+        if quote.speaker_start is not None and quote.speaker_end is not None:
+            for index in self._document.tokens_in(quote.speaker_start, quote.speaker_end):
+                label = lookup(self._document.word(index), _UNNAMED_SPEAKERS)
+                if label is not None:
+                    return label
+        return "the speaker"
+
+    # gist --------------------------------------------------------------------------------------------
+    def _gist(self, quote: QuoteMention, speaker: str) -> str:
+        figures = [f for f in self._figures if quote.start <= f.start and f.end <= quote.end]
+        tokens = self._document.tokens_in(quote.start, quote.end)
+        place = self._places.in_tokens(tokens.start, tokens.stop) if tokens else None
+        where = f" in {place.name_en}" if place is not None else ""
+        claims = [claim for claim in (_claim(f) for f in figures if f.part_of is None) if claim]
+        if claims:
+            return f"{sentence(f'{speaker} mentioned {join(claims)}{where}')} {GIST_NOTE}"
+        topics = self._topics(quote)
+        named = [actor_name(m.entry.name_en) for m in self._actors if quote.start <= m.start < quote.end]
+        if topics or named or place is not None:
+            about = join(topics) if topics else "the situation"
+            naming = f", naming {join(named[:3])}" if named else ""
+            return f"{sentence(f'{speaker} spoke of {about}{where}{naming}')} {GIST_NOTE}"
+        return sentence(f"{speaker} made a statement (Arabic only; offline engine does not translate)")
+
+    def _topics(self, quote: QuoteMention) -> list[str]:
+        triggers = self._triggers.of(self._document.sentence_at(quote.start))
+        inside = [t for t in triggers if quote.start <= self._document.tokens[t.token].start < quote.end]
+        return [EVENT_PHRASES[t.type] for t in inside]
+
+
+def _person_first(mentions: Sequence[EntityMention]) -> EntityMention | None:
+    persons = [m for m in mentions if m.entry.actor_kind is ActorKind.person]
+    if persons:
+        return persons[0]
+    return mentions[0] if mentions else None
+
+
+def _claim(figure: FigureDraft) -> str | None:
+    """ "more than 170 civilians killed", "700 civilians (evacuation)": named, never asserted."""
+    label = _GIST_LABELS.get(figure.metric)
+    if label is not None:
+        return f"{quantity(figure.value, figure.qualifier, figure.subject_en)} {label}"
+    noun = METRIC_NOUNS.get(figure.metric)
+    return quantity(figure.value, figure.qualifier, noun) if noun is not None else None

@@ -1,0 +1,269 @@
+"""People the gazetteer does not know, found by the title written before their name.
+
+Pattern: a title head (وزير، المبعوث، الموفد، السفير، مندوب، مدير، رئيس، المتحدث باسم، منسق ...), the
+words that complete the title (a ministry: الخارجية، الدفاع; a nationality: الروسي، الفرنسية; الأممي،
+الدولي، الخاص، الرسمي; "باسم"/"لدى"/"إلى" with what the gazetteer names after them), then a name of two or
+three words that are not function words, verbs of speech, time words or gazetteer names:
+"وزير الخارجية التركي مولود جاويش أوغلو"، "المبعوث الأممي الخاص إلى اليمن مارتن غريفيث".
+
+The English name is a letter-by-letter romanisation (the engine has no name dictionary beyond the
+gazetteer); the title is composed in English from the parts it recognised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.arabic.document import Document
+from service.arabic.gazetteer import GazetteerEntry
+from service.arabic.lexicon import lookup, stems, table, words
+from service.engines.offline.attribution import REPORTING_VERBS, TIME_WORDS
+from service.engines.offline.entities import STANCE_VERBS, EntityMention
+
+_HEADS = table(
+    {
+        "وزير": "minister",
+        "وزيرة": "minister",
+        "المبعوث": "envoy",
+        "مبعوث": "envoy",
+        "الموفد": "envoy",
+        "السفير": "ambassador",
+        "سفير": "ambassador",
+        "السفيرة": "ambassador",
+        "مندوب": "representative",
+        "المندوب": "representative",
+        "مندوبة": "representative",
+        "مدير": "director",
+        "مديرة": "director",
+        "رئيس": "head",
+        "رئيسة": "head",
+        "المتحدث": "spokesperson",
+        "المتحدثة": "spokesperson",
+        "الناطق": "spokesperson",
+        "منسق": "coordinator",
+        "قائد": "commander",
+        "مستشار": "adviser",
+        "الطبيب": "doctor",
+        "الطبيبة": "doctor",
+        "الدكتور": "doctor",
+        "الناشط": "activist",
+        "الناشطة": "activist",
+        "الصحفي": "journalist",
+    }
+)
+_MINISTRIES = table(
+    {
+        "الخارجية": "foreign",
+        "الدفاع": "defence",
+        "الداخلية": "interior",
+        "الإعلام": "information",
+        "الصحة": "health",
+        "العدل": "justice",
+    }
+)
+_PROFESSIONS = frozenset({"doctor", "activist", "journalist"})
+_BODIES = words(
+    "المنظمة", "المركز", "الهيئة", "اللجنة", "المجلس", "الوكالة", "الجمعية", "المكتب", "المستشفى", "الإدارة",
+    "الوزارة", "الحكومة", "البلدية", "الدائرة",
+)  # fmt: skip
+_COMPLEMENTIZERS = words("إن", "أن", "ان", "بأن")
+_CLOSING_MARKS = '.:؛«"'
+_APPOSITIVE_REACH = 8
+_NATIONALITIES = table(
+    {
+        **dict.fromkeys(["الروسي", "الروسية"], "Russian"),
+        **dict.fromkeys(["الفرنسي", "الفرنسية"], "French"),
+        **dict.fromkeys(["الأمريكي", "الأميركي", "الأمريكية", "الأميركية"], "US"),
+        **dict.fromkeys(["التركي", "التركية"], "Turkish"),
+        **dict.fromkeys(["الإيراني", "الإيرانية"], "Iranian"),
+        **dict.fromkeys(["السوري", "السورية"], "Syrian"),
+        **dict.fromkeys(["البريطاني", "البريطانية"], "British"),
+        **dict.fromkeys(["الألماني", "الألمانية"], "German"),
+        **dict.fromkeys(["الصيني", "الصينية"], "Chinese"),
+        **dict.fromkeys(["السعودي", "السعودية"], "Saudi"),
+        **dict.fromkeys(["القطري", "القطرية"], "Qatari"),
+        **dict.fromkeys(["الأردني", "الأردنية"], "Jordanian"),
+        **dict.fromkeys(["الأممي", "الأممية"], "UN"),
+        **dict.fromkeys(["الدولي", "الدولية"], "international"),
+    }
+)
+_TITLE_WORDS = words(
+    "الخاص", "الخاصة", "الرسمي", "الرسمية", "العام", "العامة", "الإقليمي", "الأعلى", "الشؤون", "الإنسانية",
+    "العسكري", "السياسي", "الإعلامي",
+)  # fmt: skip
+_LINK_WORDS = words("باسم", "لدى", "إلى", "الى", "في", "ل")
+_NAME_STOPS = REPORTING_VERBS | STANCE_VERBS | TIME_WORDS | words(
+    "إن", "أن", "ان", "بأن", "أنه", "إنه", "قوله", "قولها", "في", "على", "من", "عن", "إلى", "الى", "مع",
+    "لدى", "خلال", "بعد", "قبل", "عقب", "حول", "هو", "هي", "الذي", "التي", "قد", "كان", "كانت", "أيضا",
+    "بدوره", "بدورها", "مؤكدا", "مضيفا", "مشيرا", "قائلا", "قائلة",
+)  # fmt: skip
+_MAX_TITLE_WORDS = 8
+_MAX_NAME_WORDS = 3
+_MIN_NAME_WORDS = 2
+_ROMAN = {
+    "ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r",
+    "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f",
+    "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ء": "", "ة": "a", "ى": "a", "أ": "a",
+    "إ": "i", "آ": "a", "ؤ": "", "ئ": "",
+}  # fmt: skip
+_VOWEL_LETTERS = frozenset("aeiou")
+
+
+@dataclass(frozen=True, slots=True)
+class _Title:
+    last_token: int
+    role: str
+    nationality: str | None
+    ministry: str | None
+    affiliation: str | None
+    complemented: bool  # a ministry, nationality, body or organisation completes the title
+
+
+def read_titled_persons(document: Document, known: Sequence[EntityMention]) -> list[EntityMention]:
+    """People named after a title, when the gazetteer (whose mentions are `known`) does not name them."""
+    by_token = {token: m for m in known for token in range(m.first_token, m.last_token + 1)}
+    found: list[EntityMention] = []
+    for index in range(len(document.tokens)):
+        role = lookup(document.word(index), _HEADS)
+        if role is None:
+            continue
+        title = _title(document, index, role, by_token)
+        if title is None:
+            continue
+        person = _direct_name(document, title, by_token) or _appositive_name(document, title, by_token)
+        if person is not None:
+            found.append(person)
+    return found
+
+
+def _direct_name(
+    document: Document, title: _Title, by_token: dict[int, EntityMention]
+) -> EntityMention | None:
+    """ "وزير الخارجية التركي مولود جاويش أوغلو": the name right after a completed title."""
+    if not title.complemented or document.has(title.last_token, _LINK_WORDS):
+        return None
+    return _name_from(document, title, title.last_token + 1, by_token, appositive=False)
+
+
+def _appositive_name(
+    document: Document, title: _Title, by_token: dict[int, EntityMention]
+) -> EntityMention | None:
+    """ "وزير الصحة في حكومة الإقليم، ياسر العلي، إن": the name between commas after a title."""
+    for index in range(title.last_token + 1, min(len(document.tokens), title.last_token + _APPOSITIVE_REACH)):
+        gap = document.gap_before(index)
+        if "،" in gap or "," in gap:
+            return _name_from(document, title, index, by_token, appositive=True)
+        if any(mark in gap for mark in _CLOSING_MARKS):
+            return None
+    return None
+
+
+def _title(document: Document, head: int, role: str, by_token: dict[int, EntityMention]) -> _Title | None:
+    nationality = ministry = affiliation = None
+    complemented = role in _PROFESSIONS
+    last = head
+    index = head + 1
+    while index < min(len(document.tokens), head + 1 + _MAX_TITLE_WORDS):
+        if document.gap_before(index).strip():
+            break
+        word = document.word(index)
+        mention = by_token.get(index)
+        if mention is not None and mention.entry.kind == "person":
+            return None
+        if mention is not None:
+            affiliation = affiliation or mention.entry.name_en
+            last = index = mention.last_token
+            complemented = True
+        elif lookup(word, _MINISTRIES) is not None:
+            ministry = lookup(word, _MINISTRIES)
+            last, complemented = index, True
+        elif lookup(word, _NATIONALITIES) is not None:
+            nationality = lookup(word, _NATIONALITIES)
+            last, complemented = index, True
+        elif document.has(index, _BODIES):
+            last, complemented = index, True
+        elif not (document.has(index, _TITLE_WORDS) or document.has(index, _LINK_WORDS)):
+            break
+        else:
+            last = index
+        index += 1
+    return _Title(last, role, nationality, ministry, affiliation, complemented)
+
+
+def _name_from(
+    document: Document, title: _Title, first: int, by_token: dict[int, EntityMention], *, appositive: bool
+) -> EntityMention | None:
+    last = first - 1
+    for index in range(first, min(len(document.tokens), first + _MAX_NAME_WORDS)):
+        word = document.word(index)
+        punctuated = index > first and bool(document.gap_before(index).strip())
+        if punctuated or index in by_token or not _name_like(word):
+            break
+        if word.startswith("ال") and index == first:
+            return None  # a given name never takes the article: "الشؤون الإنسانية" is no name
+        last = index
+        if word.startswith("ال"):
+            break  # a family name with the article ends the name: "بشار الجعفري"
+    if last - first + 1 < _MIN_NAME_WORDS:
+        return None
+    if appositive and not _ends_apposition(document, last + 1):
+        return None
+    start, end = document.token_span(first, last)
+    text = document.text[start:end]
+    entry = GazetteerEntry(
+        name_en=romanise(text),
+        kind="person",
+        forms=(text,),
+        title_en=_title_en(title),
+        affiliation=title.affiliation,
+    )
+    return EntityMention(start, end, text, first, last, entry, False)
+
+
+def _ends_apposition(document: Document, following: int) -> bool:
+    """An appositive name is closed by punctuation or by the complementiser of the reported speech."""
+    if following >= len(document.tokens):
+        return True
+    gap = document.gap_before(following)
+    return any(mark in gap for mark in "،,:.") or document.has(following, _COMPLEMENTIZERS)
+
+
+def _name_like(word: str) -> bool:
+    return word.isalpha() and not any(stem in _NAME_STOPS for stem in stems(word)) and word not in _NAME_STOPS
+
+
+def _title_en(title: _Title) -> str:
+    parts = [title.nationality or "", title.ministry or "", title.role]
+    text = " ".join(part for part in parts if part)
+    if title.affiliation and title.role in ("director", "head", "spokesperson", "coordinator", "commander"):
+        text += f" of {title.affiliation}"
+    elif title.affiliation:
+        text += f" ({title.affiliation})"
+    return text[:1].upper() + text[1:]
+
+
+def ministry_of(word: str) -> str | None:
+    """The English portfolio of a ministry word ("الدفاع" → "defence"), if known."""
+    return lookup(word, _MINISTRIES)
+
+
+def romanise(arabic: str) -> str:
+    """A plain letter-by-letter romanisation of an Arabic name ("مولود جاويش" → "Mulud Jawish")."""
+    return " ".join(_romanise_word(word) for word in arabic.split()).strip()
+
+
+def _romanise_word(word: str) -> str:
+    out: list[str] = []
+    letters = [c for c in word if c.isalpha()]
+    for position, char in enumerate(letters):
+        if char in "وي":
+            previous_vowel = not out or out[-1][-1:] in _VOWEL_LETTERS
+            following = letters[position + 1] if position + 1 < len(letters) else ""
+            consonant_next = not following or following not in "اويى"
+            glide = previous_vowel or not consonant_next
+            out.append(("w" if char == "و" else "y") if glide else ("u" if char == "و" else "i"))
+        else:
+            out.append(_ROMAN.get(char, char))
+    text = "".join(out)
+    return text[:1].upper() + text[1:]

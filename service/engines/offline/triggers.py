@@ -1,0 +1,235 @@
+"""Event triggers: which kinds of event a sentence asserts, and at which word.
+
+- air_strike: غارة/غارات/غارتين، "ضربات جوية"، "قصف جوي"، "حملة جوية"; a bombardment word (قصف، قذائف،
+  صواريخ ...) counts as an air strike when its clause names aircraft or what only aircraft drop
+  (الطيران، الطائرات، مقاتلات، جوي، مروحية، براميل متفجرة);
+- shelling: قصف، قذائف (الهاون)، قذيفة، صواريخ ... otherwise;
+- ground_clash: اشتباكات، معارك، هجوم، مواجهات، اقتحام (an attack in a clause naming aircraft is an air
+  strike);
+- attack_on_facility: a medical or civilian facility (مستشفى، مستوصف، مدارس، منشآت، مرافق) within three
+  words of a word of hitting (استهدف، طاول، أصابت، قصف، تدمير ...);
+- chemical_attack: كلور، كيمياوية، كيميائية، سارين, unless the sentence reports them as accusations or
+  reports (اتهامات، مزاعم، تقارير ...): an allegation is not an asserted attack;
+- displacement: نزوح، تهجير، ممر إنساني; or خروج/غادروا/فروا when the clause names people or a number
+  follows ("خروج 40 ألفاً");
+- humanitarian: aid convoys (قافلة مساعدات);
+- ceasefire_or_talks: a meeting or talks (اجتماع، مباحثات، محادثات، مفاوضات، هدنة، تهدئة, the UN Security
+  Council and other `forum` entries of the gazetteer) — strong; a ceasefire named on its own ("وقف إطلاق
+  النار") — weak, it yields to a statement.
+A trigger after a negation (لم، لا، نفى ...), a call to stop or open it (وقف، إنهاء، لفتح، دعوة ...) or a
+word of expectation (تمهيدا، احتمال، لشن ...) within three words, or followed by "وشيك"/"محتمل", is not
+asserted ("لم تسجل اي غارات"، "تدعو إلى وقف الغارات"، "هجوم كبير وشيك").
+"قصف" with neither aircraft nor a ground weapon (قذائف، هاون، براميل ...) in its clause is an unspecified
+bombardment: it is shelling on its own, but joins a bombardment already told at its place and takes that
+event's type (`service.engines.offline.events`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from schemas.digest import EventType
+from service.arabic.document import Clause, Document, Sentence
+from service.arabic.lexicon import words
+from service.engines.offline.entities import EntityMention
+
+_AIR_NOUNS = words("غارة", "غارات", "غارتين", "غارتان", "طلعات", "طلعة", "غاراتها", "غاراته")
+_AIR_ADJECTIVES = words("جوية", "جوي", "الجوية", "الجوي")
+_AIR_HEADS = words("ضربات", "ضربة", "قصف", "حملة", "هجمات", "هجوم", "عمليات")
+_AIRCRAFT = words(
+    "الطيران", "طيران", "الطائرات", "طائرات", "مقاتلات", "المقاتلات", "جوي", "جوية", "الحربية", "مروحية",
+    "مروحيات", "المروحيات", "الحربي", "طائرة", "براميل", "البراميل", "برميل",
+)  # fmt: skip
+_BOMBARDMENT = words(
+    "قصف", "قصفت", "قصفوا", "يقصف", "تقصف", "براميل", "برميل", "قذائف", "قذيفة", "هاون", "صواريخ",
+    "صاروخ", "صاروخية", "قنابل", "قنبلة", "القصف", "قصفها", "قصفه", "قصفهما", "ضربات", "ضرباتها",
+    "ضرباته", "قذائفها",
+)  # fmt: skip
+_UNSPECIFIED_BOMBARDMENT = words(
+    "قصف", "القصف", "قصفت", "قصفوا", "يقصف", "تقصف", "قصفها", "قصفه", "قصفهما", "ضربات", "ضرباتها", "ضرباته",
+)  # fmt: skip
+_GROUND = words("اشتباكات", "معارك", "هجوم", "هجوما", "مواجهات", "اقتحام", "اشتباك", "هجومها", "هجومه")
+_FACILITIES = words(
+    "مستشفى", "مستشفيات", "مشفى", "مشافي", "مستوصف", "مستوصفا", "مستوصفات", "مدارس", "مدرسة", "منشآت",
+    "منشأة", "مرافق", "مرفق",
+)  # fmt: skip
+_HITTING = words(
+    "استهدف", "استهدفت", "استهداف", "طاول", "طال", "أصابت", "أصاب", "إصابة", "قصف", "تدمير", "تدميرها",
+    "دمر", "دمرت", "على", "ضرب", "ضربت", "استهدفوا", "اصابت",
+)  # fmt: skip
+_CHEMICAL = words(
+    "كلور", "الكلور", "كيمياوية", "كيميائية", "كيماوي", "كيماوية", "كيمياوي", "سارين", "السارين"
+)
+_ALLEGATION = words("اتهامات", "اتهام", "مزاعم", "ادعاءات", "تقارير", "اتهمت", "اتهم", "يتهم", "تتهم")
+_DISPLACEMENT_STRONG = words("نزوح", "تهجير", "نازحين", "النازحين", "ممر", "ممرات", "معابر")
+_DISPLACEMENT_WEAK = words("خروج", "خرجوا", "غادروا", "فروا", "فارين", "مغادرة", "تدفق", "فرار")
+_PEOPLE = words(
+    "مدنيين", "المدنيين", "مدني", "مدنيا", "المدنيون", "سكان", "السكان", "أشخاص", "شخص", "شخصا",
+    "عائلات", "الأهالي", "أهالي", "مواطنين",
+)  # fmt: skip
+_CORRIDORS = words("ممر", "ممرات", "معابر")
+_SAFE_OR_HUMANITARIAN = words("إنساني", "إنسانية", "الإنساني", "آمن", "آمنة")
+_HUMANITARIAN = words("قافلة", "قوافل")
+_TALKS_STRONG = words("اجتماع", "مباحثات", "محادثات", "مفاوضات", "هدنة", "تهدئة", "جلسة", "قمة", "مؤتمر")
+_CEASE = words("وقف", "لوقف", "بوقف", "ووقف")
+_CEASED = words("النار", "القتالية", "القتال", "العنف", "العمليات")
+_NEGATIONS = words("لم", "لا", "لن", "ليس", "دون", "عدم", "نفى", "نفت", "ينفي", "تنفي", "بدون")
+_CALLS = words(
+    "وقف", "إنهاء", "إيقاف", "فتح", "دعوة", "الدعوة", "تدعو", "دعت", "دعا", "يدعو", "طالب", "طالبت",
+    "يطالبون", "الضغط", "لوقف", "بوقف", "منع", "تجنب", "ذرائع", "ذريعة",
+)  # fmt: skip
+_PROSPECTIVE_BEFORE = words(
+    "تمهيدا", "لوقوع", "احتمال", "لشن", "تهدد", "يهدد", "تهديد", "لاستعادة", "سيناريو"
+)
+_PROSPECTIVE_AFTER = words("وشيك", "وشيكا", "محتمل", "محتملا", "مرتقب", "مرتقبا")
+_NOT_ASSERTED_BEFORE = _NEGATIONS | _CALLS | _PROSPECTIVE_BEFORE
+_BLOCK_REACH = 3
+_PROSPECT_REACH = 3
+_FACILITY_REACH = 3
+VIOLENT_TYPES = frozenset(
+    {
+        EventType.air_strike,
+        EventType.shelling,
+        EventType.ground_clash,
+        EventType.attack_on_facility,
+        EventType.chemical_attack,
+    }
+)
+
+
+_ANY_TRIGGER = (
+    _AIR_NOUNS
+    | _AIR_HEADS
+    | _BOMBARDMENT
+    | _GROUND
+    | _FACILITIES
+    | _CHEMICAL
+    | _DISPLACEMENT_STRONG
+    | _DISPLACEMENT_WEAK
+    | _HUMANITARIAN
+    | _TALKS_STRONG
+    | _CEASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    token: int
+    type: EventType
+    unspecified: bool = False  # "قصف" with no weapon or aircraft named: any bombardment
+    weak: bool = False  # a ceasefire named on its own: yields to a statement
+
+
+class Triggers:
+    """The triggers of each sentence, read once."""
+
+    def __init__(self, document: Document, mentions: Sequence[EntityMention]) -> None:
+        self._document = document
+        self._mentions = list(mentions)
+        self._by_sentence: dict[int, list[Trigger]] = {}
+
+    def of(self, sentence: Sentence) -> list[Trigger]:
+        if sentence.index not in self._by_sentence:
+            self._by_sentence[sentence.index] = sentence_triggers(self._document, sentence, self._mentions)
+        return self._by_sentence[sentence.index]
+
+
+def sentence_triggers(
+    document: Document, sentence: Sentence, mentions: Sequence[EntityMention]
+) -> list[Trigger]:
+    """The asserted triggers of one sentence, in text order, at most one per word."""
+    found: list[Trigger] = []
+    allegation = any(document.has(i, _ALLEGATION) for i in range(sentence.first_token, sentence.end_token))
+    for clause in document.clauses(sentence):
+        for index in range(clause.first_token, clause.end_token):
+            trigger = _trigger_at(document, clause, index, allegation)
+            if trigger is not None and not _blocked(document, clause, index, trigger.type):
+                found.append(trigger)
+    found += _forum_triggers(sentence, mentions)
+    return sorted(found, key=lambda trigger: trigger.token)
+
+
+def _trigger_at(document: Document, clause: Clause, index: int, allegation: bool) -> Trigger | None:
+    readings = document.readings[index]
+    if _ANY_TRIGGER.isdisjoint(readings):
+        return None
+    if not _AIR_NOUNS.isdisjoint(readings):
+        return Trigger(index, EventType.air_strike)
+    if not _AIR_HEADS.isdisjoint(readings) and document.has(index + 1, _AIR_ADJECTIVES):
+        return Trigger(index, EventType.air_strike)
+    if not _BOMBARDMENT.isdisjoint(readings):
+        if _clause_names_aircraft(document, clause):
+            return Trigger(index, EventType.air_strike)
+        unspecified = not _UNSPECIFIED_BOMBARDMENT.isdisjoint(readings)
+        return Trigger(index, EventType.shelling, unspecified=unspecified)
+    if not _GROUND.isdisjoint(readings):
+        if _clause_names_aircraft(document, clause):
+            return Trigger(index, EventType.air_strike)
+        return Trigger(index, EventType.ground_clash)
+    if not _FACILITIES.isdisjoint(readings) and _hit_nearby(document, clause, index):
+        return Trigger(index, EventType.attack_on_facility)
+    if not _CHEMICAL.isdisjoint(readings):
+        return None if allegation else Trigger(index, EventType.chemical_attack)
+    return _non_violent_trigger(document, clause, index, readings)
+
+
+def _non_violent_trigger(
+    document: Document, clause: Clause, index: int, readings: tuple[str, ...]
+) -> Trigger | None:
+    corridor_ok = _CORRIDORS.isdisjoint(readings) or _humanitarian_corridor(document, index)
+    if not _DISPLACEMENT_STRONG.isdisjoint(readings) and corridor_ok:
+        return Trigger(index, EventType.displacement)
+    if not _DISPLACEMENT_WEAK.isdisjoint(readings) and (
+        _clause_names_people(document, clause) or document.has_number(index + 1)
+    ):
+        return Trigger(index, EventType.displacement)
+    if not _HUMANITARIAN.isdisjoint(readings):
+        return Trigger(index, EventType.humanitarian)
+    if not _TALKS_STRONG.isdisjoint(readings):
+        return Trigger(index, EventType.ceasefire_or_talks)
+    if not _CEASE.isdisjoint(readings) and _ceases_fighting(document, index):
+        return Trigger(index, EventType.ceasefire_or_talks, weak=True)
+    return None
+
+
+def _humanitarian_corridor(document: Document, index: int) -> bool:
+    return document.has(index + 1, _SAFE_OR_HUMANITARIAN)
+
+
+def _ceases_fighting(document: Document, index: int) -> bool:
+    return any(document.has(i, _CEASED) for i in range(index + 1, index + 4))
+
+
+def _clause_names_aircraft(document: Document, clause: Clause) -> bool:
+    return any(document.has(i, _AIRCRAFT) for i in range(clause.first_token, clause.end_token))
+
+
+def _clause_names_people(document: Document, clause: Clause) -> bool:
+    return any(document.has(i, _PEOPLE) for i in range(clause.first_token, clause.end_token))
+
+
+def _hit_nearby(document: Document, clause: Clause, index: int) -> bool:
+    lo = max(clause.first_token, index - _FACILITY_REACH)
+    hi = min(clause.end_token, index + _FACILITY_REACH + 1)
+    return any(document.has(i, _HITTING) for i in range(lo, hi) if i != index)
+
+
+def _blocked(document: Document, clause: Clause, index: int, event_type: EventType) -> bool:
+    """Negated, called for or only expected: "لم تسجل اي غارات"، "تدعو إلى وقف الغارات"، "هجوم وشيك"."""
+    if event_type is EventType.ceasefire_or_talks:
+        return False
+    lo = max(clause.first_token, index - _BLOCK_REACH)
+    if any(document.has(i, _NOT_ASSERTED_BEFORE) for i in range(lo, index)):
+        return True
+    hi = min(clause.end_token, index + _PROSPECT_REACH + 1)
+    return any(document.has(i, _PROSPECTIVE_AFTER) for i in range(index + 1, hi))
+
+
+def _forum_triggers(sentence: Sentence, mentions: Sequence[EntityMention]) -> list[Trigger]:
+    """A diplomatic forum named in the sentence (the gazetteer's `forum` entries: the Security Council)."""
+    return [
+        Trigger(m.first_token, EventType.ceasefire_or_talks)
+        for m in mentions
+        if m.entry.forum and sentence.first_token <= m.first_token < sentence.end_token
+    ]

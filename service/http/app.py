@@ -1,0 +1,157 @@
+"""The REST API (Litestar): POST /v1/digests, GET /healthz, OpenAPI at /schema."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Litestar, Response, get, post
+from litestar.config.cors import CORSConfig
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.handlers import BaseRouteHandler
+from litestar.openapi import OpenAPIConfig
+from litestar.params import JSONBody, Parameter
+
+from schemas.digest import SCHEMA_VERSION, Digest
+from schemas.request import DigestRequest
+from service.errors import DigestError
+from service.http.gc_tuning import tune_garbage_collector
+from service.http.observability import RequestObserver, configure_json_logging
+from service.http.problems import (
+    on_digest_error,
+    on_http_error,
+    on_undecodable_body,
+    on_unexpected_error,
+    on_validation_error,
+    problem_responses,
+)
+from service.http.security import AccessGuard, ApiKeys, SlidingWindowLimiter
+from service.http.web.plugin import WebPages
+from service.metrics import METRICS_CONTENT_TYPE
+from service.runtime.digester import Digester, EngineChoice
+from service.settings import Settings, load_settings
+
+VERSION = "0.1.0"
+
+
+def require_json(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    content_type = connection.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        raise HTTPException(status_code=415, detail="unsupported media type")
+
+
+DIGEST_ERRORS = {
+    400: "The body is not JSON (malformed, empty, not UTF-8)",
+    401: "An API key is needed (DIGEST_API_KEYS is set) and was missing or wrong",
+    413: "The body is larger than DIGEST_MAX_BODY_BYTES",
+    415: "The body is not sent as application/json",
+    422: "The JSON is not a valid article (fields, types, empty text, bad date)",
+    429: "This API key is over its rate limit; see Retry-After",
+    502: "The LLM gave no usable answer (after retries and re-asks)",
+    503: "The LLM is unavailable, rate-limited or not configured, or too many digests are queued",
+    504: "The LLM did not answer in time",
+}
+
+
+@post(
+    "/v1/digests",
+    guards=[require_json],
+    status_code=200,
+    responses=problem_responses(DIGEST_ERRORS),
+    summary="Digest one Arabic news article",
+    description=(
+        "Returns the events, actors, figures, quotes and an English summary of the article, each item "
+        "with the exact character span of the article it came from. Errors are RFC 9457 problem details."
+    ),
+)
+async def create_digest(
+    state: State,
+    data: JSONBody[DigestRequest],
+    engine: Annotated[EngineChoice, Parameter(description="auto: the LLM when configured, else offline")] = (
+        EngineChoice.auto
+    ),
+    refresh: Annotated[bool, Parameter(description="Ignore the cache and digest again")] = False,
+    fallback: Annotated[
+        bool, Parameter(description="With engine=auto, serve the offline digest if the LLM fails")
+    ] = True,
+) -> Response[Digest]:
+    digester: Digester = state.digester
+    digest = await digester.digest(data, engine, refresh=refresh, fallback=fallback)
+    headers = {
+        "X-Digest-Cache": "hit" if digest.provenance.cached else "miss",
+        "X-Digest-Engine": digest.provenance.engine.value,
+    }
+    return Response(digest, headers=headers)
+
+
+@get("/healthz", summary="Liveness and which engines are available")
+async def healthz(state: State) -> dict[str, Any]:
+    digester: Digester = state.digester
+    return {
+        "status": "ok",
+        "version": VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "engines": {"offline": True, "llm": digester.llm_available},
+    }
+
+
+@get("/metrics", include_in_schema=False, sync_to_thread=False)
+def metrics(state: State) -> Response[bytes]:
+    """Prometheus metrics of this app instance."""
+    digester: Digester = state.digester
+    return Response(digester.metrics.exposition(), media_type=METRICS_CONTENT_TYPE)
+
+
+def cors_config(settings: Settings) -> CORSConfig | None:
+    """CORS is off unless DIGEST_CORS_ORIGINS lists the origins allowed to call the API."""
+    if not settings.cors_origins:
+        return None
+    return CORSConfig(
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "X-Digest-Cache", "X-Digest-Engine", "Retry-After"],
+    )
+
+
+def access_guard(settings: Settings) -> AccessGuard:
+    return AccessGuard(ApiKeys(settings.api_keys), SlidingWindowLimiter(settings.rate_limit_per_minute))
+
+
+def serve_app() -> Litestar:
+    """The app as `digest serve` runs it, once per worker process, with the collector tuned for serving."""
+    settings = load_settings()
+    tune_garbage_collector(settings.gc_gen0_threshold)
+    return create_app(settings)
+
+
+def create_app(settings: Settings | None = None, digester: Digester | None = None) -> Litestar:
+    settings = settings or load_settings()
+    digester = digester or Digester(settings)
+
+    async def close_digester() -> None:
+        await digester.close()
+
+    configure_json_logging()
+    app = Litestar(
+        route_handlers=[create_digest, healthz, metrics],
+        state=State({"digester": digester, "settings": settings}),
+        on_shutdown=[close_digester],
+        request_max_body_size=settings.max_body_bytes,
+        guards=[access_guard(settings)],
+        cors_config=cors_config(settings),
+        openapi_config=OpenAPIConfig(title="Arabic news digest", version=VERSION, path="/schema"),
+        plugins=[WebPages()],  # the editor's pages: /, /d/{key}, /static (service/web)
+        exception_handlers={
+            DigestError: on_digest_error,
+            ValidationException: on_validation_error,
+            HTTPException: on_http_error,
+            RecursionError: on_undecodable_body,
+            UnicodeDecodeError: on_undecodable_body,
+            Exception: on_unexpected_error,
+        },
+        logging_config=None,  # logs are JSON lines from service.http.observability, not Litestar's format
+    )
+    app.asgi_handler = RequestObserver(app.asgi_handler, digester.metrics)  # sees 401/404/413 too
+    return app

@@ -1,0 +1,42 @@
+"""Jinja for the pages: autoescaped, strict about undefined names, with the digest's wording filters."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template import TemplateConfig
+
+from service.http.web.labels import claim, label, number, short_hash
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+STATIC_PATH = "/static"
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment()))
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(label=label, number=number, claim=claim, short_hash=short_hash)
+    env.globals["asset"] = asset_url
+    return env
+
+
+@cache
+def asset_url(name: str) -> str:
+    """`/static/app.css?v=<content hash>`: browsers refetch a file when it changes."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
+    return f"{STATIC_PATH}/{name}?v={digest}"

@@ -1,0 +1,165 @@
+"""The service's one entry point: pick an engine, use the cache, share identical work, fall back."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from enum import StrEnum
+
+from schemas.digest import Digest, DigestWarning, Engine, WarningCode
+from schemas.request import DigestRequest
+from service.engines.llm.client import LLMClient
+from service.engines.llm.engine import LLMAnswer, LLMEngine
+from service.engines.llm.loop import on_llm_loop
+from service.engines.llm.prompt import load_prompt
+from service.engines.offline import offline_digest
+from service.errors import EngineUnavailable, UpstreamFailure
+from service.metrics import Metrics
+from service.runtime.backpressure import LLMLimiter
+from service.runtime.cache import ModelCache, cache_key, code_fingerprint
+from service.runtime.singleflight import SingleFlight
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class EngineChoice(StrEnum):
+    auto = "auto"
+    llm = "llm"
+    offline = "offline"
+
+
+class Digester:
+    def __init__(self, settings: Settings, llm_client: LLMClient | None = None) -> None:
+        self._settings = settings
+        self.metrics: Metrics = llm_client.metrics if llm_client else Metrics()
+        self._llm = self._llm_engine(settings, llm_client or self._default_client(settings))
+        self._limiter = LLMLimiter(
+            settings.max_llm_in_flight, settings.max_llm_queue, settings.overload_retry_after_s, self.metrics
+        )
+        self._cache = ModelCache(settings.cache_dir if settings.cache_enabled else None)
+        self._flights: SingleFlight[Digest] = SingleFlight()
+        self._code = code_fingerprint()
+
+    def _default_client(self, settings: Settings) -> LLMClient | None:
+        return LLMClient(settings, metrics=self.metrics) if settings.llm_configured else None
+
+    @staticmethod
+    def _llm_engine(settings: Settings, client: LLMClient | None) -> LLMEngine | None:
+        if client is None:
+            return None
+        return LLMEngine(client, load_prompt(settings.prompt_file), settings.llm_reasks)
+
+    @property
+    def llm_available(self) -> bool:
+        return self._llm is not None
+
+    async def close(self) -> None:
+        self._cache.close()
+        if self._llm is not None:
+            await on_llm_loop(self._llm.close())
+
+    async def digest(
+        self,
+        request: DigestRequest,
+        engine: EngineChoice = EngineChoice.auto,
+        *,
+        refresh: bool = False,
+        fallback: bool = True,
+    ) -> Digest:
+        if engine is EngineChoice.offline or (engine is EngineChoice.auto and self._llm is None):
+            return await self._cached(request, Engine.offline, refresh)
+        try:
+            return await self._cached(request, Engine.llm, refresh)
+        except UpstreamFailure as failure:
+            if engine is EngineChoice.llm or not fallback:
+                raise
+            log.warning("LLM failed (%s); serving the offline digest", failure.detail)
+            self.metrics.fallbacks.inc()
+            digest = await self._cached(request, Engine.offline, refresh)
+            return _with_fallback_warning(digest, failure.detail)
+
+    def key_for(self, request: DigestRequest, engine: Engine) -> str:
+        """The digest's cache key: what the engine saw, plus the code that built the digest."""
+        material = self._llm_material() if engine is Engine.llm else {}
+        return cache_key(request, kind="digest", engine=engine.value, code=self._code, **material)
+
+    def _answer_key(self, request: DigestRequest) -> str:
+        return cache_key(request, kind="llm-answer", **self._llm_material())
+
+    def _llm_material(self) -> dict[str, object]:
+        llm = self._require_llm()
+        sampling = {
+            "temperature": self._settings.llm_temperature,
+            "mode": self._settings.llm_mode,
+            "max_tokens": self._settings.llm_max_output_tokens,
+            "reasks": self._settings.llm_reasks,
+        }
+        endpoint = self._settings.llm_base_url or "openai"
+        return {"endpoint": endpoint, "model": llm.model, "prompt": llm.prompt_version, "sampling": sampling}
+
+    def lookup(self, key: str) -> tuple[DigestRequest, Digest] | None:
+        """A digest made earlier and the request it answers, by cache key (for shareable links)."""
+        digest = self._cache.get(key, Digest)
+        request = self._cache.get(_request_key(key), DigestRequest) if digest is not None else None
+        return (request, _mark_cached(digest)) if request is not None and digest is not None else None
+
+    async def _cached(self, request: DigestRequest, engine: Engine, refresh: bool) -> Digest:
+        key = self.key_for(request, engine)
+        if not refresh and (hit := self._cache.get(key, Digest)) is not None:
+            self.metrics.cache_lookups.labels(engine.value, "hit").inc()
+            return _mark_cached(hit)
+        self.metrics.cache_lookups.labels(engine.value, "miss").inc()
+
+        async def produce() -> Digest:
+            digest = await self._produce(request, engine, refresh)
+            digest.provenance.cache_key = key
+            self._cache.put(_request_key(key), request)
+            self._cache.put(key, digest)
+            return digest
+
+        return await self._flights.run(key, produce)
+
+    async def _produce(self, request: DigestRequest, engine: Engine, refresh: bool) -> Digest:
+        if engine is Engine.offline:
+            # CPU-bound rules: off the event loop, so cached requests keep flowing meanwhile
+            return await asyncio.to_thread(offline_digest, request)
+        llm = self._require_llm()
+        answer_key = self._answer_key(request)
+        answer = None if refresh else self._cache.get(answer_key, LLMAnswer)
+        if answer is not None:
+            return await llm.digest_from(request, answer, replayed=True)
+        async with self._limiter.slot():
+            answer = await on_llm_loop(llm.answer(request))
+        digest = await llm.digest_from(request, answer, replayed=False)
+        self._cache.put(answer_key, answer)  # only an answer that made a digest is worth replaying
+        return digest
+
+    def _require_llm(self) -> LLMEngine:
+        if self._llm is None:
+            raise EngineUnavailable(
+                "no LLM endpoint is configured: set DIGEST_LLM_BASE_URL (or OPENAI_BASE_URL) and "
+                "DIGEST_LLM_API_KEY (or OPENAI_API_KEY), or use engine=offline"
+            )
+        return self._llm
+
+
+def _request_key(key: str) -> str:
+    return f"{key}:request"
+
+
+def _mark_cached(digest: Digest) -> Digest:
+    digest.provenance.cached = True
+    return digest
+
+
+def _with_fallback_warning(digest: Digest, reason: str) -> Digest:
+    copy = digest.model_copy(deep=True)
+    copy.warnings.insert(
+        0,
+        DigestWarning(
+            code=WarningCode.llm_failed_offline_fallback,
+            message=f"the LLM engine failed ({reason}); this digest is from the rules-based offline engine",
+        ),
+    )
+    return copy

@@ -1,0 +1,126 @@
+"""Grounding of LLM strings in the article: spans computed here, unfounded items dropped with warnings."""
+
+from __future__ import annotations
+
+from schemas.digest import MatchKind, WarningCode
+from schemas.llm_output import LLMActor, LLMDigest, LLMFigure, LLMQuote
+from service.digest.grounding import figure_span, ground, grounding_problems
+
+ARTICLE = "وقال مدير المرصد رامي عبد الرحمن إن قصفاً أدى إلى مقتل مدني وإصابة ثلاثة آخرين في إدلب."
+
+
+def figure(phrase: str, value: int, **changes: object) -> LLMFigure:
+    fields: dict[str, object] = {
+        "ref": "f1",
+        "phrase_ar": phrase,
+        "value": value,
+        "low": value,
+        "high": value,
+        "qualifier": "exact",
+        "metric": "killed",
+        "subject_en": None,
+        "period_ar": None,
+        "location_ar": None,
+        "location_en": None,
+        "source_ref": None,
+        "event_ref": None,
+        "part_of_ref": None,
+    }
+    return LLMFigure.model_validate({**fields, **changes})
+
+
+def digest(**items: object) -> LLMDigest:
+    empty: dict[str, object] = {
+        "headline_en": "h",
+        "summary_en": "s",
+        "key_points_en": [],
+        "summary_ar": "",
+        "actors": [],
+        "events": [],
+        "figures": [],
+        "quotes": [],
+    }
+    return LLMDigest.model_validate({**empty, **items})
+
+
+def test_number_words_and_singular_nouns_ground_figures():
+    assert figure_span(ARTICLE, figure("إصابة ثلاثة آخرين", 3, metric="injured")) is not None
+    assert figure_span(ARTICLE, figure("مقتل مدني", 1)) is not None, "a singular noun counts one"
+    assert figure_span(ARTICLE, figure("مقتل مدني", 2)) is None, "no number in the phrase can be 2"
+    assert figure_span(ARTICLE, figure("إصابة ثلاثة آخرين", 4, metric="injured")) is None
+
+
+def test_quotes_must_be_verbatim_up_to_normalisation():
+    verbatim = LLMQuote(text_ar="قصفا أدى إلى مقتل مدني", text_en="x", speaker_ref=None, mode="indirect")
+    invented = LLMQuote(text_ar="سنواصل القصف", text_en="x", speaker_ref=None, mode="direct")
+    output = digest(quotes=[verbatim, invented])
+    problems = grounding_problems(output, ARTICLE)
+    assert len(problems) == 1 and "سنواصل القصف" in problems[0]
+    items = ground(output, ARTICLE)
+    assert [q.span.match for q in items.quotes] == [MatchKind.normalized]
+    assert items.quotes[0].text_ar == "قصفاً أدى إلى مقتل مدني"
+    assert [w.code for w in items.warnings] == [WarningCode.ungrounded_quote_dropped]
+
+
+def test_unknown_actors_are_dropped_and_references_to_them_removed():
+    real = LLMActor(
+        ref="a1", name_ar="رامي عبد الرحمن", name_en="Rami Abdel Rahman", kind="person", title_en=None
+    )
+    ghost = LLMActor(ref="a2", name_ar="الجيش الأحمر", name_en="Red Army", kind="state_force", title_en=None)
+    output = digest(actors=[real, ghost], figures=[figure("مقتل مدني", 1, source_ref="a2")])
+    items = ground(output, ARTICLE)
+    assert [a.name_en for a in items.actors] == ["Rami Abdel Rahman"]
+    assert items.figures[0].source_actor_id is None
+    codes = [w.code for w in items.warnings]
+    assert codes == [WarningCode.ungrounded_item_dropped, WarningCode.dangling_reference_removed]
+    for span in [*items.actors[0].mentions, items.figures[0].span]:
+        assert ARTICLE[span.start : span.end] == span.text
+
+
+def test_event_times_resolve_only_against_a_publication_date():
+    import datetime as dt
+
+    from schemas.llm_output import LLMEvent
+
+    article = "قصفت الطائرات بلدة سقبا أمس الخميس."
+    event = LLMEvent(
+        ref="e1",
+        type="air_strike",
+        description_en="Strike on Saqba",
+        location_ar="سقبا",
+        location_en="Saqba",
+        when_ar="أمس الخميس",
+        actors=[],
+        evidence_ar=[article],
+    )
+    undated = ground(digest(events=[event]), article).events[0].when
+    assert undated is not None and undated.text_ar == "أمس الخميس" and undated.date is None
+    dated = ground(digest(events=[event]), article, dt.date(2018, 2, 23)).events[0].when
+    assert dated is not None and dated.date == dt.date(2018, 2, 22)
+
+
+def test_a_value_that_is_only_part_of_the_stated_number_is_rejected():
+    article = "قتل أكثر من 170 مدنيا في الغارات."
+    assert figure_span(article, figure("أكثر من 170 مدنيا", 170, qualifier="more_than", low=171, high=None))
+    assert figure_span(article, figure("أكثر من 170 مدنيا", 17)) is None
+    assert figure_span(article, figure("أكثر من 170 مدنيا", 70)) is None
+
+
+def test_answers_the_digest_cannot_hold_are_reasked_then_repaired_or_dropped():
+    actor = LLMActor(
+        ref="a1", name_ar="رامي عبد الرحمن", name_en="Rami Abdel Rahman", kind="person", title_en=None
+    )
+    nameless = LLMActor(ref="a2", name_ar="المرصد", name_en=" ", kind="ngo", title_en=None)
+    twin = LLMActor(ref="a1", name_ar="إدلب", name_en="Idlib", kind="other", title_en=None)
+    negative = figure("مقتل مدني", 1, low=-1, high=-5)
+    output = digest(actors=[actor, nameless, twin], figures=[negative])
+
+    problems = grounding_problems(output, ARTICLE)
+    assert any("ref a1 is used by more than one item" in p for p in problems)
+    assert any("name_en of actor a2 is empty" in p for p in problems)
+    assert any("negative bound" in p for p in problems)
+
+    items = ground(output, ARTICLE)
+    assert [a.name_en for a in items.actors] == ["Rami Abdel Rahman"]
+    assert (items.figures[0].low, items.figures[0].high) == (None, None)
+    assert len({a.id for a in items.actors}) == len(items.actors)

@@ -1,0 +1,43 @@
+"""Quotes: speakers resolved to actors, and English that says it is a gist, never a translation."""
+
+from __future__ import annotations
+
+from helpers_offline import actor_name, digest_of
+
+from service.engines.offline.quoting import GIST_NOTE
+
+
+def test_speaker_phrase_resolves_to_the_person_it_names() -> None:
+    text = "وقال مدير المرصد السوري رامي عبد الرحمن إن 20 مدنيا قتلوا في مدينة دوما."
+    digest = digest_of(text)
+    [quote] = digest.quotes
+    assert actor_name(digest, quote.speaker_actor_id) == "Rami Abdel Rahman"
+    assert quote.text_en == f"Rami Abdel Rahman mentioned 20 civilians killed in Douma. {GIST_NOTE}"
+
+
+def test_a_pronoun_speaker_is_carried_from_the_previous_sentence() -> None:
+    text = "أجرى ستيفان دي ميستورا مباحثات في موسكو. وقال عقب لقائه وزير الخارجية إن المحادثات إيجابية."
+    digest = digest_of(text)
+    [quote] = digest.quotes
+    assert actor_name(digest, quote.speaker_actor_id) == "Staffan de Mistura"
+
+
+def test_an_anonymous_speaker_has_no_actor() -> None:
+    digest = digest_of("وقالت سيدة من سكان البلدة: «نحن نختبئ في الأقبية منذ أيام».")
+    [quote] = digest.quotes
+    assert quote.speaker_actor_id is None
+    assert quote.text_en.startswith("A woman")
+
+
+def test_a_quote_with_nothing_extracted_says_it_is_not_translated() -> None:
+    digest = digest_of("وقال السفير الفرنسي لدى الأمم المتحدة فرنسوا دولاتر: لا تعليق.")
+    [quote] = digest.quotes
+    assert (
+        quote.text_en
+        == "François Delattre made a statement (Arabic only; offline engine does not translate)."
+    )
+
+
+def test_a_figure_inside_a_quote_is_the_speaker_claim() -> None:
+    digest = digest_of("وقال الدفاع المدني: «قتل 8 أشخاص في القصف على سقبا».")
+    assert actor_name(digest, digest.figures[0].source_actor_id) == "Syrian Civil Defence"

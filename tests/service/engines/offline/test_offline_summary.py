@@ -1,0 +1,62 @@
+"""Headline, summary, key points and the Arabic lead, on articles written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from helpers_offline import digest_of, numbers_in
+
+from service.arabic.document import Document
+from service.engines.offline.summary import SUMMARY_AR_MAX, lead_ar
+
+ARTICLES = [
+    "قتل 12 مدنيا وأصيب 30 آخرون في غارات جوية على مدينة دوما، وفقا للمرصد السوري لحقوق الإنسان. "
+    "وقال الدفاع المدني إن 15 شخصا قتلوا في الغارات، بينهم 4 أطفال.",
+    "نزح أكثر من 2.5 ألف شخص من مدينة سراقب خلال 48 ساعة. وقالت الأمم المتحدة إن نحو 400 ألف شخص "
+    "يعيشون في المنطقة المحاصرة منذ 7 سنوات، ودعت إلى وقف إطلاق النار.",
+    "عقد مجلس الأمن الدولي جلسة طارئة لمدة ثلاث ساعات في عام 2018 لبحث الهدنة في سوريا.",
+    "سقطت عشرات القذائف على أحياء دمشق، وتحدثت وكالة سانا عن سقوط مئات الضحايا. وقتل طفل في حي جوبر.",
+    "نص لا يذكر أي رقم ولا أي حدث.",
+]
+
+
+@pytest.mark.parametrize("text", ARTICLES)
+def test_english_numbers_are_only_figure_values(text: str) -> None:
+    digest = digest_of(text)
+    values = {figure.value for figure in digest.figures}
+    summary = digest.summary
+    for english in (summary.headline_en, summary.summary_en, *summary.key_points_en):
+        assert numbers_in(english) <= values, english
+    for item in (*digest.events, *digest.quotes):
+        english = item.description_en if hasattr(item, "description_en") else item.text_en
+        assert numbers_in(english) <= values, english
+
+
+@pytest.mark.parametrize("text", ARTICLES)
+def test_summary_shape(text: str) -> None:
+    summary = digest_of(text).summary
+    assert 0 < len(summary.headline_en) <= 90
+    assert summary.summary_en.endswith(".")
+    assert 2 <= summary.summary_en.count(". ") + 1 <= 5
+    assert len(summary.key_points_en) <= 6
+
+
+def test_headline_reports_the_main_toll_with_its_place_and_cause() -> None:
+    digest = digest_of(ARTICLES[0])
+    assert digest.summary.headline_en == "12 civilians killed in air strikes in Douma"  # the lower median
+    assert "according to" in digest.summary.summary_en
+
+
+def test_vague_and_single_counts_are_written_in_words() -> None:
+    summary = digest_of(ARTICLES[3]).summary
+    assert "A child was killed" in summary.summary_en or "a child" in summary.headline_en.lower()
+
+
+def test_lead_is_the_first_sentences_within_the_limit() -> None:
+    text = "الجملة الأولى قصيرة. والجملة الثانية أيضا. والثالثة لا تدخل."
+    assert lead_ar(Document(text)) == "الجملة الأولى قصيرة. والجملة الثانية أيضا."
+
+
+def test_a_long_first_sentence_is_cut_at_a_clause_break() -> None:
+    text = "بداية الخبر، " + "كلمة " * 100 + "نهاية."
+    lead = lead_ar(Document(text))
+    assert lead == "بداية الخبر…" and len(lead) <= SUMMARY_AR_MAX + 1

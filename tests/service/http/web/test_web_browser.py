@@ -1,0 +1,256 @@
+"""The editor's pages in headless Chromium (Debian's, driven by Playwright) against the real app.
+
+One uvicorn server (offline engine, no LLM, a temporary cache) and one browser for the module.
+Screenshots go to test-output/screenshots/ (not committed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from service.http.app import create_app
+from service.settings import Settings
+from tests.paths import REPO
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+Browser = playwright_api.Browser
+Page = playwright_api.Page
+expect = playwright_api.expect
+
+SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+SCREENSHOTS = REPO / "test-output" / "screenshots"
+SCREENSHOT_SEEDS = ("ghouta-80-killed-40000-leave", "aleppo-shelling-de-mistura-moscow")
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SpanKey = tuple[str, str, int, int]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app on a free port: offline engine only, whatever the machine's environment says."""
+    with pytest.MonkeyPatch.context() as env:
+        for name in [n for n in os.environ if n.startswith(("DIGEST_", "OPENAI_"))]:
+            env.delenv(name)
+        settings = Settings(_env_file=None, cache_dir=tmp_path_factory.mktemp("cache"))  # type: ignore[call-arg]
+        app = create_app(settings)
+    assert not app.state.digester.llm_available
+    port = _free_port()
+    uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uvicorn_server.run, name="web-test-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not uvicorn_server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    uvicorn_server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    yield from _page(browser, 1280)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[seed.stem for seed in SEEDS])
+def test_a_seed_article_is_digested_shown_and_highlighted_faithfully(
+    page: Any, server: str, seed: Path
+) -> None:
+    text = seed.read_text(encoding="utf-8")
+    digest = _digest_through_the_form(page, server, text)
+
+    expect(page.locator("h1#headline")).to_have_text(digest["summary"]["headline_en"])
+    assert digest["figures"], f"the offline engine found no figure in {seed.name}"
+    for figure in digest["figures"]:
+        entry = page.locator(f"#item-figure-{figure['id']}")
+        expect(entry).to_be_visible()
+        expect(entry.locator(".figure-value")).to_contain_text(f"{figure['value']:,}")
+    expect(page.locator(".casualty")).to_have_count(len(digest["casualties"]))
+
+    assert page.locator("#article-text").text_content() == text
+    assert _drawn_spans(page) == _item_spans(digest, text)
+
+    assert digest["quotes"], f"the offline engine found no quote in {seed.name}"
+    for quote in digest["quotes"]:
+        _check_a_quote_click_emphasises_its_arabic_span(page, quote)
+
+
+def test_selecting_a_highlight_shows_its_item_and_keyboard_works(page: Any, server: str) -> None:
+    text = (REPO / "seeds" / f"{SCREENSHOT_SEEDS[0]}.txt").read_text(encoding="utf-8")
+    digest = _digest_through_the_form(page, server, text)
+    figure = digest["figures"][0]
+
+    page.locator(f'#article-text mark[data-kind="figure"][data-item="{figure["id"]}"]').first.click()
+    entry = page.locator(f"#item-figure-{figure['id']}")
+    expect(entry).to_have_class(re.compile(r"\bis-selected\b"))
+    expect(entry.locator("[data-select]")).to_be_focused()
+    expect(entry.locator("[data-select]")).to_have_attribute("aria-pressed", "true")
+    expect(entry).to_be_in_viewport()
+
+    page.keyboard.press("Escape")
+    expect(page.locator("#article-text mark.is-active")).to_have_count(0)
+    actor = digest["actors"][0]
+    page.locator(f"#item-actor-{actor['id']} [data-select]").focus()
+    page.keyboard.press("Enter")
+    marks = page.locator(f'#article-text mark[data-kind="actor"][data-item="{actor["id"]}"]')
+    expect(marks.first).to_have_class(re.compile(r"\bis-active\b"))
+    expect(marks.first).to_be_in_viewport()
+
+
+def test_an_empty_submission_shows_an_error_and_keeps_the_other_fields(page: Any, server: str) -> None:
+    page.goto(f"{server}/")
+    page.get_by_label("Title").fill("الغوطة الشرقية: عنوان")
+    page.get_by_label("Source").fill("Al Jazeera")
+    page.get_by_label("Publication date").fill("2018-02-25")
+    page.get_by_role("radio", name=re.compile(r"^Offline")).check()
+    page.get_by_role("button", name="Digest the article").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("The article text is empty")
+    expect(summary).to_be_focused()
+    expect(page.get_by_label("Title")).to_have_value("الغوطة الشرقية: عنوان")
+    expect(page.get_by_label("Source")).to_have_value("Al Jazeera")
+    expect(page.get_by_label("Publication date")).to_have_value("2018-02-25")
+    expect(page.get_by_role("radio", name=re.compile(r"^Offline"))).to_be_checked()
+    expect(page.locator("#field-text")).to_have_attribute("aria-invalid", "true")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_digest_page_screenshots_and_layout(browser: Any, server: str, width: int) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for page in _page(browser, width):
+        for name in SCREENSHOT_SEEDS:
+            _digest_through_the_form(
+                page, server, (REPO / "seeds" / f"{name}.txt").read_text(encoding="utf-8")
+            )
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
+            lists = page.locator(".digest-lists").bounding_box()
+            article = page.locator(".article-pane").bounding_box()
+            assert lists is not None and article is not None
+            if width >= 1280:
+                assert article["x"] > lists["x"] + lists["width"] - 1, "the article sits beside the lists"
+            else:
+                assert article["y"] >= lists["y"] + lists["height"] - 1, (
+                    "the columns stack on a narrow screen"
+                )
+
+
+def _page(browser: Any, width: int) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": width, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda message: problems.append(message.text) if _is_a_problem(message) else None)
+    page.on(
+        "response",
+        lambda r: problems.append(f"{r.status} {r.url}") if "/static/" in r.url and not r.ok else None,
+    )
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not problems, problems
+
+
+def _is_a_problem(message: Any) -> bool:
+    """Console errors, except Chromium's note on the form's 422 (the form re-shown with its error)."""
+    return bool(message.type == "error" and "status of 422" not in message.text)
+
+
+def _digest_through_the_form(page: Any, server: str, text: str) -> dict[str, Any]:
+    page.goto(f"{server}/")
+    page.get_by_label("Article text").fill(text)
+    page.get_by_role("radio", name=re.compile(r"^Offline")).check()
+    page.get_by_role("button", name="Digest the article").click()
+    page.wait_for_url(re.compile(r"/d/[0-9a-f]{64}$"))
+    href = page.get_by_role("link", name="Download JSON").get_attribute("href")
+    response = page.request.get(f"{server}{href}")
+    assert response.ok and "attachment" in response.headers["content-disposition"]
+    digest: dict[str, Any] = response.json()
+    return digest
+
+
+def _drawn_spans(page: Any) -> dict[SpanKey, str]:
+    """Each highlighted span's text as the browser shows it, its fragments joined in order."""
+    marks = page.eval_on_selector_all(
+        "#article-text mark",
+        "marks => marks.map(m => [m.dataset.kind, m.dataset.item, +m.dataset.start, +m.dataset.end, "
+        "m.textContent])",
+    )
+    drawn: dict[SpanKey, str] = {}
+    for kind, item, start, end, fragment in marks:
+        drawn[(kind, item, start, end)] = drawn.get((kind, item, start, end), "") + fragment
+    return drawn
+
+
+def _item_spans(digest: dict[str, Any], text: str) -> dict[SpanKey, str]:
+    """Every span of every item in the digest JSON, which must be exactly the article's characters."""
+    spans: list[tuple[str, str, dict[str, Any]]] = [
+        *(("figure", f["id"], f["span"]) for f in digest["figures"]),
+        *(("quote", q["id"], q["span"]) for q in digest["quotes"]),
+        *(("actor", a["id"], span) for a in digest["actors"] for span in a["mentions"]),
+        *(("event", e["id"], span) for e in digest["events"] for span in e["evidence"]),
+    ]
+    expected = {
+        (kind, item, s["start"], s["end"]): s["text"] for kind, item, s in spans if s["end"] > s["start"]
+    }
+    assert all(text[start:end] == span_text for (_, _, start, end), span_text in expected.items())
+    return expected
+
+
+def _check_a_quote_click_emphasises_its_arabic_span(page: Any, quote: dict[str, Any]) -> None:
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator(f"#item-quote-{quote['id']} [data-select]").click()
+    marks = page.locator(f'#article-text mark[data-kind="quote"][data-item="{quote["id"]}"]')
+    expect(marks.first).to_have_class(re.compile(r"\bis-active\b"))
+    expect(marks.first).to_have_attribute("aria-current", "true")
+    expect(marks.first).to_be_in_viewport()
+    assert "".join(marks.all_text_contents()) == quote["span"]["text"]
+    expect(page.locator("#article-text mark.is-active")).to_have_count(marks.count())
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
