@@ -1,6 +1,6 @@
 """A curated Arabic → English gazetteer of actors and places, and the matcher that finds them.
 
-The data is `service/data/gazetteer.yaml` (see its header for the fields). Matching runs on the
+The data is `service/arabic/data/gazetteer.yaml` (see its header for the fields). Matching runs on the
 normalised text (`service.arabic.normalize`), word by word, so that:
 
 - hamza, ta marbuta, alef maqsura and tashkeel variants need no extra forms;
@@ -255,7 +255,7 @@ def _check_names(entries: Sequence[GazetteerEntry]) -> None:
 
 
 def read_gazetteer(path: Path = DEFAULT_PATH) -> Gazetteer:
-    """Load and check a gazetteer file (see the header of service/data/gazetteer.yaml)."""
+    """Load and check a gazetteer file (see the header of service/arabic/data/gazetteer.yaml)."""
     raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     entries = [_entry_from_yaml(item) for item in raw["entries"]]
     _check_names(entries)

@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None, digester: Digester | None = Non
         guards=[access_guard(settings)],
         cors_config=cors_config(settings),
         openapi_config=OpenAPIConfig(title="Arabic news digest", version=VERSION, path="/schema"),
-        plugins=[WebPages()],  # the editor's pages: /, /d/{key}, /static (service/web)
+        plugins=[WebPages()],  # the editor's pages: /, /d/{key}, /static (service/http/web)
         exception_handlers={
             DigestError: on_digest_error,
             ValidationException: on_validation_error,
