@@ -12,7 +12,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION: Final = "1.0"
+SCHEMA_VERSION: Final = "1.1"
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z]+[0-9]+$", max_length=16, examples=["f1"])]
 
@@ -81,6 +81,8 @@ class Qualifier(StrEnum):
 class Metric(StrEnum):
     killed = "killed"
     injured = "injured"
+    missing = "missing"
+    detained = "detained"
     displaced = "displaced"
     evacuated = "evacuated"
     strikes = "strikes"
@@ -129,12 +131,19 @@ class Quote(Strict):
 
 
 class EventType(StrEnum):
+    """ACLED's event families: `bombing` is any explosion (IED, car or suicide bombing, landmine),
+    `ground_clash` an armed clash, `attack_on_facility` an attack on civilians or a facility."""
+
     air_strike = "air_strike"
     shelling = "shelling"
+    bombing = "bombing"
     ground_clash = "ground_clash"
     attack_on_facility = "attack_on_facility"
     chemical_attack = "chemical_attack"
+    arrest_or_abduction = "arrest_or_abduction"
+    execution = "execution"
     displacement = "displacement"
+    protest = "protest"
     ceasefire_or_talks = "ceasefire_or_talks"
     statement = "statement"
     humanitarian = "humanitarian"
@@ -261,7 +270,7 @@ class ArticleInfo(Strict):
 
 
 class Digest(Strict):
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.1"] = SCHEMA_VERSION
     article: ArticleInfo
     summary: Summary
     events: list[Event] = Field(default_factory=list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from schemas.digest import Digest, Span
+from schemas.digest import SCHEMA_VERSION, Digest, Span
 from schemas.export import EXPORTS, SCHEMA_DIR, rendered
 from schemas.request import DigestRequest
 
@@ -38,4 +38,4 @@ def test_request_rejects_empty_whitespace_and_nul_text(text):
 
 
 def test_schema_version_is_in_every_digest():
-    assert Digest.model_json_schema()["properties"]["schema_version"]["const"] == "1.0"
+    assert Digest.model_json_schema()["properties"]["schema_version"]["const"] == SCHEMA_VERSION
