@@ -5,7 +5,7 @@ The YAML is written by a person following `evals/GUIDE.md`; this tool only does 
 * every span is written as the text it covers, `{text: "...", occurrence: N}` (N-th occurrence of that
   exact text in the article, counted from 1, occurrences may sit inside longer words) or a bare string
   (occurrence 1), and is turned into `{start, end, text, match: "exact"}`;
-* `low` / `high` of a figure follow from its qualifier (DESIGN §3); written values are checked;
+* `low` / `high` of a figure follow from its qualifier (docs/DESIGN.md §3); written values are checked;
 * places are written once under `places:` and referred to by key;
 * the casualties are derived from the figures by the team's one reconciliation rule,
   `service.digest.reconcile.reconcile` (whole-war tolls: the figures flagged `whole_war: true`), and the
@@ -109,7 +109,7 @@ def locate(article: str, spec: object, *, where: str) -> dict[str, Any]:
 
 
 def bounds_for(qualifier: Qualifier, value: int) -> tuple[int | None, int | None]:
-    """(low, high) of a figure from its qualifier (DESIGN §3; `vague` may be overridden, e.g. بضع)."""
+    """(low, high) of a figure from its qualifier (docs/DESIGN.md §3; `vague` may be overridden, e.g. بضع)."""
     if qualifier is Qualifier.exact:
         return value, value
     if qualifier in (Qualifier.at_least, Qualifier.vague):

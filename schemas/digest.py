@@ -1,4 +1,4 @@
-"""The digest: what the service returns for one article (DESIGN §3).
+"""The digest: what the service returns for one article (docs/DESIGN.md §3).
 
 Every item is typed and grounded: it carries the exact character span of the
 article it came from, with offsets into the article text exactly as received.

@@ -1,7 +1,7 @@
 """What the LLM is asked to return: strings copied from the article, never offsets.
 
 The service aligns every string to the article itself and computes the spans
-(DESIGN §4). Every field is required (nullable where it may be absent) so the
+(docs/DESIGN.md §4). Every field is required (nullable where it may be absent) so the
 schema works with strict structured-output modes.
 """
 

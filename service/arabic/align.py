@@ -1,4 +1,4 @@
-"""Alignment of a candidate string (an LLM's quote, a figure phrase, a name) to the article (DESIGN §4).
+"""Alignment of a candidate string (an LLM quote, a figure phrase, a name) to the article (docs/DESIGN.md §4).
 
 Match order, the first that finds something wins:
 1. exact: the candidate is a substring of the article;

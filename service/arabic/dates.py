@@ -5,7 +5,7 @@ anchor that belong to it: a part of the day before it ("صباح اليوم"، "
 of the day, a weekday or "الماضي/الماضية" after it ("أمس الجمعة"، "الإثنين الماضي"), and a second weekday
 after "الى" ("ليلة الخميس الى الجمعة"). After "منذ" it is a period, not a date, and is left out.
 
-Resolution (DESIGN §3), only when the request gives `published_at`: اليوم = that day; أمس and "الليلة
+Resolution (docs/DESIGN.md §3), only when the request gives `published_at`: اليوم = that day; أمس and "الليلة
 الماضية" = the day before; a weekday = the most recent such day on or before publication, strictly before
 it with "الماضي"; a night "ليلة X الى Y" = day X. Otherwise the date stays empty, precision unresolved.
 """

@@ -2,7 +2,7 @@
 
 Matching happens on the normalised text; every match is mapped back through
 `NormalizedText.to_original` so that spans always refer to the article exactly
-as received (DESIGN §4).
+as received (docs/DESIGN.md §4).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Numbers and their qualifiers in Arabic news text (DESIGN §3).
+"""Numbers and their qualifiers in Arabic news text (docs/DESIGN.md §3).
 
 `find_numbers` reads every number phrase of an article; `parse_number` reads one short phrase.
 Matching runs on the normalised text (`service.arabic.normalize`), so hamza, ta marbuta, tanween and

@@ -1,4 +1,4 @@
-"""Quotes and their attribution in Arabic news text (DESIGN §4).
+"""Quotes and their attribution in Arabic news text (docs/DESIGN.md §4).
 
 `find_quotes` returns every quote of an article with its mode, reporting verb and speaker phrase.
 Words are matched on the normalised text (`service.arabic.normalize`); offsets are into the original.

@@ -1,4 +1,4 @@
-"""Casualty reconciliation: figure claims → low / best / high per toll (DESIGN §3, UCDP/ACLED practice).
+"""Casualty reconciliation: figure claims → low / best / high per toll (docs/DESIGN.md §3).
 
 This is the team's one casualty rule. The engines (`service.digest.assemble`, the offline engine) and the gold
 compiler (`evals.labelling`) all call `reconcile`; nothing else re-implements it.

@@ -1,6 +1,6 @@
 """The cache (diskcache) of digests and of LLM answers: validated on read, failures never stored.
 
-Two layers share one store (DESIGN §5):
+Two layers share one store (docs/DESIGN.md §5):
 - finished digests, keyed by everything that shapes them including the code that built them, so a
   change to the rules or the grounding is never served stale;
 - raw LLM answers, keyed by what the model saw (model, prompt version, sampling, the request) but

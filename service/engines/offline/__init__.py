@@ -1,4 +1,4 @@
-"""The offline engine: deterministic rules over the Arabic toolkit, the embedded default (DESIGN §5).
+"""Offline engine: deterministic rules over the Arabic toolkit, the embedded default (docs/DESIGN.md §5).
 
 `offline_digest(request)` reads one article with no LLM and no network and returns a Digest labelled
 `engine: offline`. One concept per module: `entities` (gazetteer mentions read in context), `titles`

@@ -1,6 +1,6 @@
 """What a number counts: its metric and its subject, read from the words around it.
 
-Rules, in order (DESIGN §3):
+Rules, in order (docs/DESIGN.md §3):
 1. Not a figure at all: a duration ("48 ساعة"، "ثلاثة أيام"، "الأيام الأربعة"، "بضع ساعات"), a definite
    count of a known set glued to the article ("الدول ال15 الأعضاء").
 2. The counted noun right after the number decides when it is a metric noun (strikes, shells and
