@@ -38,6 +38,8 @@ METRIC_PASSIVES = {
     Metric.injured: "injured",
     Metric.displaced: "displaced or fled",
     Metric.evacuated: "evacuated",
+    Metric.detained: "detained or abducted",
+    Metric.missing: "missing",
 }
 METRIC_NOUNS = {
     Metric.strikes: "air strikes",

@@ -288,7 +288,7 @@ class EventReader:
                     event.add_actor(attribution.actor, ActorRole.reporter)
 
     def _role(self, event_type: EventType, mention: EntityMention) -> ActorRole | None:
-        if event_type in VIOLENT_TYPES:
+        if event_type in VIOLENT_TYPES or event_type is EventType.arrest_or_abduction:
             if mention.entry.actor_kind not in _ARMED_KINDS | {ActorKind.government}:
                 return None
             before = self._document.word(mention.first_token - 1)
@@ -331,6 +331,8 @@ _METRIC_EVENT_TYPES: dict[Metric, frozenset[EventType]] = {
     Metric.facilities_hit: VIOLENT_TYPES,
     Metric.displaced: frozenset({EventType.displacement}),
     Metric.evacuated: frozenset({EventType.displacement, EventType.humanitarian}),
+    Metric.detained: frozenset({EventType.arrest_or_abduction}),
+    Metric.missing: VIOLENT_TYPES | {EventType.displacement},
 }
 _TOLL_METRICS = frozenset({Metric.killed, Metric.injured})
 

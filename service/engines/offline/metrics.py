@@ -13,7 +13,8 @@ Rules, in order (docs/DESIGN.md §3):
 5. Otherwise the nearest trigger word in the number's clause wins, before it ("مقتل 4"، "حصيلة القتلى
    ... 207") or after it ("170 مدنيا قتلوا"، "4127 شخصاً غادروا"); failing that, in the sentence within a
    short window. "ضحايا" (casualties) is not a death toll and gives `other`, unless it is the toll itself
-   ("حصيلة الضحايا"، "عدد الضحايا"); families, the missing and a place's population are `other`.
+   ("حصيلة الضحايا"، "عدد الضحايا"); families and a place's population are `other`; the detained
+   (معتقلين، أسرى، "اعتقال 20") and the missing (مفقودين) are their own metrics.
 6. Nothing found: the number counts something else (states, members, meals, tents): not a figure.
 """
 
@@ -49,6 +50,10 @@ _COUNTED_NOUNS: dict[str, str] = table(
         **dict.fromkeys(["جريح", "جريحا", "جرحى", "مصاب", "مصابا", "مصابين", "مصابون"], Metric.injured),
         **dict.fromkeys(["نازح", "نازحا", "نازحين", "نازحون", "لاجئ", "لاجئا", "لاجئين", "مهجر", "مهجرين"],
                         Metric.displaced),
+        **dict.fromkeys(["معتقل", "معتقلا", "معتقلين", "معتقلون", "محتجز", "محتجزا", "محتجزين", "محتجزون",
+                         "مختطف", "مختطفا", "مختطفين", "مخطوفين", "أسير", "أسيرا", "أسرى", "رهينة", "رهائن",
+                         "موقوف", "موقوفين", "مطلوبين"], Metric.detained),
+        **dict.fromkeys(["مفقود", "مفقودا", "مفقودين", "مفقودون"], Metric.missing),
         **dict.fromkeys(["غارة", "غارات", "غارتين", "غارتان", "ضربة", "ضربات", "ضربتين", "طلعة", "طلعات"],
                         Metric.strikes),
         **dict.fromkeys(["قذيفة", "قذائف", "قذيفتين", "صاروخ", "صواريخ", "صاروخا", "صاروخين", "برميل",
@@ -59,7 +64,9 @@ _COUNTED_NOUNS: dict[str, str] = table(
     }
 )  # fmt: skip
 
-_CONTEXT_METRICS = frozenset({Metric.killed, Metric.injured, Metric.displaced})
+_CONTEXT_METRICS = frozenset(
+    {Metric.killed, Metric.injured, Metric.displaced, Metric.detained, Metric.missing}
+)
 _TRIGGERS: dict[str, str] = table(
     {
         **{word: metric for word, metric in _COUNTED_NOUNS.items() if metric in _CONTEXT_METRICS},
@@ -79,8 +86,13 @@ _TRIGGERS: dict[str, str] = table(
             Metric.displaced,
         ),
         **dict.fromkeys(["إجلاء", "أجلي", "أجليت", "إخلاء"], Metric.evacuated),
-        **dict.fromkeys(["ضحايا", "الضحايا", "مفقودين", "مفقودا", "مفقود", "عائلة", "عائلات", "أسرة", "أسر"],
-                        Metric.other),
+        **dict.fromkeys(
+            ["اعتقال", "اعتقل", "اعتقلت", "اعتقلوا", "احتجاز", "احتجز", "احتجزت", "اختطاف", "اختطف",
+             "اختطفت", "خطف", "القبض", "توقيف"],
+            Metric.detained,
+        ),
+        **dict.fromkeys(["فقدان", "فقدوا"], Metric.missing),
+        **dict.fromkeys(["ضحايا", "الضحايا", "عائلة", "عائلات", "أسرة", "أسر"], Metric.other),
         **dict.fromkeys(["يؤوي", "تؤوي", "يقطنها", "يسكنها", "يقيم", "تقيم", "يقيمون"], Metric.other),
     }
 )  # fmt: skip

@@ -12,6 +12,14 @@
   reports (اتهامات، مزاعم، تقارير ...): an allegation is not an asserted attack;
 - displacement: نزوح، تهجير، ممر إنساني; or خروج/غادروا/فروا when the clause names people or a number
   follows ("خروج 40 ألفاً");
+- bombing: an explosive set off rather than fired: a car bomb (مفخخة), an IED (عبوة ناسفة), a suicide
+  attack (انتحاري، انتحارية), a landmine (لغم، ألغام), a blast or bombing (تفجير، فجّر); "انفجار" only when
+  its clause names no shell, rocket or aircraft ("انفجار قذيفة" is shelling);
+- arrest_or_abduction: اعتقال، احتجاز، اختطاف، خطف، توقيف، "ألقت القبض"، مداهمات;
+- execution: إعدام، أعدم، "نفذ حكم القتل"; not a death sentence passed ("حكم بالإعدام"، "أحكام بإعدام"،
+  "عقوبات تصل إلى الإعدام") nor rulings carried out ("تنفيذ الأحكام");
+- protest: مظاهرة، تظاهرة، احتجاجات، اعتصام، متظاهرين، شغب; a مسيرة only when no aircraft precedes it
+  ("طائرة مسيرة" is a drone);
 - humanitarian: aid convoys (قافلة مساعدات);
 - ceasefire_or_talks: a meeting or talks (اجتماع، مباحثات، محادثات، مفاوضات، هدنة، تهدئة, the UN Security
   Council and other `forum` entries of the gazetteer) — strong; a ceasefire named on its own ("وقف إطلاق
@@ -71,6 +79,26 @@ _PEOPLE = words(
 _CORRIDORS = words("ممر", "ممرات", "معابر")
 _SAFE_OR_HUMANITARIAN = words("إنساني", "إنسانية", "الإنساني", "آمن", "آمنة")
 _HUMANITARIAN = words("قافلة", "قوافل")
+_BOMBING_STRONG = words(
+    "تفجير", "تفجيرات", "تفجيرا", "التفجير", "فجرت", "فجروا", "يفجر", "تفجيره", "مفخخة", "مفخخات",
+    "ناسفة", "ناسفا", "ناسف", "انتحاري", "انتحارية", "انتحاريين", "انتحاريان", "لغم", "ألغام", "لغما",
+)  # fmt: skip
+_BOMBING_WEAK = words("انفجار", "انفجارات", "انفجر", "انفجرت", "دوي")
+_ARREST = words(
+    "اعتقال", "اعتقالات", "اعتقل", "اعتقلت", "اعتقلوا", "تعتقل", "يعتقل", "احتجاز", "احتجز", "احتجزت",
+    "اختطاف", "اختطف", "اختطفت", "اختطفوا", "خطف", "خطفت", "خطفوا", "توقيف", "القبض", "مداهمات", "مداهمة",
+)  # fmt: skip
+_EXECUTION = words("إعدام", "إعدامات", "أعدم", "أعدمت", "أعدموا", "يعدم", "تعدم", "القصاص")
+_DEATH_SENTENCE = words("حكم", "أحكام", "أحكاما", "حكما", "بحكم", "قضت", "يقضي", "قضى", "عقوبة", "عقوبات")
+_EXECUTION_CARRIED_OUT = words("نفذ", "نفذت", "تنفيذ", "نفذوا")
+_PENALTY_OF_DEATH = words("القتل", "الإعدام", "القصاص")
+_SENTENCE_REACH = 3
+_PROTEST = words(
+    "مظاهرة", "مظاهرات", "تظاهرة", "تظاهرات", "احتجاجات", "احتجاج", "احتجاجية", "اعتصام", "اعتصامات",
+    "متظاهرين", "متظاهرون", "تظاهر", "تظاهروا", "شغب", "محتجين", "محتجون", "اعتصاما", "احتجاجا",
+)  # fmt: skip
+_MARCH = words("مسيرة", "مسيرات")
+_DRONE_HEADS = words("طائرة", "طائرات", "الطائرة", "الطائرات")
 _TALKS_STRONG = words("اجتماع", "مباحثات", "محادثات", "مفاوضات", "هدنة", "تهدئة", "جلسة", "قمة", "مؤتمر")
 _CEASE = words("وقف", "لوقف", "بوقف", "ووقف")
 _CEASED = words("النار", "القتالية", "القتال", "العنف", "العمليات")
@@ -94,6 +122,8 @@ VIOLENT_TYPES = frozenset(
         EventType.ground_clash,
         EventType.attack_on_facility,
         EventType.chemical_attack,
+        EventType.bombing,
+        EventType.execution,
     }
 )
 
@@ -110,6 +140,13 @@ _ANY_TRIGGER = (
     | _HUMANITARIAN
     | _TALKS_STRONG
     | _CEASE
+    | _BOMBING_STRONG
+    | _BOMBING_WEAK
+    | _ARREST
+    | _EXECUTION
+    | _PROTEST
+    | _MARCH
+    | _DEATH_SENTENCE
 )
 
 
@@ -156,6 +193,8 @@ def _trigger_at(document: Document, clause: Clause, index: int, allegation: bool
         return None
     if not _AIR_NOUNS.isdisjoint(readings):
         return Trigger(index, EventType.air_strike)
+    if not _BOMBING_STRONG.isdisjoint(readings):
+        return Trigger(index, EventType.bombing)
     if not _AIR_HEADS.isdisjoint(readings) and document.has(index + 1, _AIR_ADJECTIVES):
         return Trigger(index, EventType.air_strike)
     if not _BOMBARDMENT.isdisjoint(readings):
@@ -171,7 +210,32 @@ def _trigger_at(document: Document, clause: Clause, index: int, allegation: bool
         return Trigger(index, EventType.attack_on_facility)
     if not _CHEMICAL.isdisjoint(readings):
         return None if allegation else Trigger(index, EventType.chemical_attack)
-    return _non_violent_trigger(document, clause, index, readings)
+    if not _BOMBING_WEAK.isdisjoint(readings):
+        fired = _clause_names_aircraft(document, clause) or _clause_names_bombardment(document, clause)
+        return None if fired else Trigger(index, EventType.bombing)
+    return _coercion_or_protest(document, index, readings) or _non_violent_trigger(
+        document, clause, index, readings
+    )
+
+
+def _coercion_or_protest(document: Document, index: int, readings: tuple[str, ...]) -> Trigger | None:
+    """Arrests, executions carried out (not death sentences passed) and protests."""
+    if not _ARREST.isdisjoint(readings):
+        return Trigger(index, EventType.arrest_or_abduction)
+    if not _EXECUTION.isdisjoint(readings):
+        sentenced = any(document.has(i, _DEATH_SENTENCE) for i in range(index - _SENTENCE_REACH, index))
+        return None if sentenced else Trigger(index, EventType.execution)
+    if (
+        document.has(index, _DEATH_SENTENCE)
+        and document.has(index + 1, _PENALTY_OF_DEATH)
+        and any(document.has(i, _EXECUTION_CARRIED_OUT) for i in range(index - 2, index))
+    ):
+        return Trigger(index, EventType.execution)  # "نفذ حكم القتل": a sentence carried out
+    if not _PROTEST.isdisjoint(readings):
+        return Trigger(index, EventType.protest)
+    if not _MARCH.isdisjoint(readings) and not document.has(index - 1, _DRONE_HEADS):
+        return Trigger(index, EventType.protest)
+    return None
 
 
 def _non_violent_trigger(
@@ -203,6 +267,10 @@ def _ceases_fighting(document: Document, index: int) -> bool:
 
 def _clause_names_aircraft(document: Document, clause: Clause) -> bool:
     return any(document.has(i, _AIRCRAFT) for i in range(clause.first_token, clause.end_token))
+
+
+def _clause_names_bombardment(document: Document, clause: Clause) -> bool:
+    return any(document.has(i, _BOMBARDMENT) for i in range(clause.first_token, clause.end_token))
 
 
 def _clause_names_people(document: Document, clause: Clause) -> bool:

@@ -1,0 +1,85 @@
+"""The ACLED families of schema 1.1 (bombings, arrests and abductions, executions, protests) and the
+metrics detained and missing, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from helpers_offline import digest_of, figure_at
+
+from schemas.digest import EventType, Metric
+
+
+def _types(text: str) -> list[EventType]:
+    return [event.type for event in digest_of(text).events]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("انفجرت سيارة مفخخة قرب سوق شعبي في مدينة الحلة.", EventType.bombing),
+        ("فجر انتحاري حزاما ناسفا داخل مسجد في المدينة.", EventType.bombing),
+        ("أصيب ثلاثة جنود بانفجار عبوة ناسفة على طريق سريع.", EventType.bombing),
+        ("قتل راع بانفجار لغم أرضي في منطقة حدودية.", EventType.bombing),
+        ("وهز انفجار عنيف وسط العاصمة صباح اليوم.", EventType.bombing),
+        ("اعتقلت قوات الأمن خمسة مطلوبين في حملة مداهمات.", EventType.arrest_or_abduction),
+        ("اختطف مسلحون مجهولون صحفيا أثناء عودته إلى منزله.", EventType.arrest_or_abduction),
+        ("وألقت الشرطة القبض على المتهم بعد ساعات من الحادث.", EventType.arrest_or_abduction),
+        ("أعدم التنظيم عشرة رجال في ساحة عامة.", EventType.execution),
+        ("ونفذت السلطات حكم القتل بحق الجاني.", EventType.execution),
+        ("خرج آلاف المتظاهرين في مظاهرة حاشدة وسط المدينة.", EventType.protest),
+        ("نظم الأهالي اعتصاما احتجاجا على انقطاع الكهرباء.", EventType.protest),
+        ("انطلقت مسيرة شعبية تطالب برحيل الحكومة.", EventType.protest),
+    ],
+)
+def test_new_family_triggers(text: str, expected: EventType) -> None:
+    assert expected in _types(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("انفجرت قذيفة هاون في ساحة البلدة.", EventType.bombing),  # a fired shell is shelling
+        ("أسقطت الدفاعات الجوية طائرة مسيرة فوق المدينة.", EventType.protest),  # a drone is no march
+        ("أصدرت المحكمة حكما بالإعدام على المتهمين.", EventType.execution),  # a sentence passed
+        ("لم تسجل أي اعتقالات خلال الاحتفالات.", EventType.arrest_or_abduction),  # negated
+        ("ودعت المنظمة إلى وقف الإعدامات فورا.", EventType.execution),  # called for
+    ],
+)
+def test_shells_drones_sentences_and_negations_are_not_these_events(text: str, absent: EventType) -> None:
+    assert absent not in _types(text)
+
+
+def test_a_shell_that_explodes_is_shelling() -> None:
+    assert _types("انفجرت قذيفة هاون في ساحة البلدة.") == [EventType.shelling]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "metric", "value"),
+    [
+        ("واعتقلت الشرطة 25 شخصا خلال المظاهرة.", "25 شخصا", Metric.detained, 25),
+        ("وأفرج التنظيم عن 12 مختطفا من أبناء القرية.", "12 مختطفا", Metric.detained, 12),
+        ("ولا يزال 40 معتقلا في سجون الميليشيا.", "40 معتقلا", Metric.detained, 40),
+        ("وما زال 7 أشخاص مفقودين تحت الأنقاض.", "7 أشخاص", Metric.missing, 7),
+        ("وأعلنت فرق الإنقاذ عن 15 مفقودا بعد غرق القارب.", "15 مفقودا", Metric.missing, 15),
+    ],
+)
+def test_detained_and_missing_figures(text: str, phrase: str, metric: Metric, value: int) -> None:
+    figure = figure_at(digest_of(text), text, phrase)
+    assert (figure.metric, figure.value) == (metric, value)
+
+
+def test_a_detention_figure_belongs_to_the_arrest() -> None:
+    digest = digest_of("اعتقلت قوات الأمن 30 شخصا في حملة مداهمات بالمدينة.")
+    [event] = [e for e in digest.events if e.type is EventType.arrest_or_abduction]
+    detained = [f for f in digest.figures if f.metric is Metric.detained]
+    assert [f.event_id for f in detained] == [event.id]
+
+
+def test_families_are_not_detainees() -> None:
+    text = "ونزحت عشرات الأسر من القرية."
+    assert figure_at(digest_of(text), text, "عشرات الأسر").metric is not Metric.detained
+
+
+def test_rulings_carried_out_are_no_execution() -> None:
+    assert EventType.execution not in _types("وطالبت الحكومة بتنفيذ الأحكام القضائية بحق المتهمين.")
+    assert EventType.execution not in _types("ويعاقب القانون بعقوبات تصل إلى الإعدام.")
