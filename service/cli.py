@@ -1,4 +1,4 @@
-"""The `digest` command: serve the API, digest one article, run the evals."""
+"""The `digest` command: serve the API, digest one article or a batch, run the evals."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from schemas.digest import Digest
 from schemas.request import DigestRequest
+from service.batch_command import add_batch_parser
 from service.errors import DigestError
 from service.runtime.digester import Digester, EngineChoice
 from service.settings import load_settings
@@ -50,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--no-fallback", action="store_true", help="fail instead of falling back to offline")
     extract.add_argument("--pretty", action="store_true", help="indent the JSON")
     extract.set_defaults(run=_extract)
+
+    add_batch_parser(commands)
 
     commands.add_parser("eval", help="score engines and prompts on the gold set: run | compare | baseline")
     return parser

@@ -80,6 +80,15 @@ class Settings(BaseSettings):
     overload_retry_after_s: int = Field(
         default=5, ge=1, description="Retry-After (seconds) sent with 503 when the LLM queue is full"
     )
+    batch_concurrency: int = Field(
+        default=8, ge=1, le=256, description="Articles digested at once by `digest batch` and by batch jobs"
+    )
+    llm_input_price_per_mtok: float = Field(
+        default=0.15, ge=0, description="USD per million prompt tokens, for batch cost estimates"
+    )
+    llm_output_price_per_mtok: float = Field(
+        default=0.60, ge=0, description="USD per million completion tokens, for batch cost estimates"
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated origins that CORS lets call the API (https://desk.example.org); "
