@@ -18,23 +18,15 @@ from dataclasses import dataclass
 from schemas.digest import DatePrecision, EventTime
 from service.arabic.clitics import clitic_variants, strip_conjunction
 from service.arabic.document import Document
-from service.arabic.lexicon import is_one_of, words
+from service.arabic.lexicon import is_one_of, word_set, word_values, words
 
 _SHORTEST_TIME_WORD = 3  # "امس": a leading و/ف is peeled only when a word this long remains
-_WEEKDAY_NUMBERS = {
-    **dict.fromkeys(words("الإثنين", "الاثنين"), 0),
-    **dict.fromkeys(words("الثلاثاء"), 1),
-    **dict.fromkeys(words("الأربعاء"), 2),
-    **dict.fromkeys(words("الخميس"), 3),
-    **dict.fromkeys(words("الجمعة"), 4),
-    **dict.fromkeys(words("السبت"), 5),
-    **dict.fromkeys(words("الأحد"), 6),
-}
-_TODAY = words("اليوم")
-_YESTERDAY = words("أمس", "البارحة")
-_LAST_NIGHT = words("الليلة")
-_PAST = words("الماضي", "الماضية", "الفائت", "الفائتة", "المنصرم")
-_DAY_PARTS = words("صباح", "مساء", "ليلة", "فجر", "ظهر", "عصر", "يوم", "منتصف", "ليل")
+_WEEKDAY_NUMBERS = word_values("time_words", "weekdays")
+_TODAY = word_set("time_words", "today")
+_YESTERDAY = word_set("time_words", "yesterday")
+_LAST_NIGHT = word_set("time_words", "last_night")
+_PAST = word_set("time_words", "past")
+_DAY_PARTS = word_set("time_words", "day_parts")
 _DURING = words("خلال", "طوال")
 _UNTIL = words("الى", "إلى", "حتى")
 _SINCE = words("منذ")

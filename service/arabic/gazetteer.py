@@ -29,11 +29,11 @@ import yaml
 from schemas.digest import ActorKind
 from service.arabic.align import extend_over_marks
 from service.arabic.clitics import clitic_variants
+from service.arabic.lexicon import DATA_DIR, YAML_LOADER
 from service.arabic.normalize import NormalizedText, normalize, normalize_str
 
 PLACE_KIND = "place"
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader reads the file ten times faster
-DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.yaml"
+DEFAULT_PATH = DATA_DIR / "gazetteer.yaml"
 
 _WORD_RE = re.compile(r"[^\W_]+")
 _GLUED_AFTER_WORD_FINAL_RE = re.compile(r"[هي](?=[^\W\d_])")
@@ -256,7 +256,7 @@ def _check_names(entries: Sequence[GazetteerEntry]) -> None:
 
 def read_gazetteer(path: Path = DEFAULT_PATH) -> Gazetteer:
     """Load and check a gazetteer file (see the header of service/arabic/data/gazetteer.yaml)."""
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     entries = [_entry_from_yaml(item) for item in raw["entries"]]
     _check_names(entries)
     return Gazetteer(entries)

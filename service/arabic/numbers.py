@@ -48,7 +48,7 @@ Qualifiers and the span rule
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -57,6 +57,7 @@ from functools import lru_cache
 from schemas.digest import Qualifier
 from service.arabic.align import extend_over_marks, normalized_article
 from service.arabic.clitics import ARTICLE, ELIDED_ARTICLE, PROCLITICS, proclitic_splits
+from service.arabic.lexicon import word_set, word_table, word_values
 from service.arabic.normalize import NormalizedText, normalize_str
 
 
@@ -75,319 +76,91 @@ class NumberMention:
     qualifier: Qualifier
 
 
-def _norm_keys(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(normalize_str(word) for word in words)
+# --- lexicon: number words (service/arabic/data/number_words.yaml) -------------------------------
 
-
-def _norm_table(table: Mapping[str, int]) -> dict[str, int]:
-    return {normalize_str(word): value for word, value in table.items()}
-
-
-# --- lexicon: number words (written as in print, normalised at import) -------------------------
-
-_UNITS = _norm_table(
-    {
-        "واحد": 1,
-        "واحدة": 1,
-        "اثنان": 2,
-        "اثنين": 2,
-        "اثنتان": 2,
-        "اثنتين": 2,
-        "إثنان": 2,
-        "إثنين": 2,
-        "ثلاث": 3,
-        "ثلاثة": 3,
-        "أربع": 4,
-        "أربعة": 4,
-        "خمس": 5,
-        "خمسة": 5,
-        "ست": 6,
-        "ستة": 6,
-        "سبع": 7,
-        "سبعة": 7,
-        "ثمان": 8,
-        "ثماني": 8,
-        "ثمانية": 8,
-        "تسع": 9,
-        "تسعة": 9,
-    }
-)
-_TEN = _norm_table({"عشر": 10, "عشرة": 10})
-_TEEN_UNITS = {
-    **_UNITS,
-    **_norm_table({"أحد": 1, "إحدى": 1, "اثنا": 2, "اثني": 2, "اثنتا": 2, "اثنتي": 2}),
+_NUMBER_WORDS = "number_words"
+_UNITS = word_values(_NUMBER_WORDS, "units")
+_TEN = word_values(_NUMBER_WORDS, "ten")
+_TEEN_UNITS = {**_UNITS, **word_values(_NUMBER_WORDS, "teen_units")}
+_TENS = {
+    f"{stem}{ending}": value
+    for stem, value in word_values(_NUMBER_WORDS, "tens_stems").items()
+    for ending in ("ون", "ين")
 }
-_TENS = _norm_table(
-    {
-        f"{stem}{ending}": value
-        for stem, value in [
-            ("عشر", 20),
-            ("ثلاث", 30),
-            ("أربع", 40),
-            ("خمس", 50),
-            ("ست", 60),
-            ("سبع", 70),
-            ("ثمان", 80),
-            ("تسع", 90),
-        ]
-        for ending in ("ون", "ين")
-    }
-)
-_HUNDRED_WORDS = ("مئة", "مائة", "مئه", "مائه", "مية")
-_HUNDREDS = _norm_table(
-    {
-        **dict.fromkeys(_HUNDRED_WORDS, 100),
-        **dict.fromkeys(
-            [f"{stem}{ending}" for stem in ("مئت", "مائت") for ending in ("ان", "ين", "ا", "ي")], 200
-        ),
-        **{
-            f"{unit}{hundred}": value * 100
-            for unit, value in [
-                ("ثلاث", 3),
-                ("أربع", 4),
-                ("خمس", 5),
-                ("ست", 6),
-                ("سبع", 7),
-                ("ثمان", 8),
-                ("ثماني", 8),
-                ("تسع", 9),
-            ]
-            for hundred in _HUNDRED_WORDS
-        },
-    }
-)
-_HUNDRED = _norm_keys(_HUNDRED_WORDS)
+_HUNDRED = word_set(_NUMBER_WORDS, "hundred_words")
+_HUNDREDS = {
+    **dict.fromkeys(_HUNDRED, 100),
+    **dict.fromkeys(
+        [
+            f"{stem}{ending}"
+            for stem in word_set(_NUMBER_WORDS, "two_hundred_stems")
+            for ending in ("ان", "ين", "ا", "ي")
+        ],
+        200,
+    ),
+    **{
+        f"{unit}{hundred}": value * 100
+        for unit, value in word_values(_NUMBER_WORDS, "hundreds_units").items()
+        for hundred in _HUNDRED
+    },
+}
 _DEFINITE_UNITS = {f"ال{word}": value for word, value in {**_UNITS, **_TEN}.items() if 3 <= value <= 10}
-_SCALE_AFTER_NUMBER = _norm_table(
-    {
-        "ألف": 1000,
-        "ألفا": 1000,
-        "آلاف": 1000,
-        "مليون": 10**6,
-        "مليونا": 10**6,
-        "ملايين": 10**6,
-        "مليار": 10**9,
-        "مليارا": 10**9,
-        "مليارات": 10**9,
-    }
-)
-_SCALE_ALONE = _norm_table(
-    {
-        "ألف": 1000,
-        "ألفان": 2000,
-        "ألفين": 2000,
-        "ألفي": 2000,
-        "مليون": 10**6,
-        "مليونان": 2 * 10**6,
-        "مليونين": 2 * 10**6,
-        "مليونا": 10**6,
-        "مليار": 10**9,
-        "ملياران": 2 * 10**9,
-        "مليارين": 2 * 10**9,
-    }
-)
-_FRACTIONS_OF_SCALE = {normalize_str("نصف"): Fraction(1, 2), normalize_str("ربع"): Fraction(1, 4)}
+_SCALE_AFTER_NUMBER = word_values(_NUMBER_WORDS, "scales_after_number")
+_SCALE_ALONE = word_values(_NUMBER_WORDS, "scales_alone")
+_FRACTIONS_OF_SCALE = {
+    word: Fraction(1, denominator)
+    for word, denominator in word_values(_NUMBER_WORDS, "fractions_of_scale").items()
+}
 _SINGULAR_SCALES = (1000, 10**6, 10**9)
 _AND = ("و",)
 _AND_HALF = "و" + normalize_str("نصف")
-_ONE_WORDS = _norm_keys(["واحد", "واحدة"])
+_ONE_WORDS = word_set(_NUMBER_WORDS, "one")
 
-_VAGUE = _norm_table(
-    {
-        "عشرات": 10,
-        "العشرات": 10,
-        "مئات": 100,
-        "المئات": 100,
-        "آلاف": 1000,
-        "الآلاف": 1000,
-        "ملايين": 10**6,
-        "الملايين": 10**6,
-    }
-)
-_VAGUE_PLURAL_SCALE = _norm_table({"آلاف": 1000, "الآلاف": 1000, "ملايين": 10**6, "الملايين": 10**6})
-_FEW = _norm_keys(["بضع", "بضعة"])
+_VAGUE = word_values(_NUMBER_WORDS, "vague")
+_VAGUE_PLURAL_SCALE = word_values(_NUMBER_WORDS, "vague_plural_scales")
+_FEW = word_set(_NUMBER_WORDS, "few")
 _FEW_LOW, _FEW_HIGH = 3, 9
 
-# --- lexicon: duals that mean 2 (see the module docstring for the rule) -----------------------
-
-_DUAL_NOUNS_BROKEN_PLURAL = (
-    "طفل",
-    "شخص",
-    "قتيل",
-    "جريح",
-    "شهيد",
-    "رجل",
-    "جندي",
-    "ضابط",
-    "عنصر",
-    "شاب",
-    "صاروخ",
-    "برميل",
-    "انفجار",
-    "هجوم",
-    "مستشفى",
-    "مركز",
-    "يوم",
-    "شهر",
-    "أسبوع",
-    "عام",
-)
-_DUAL_NOUNS_FEMININE = (
-    "غارة",
-    "قذيفة",
-    "طائرة",
-    "مروحية",
-    "مقاتلة",
-    "امرأة",
-    "سيارة",
-    "عبوة",
-    "مجزرة",
-    "مدرسة",
-    "ساعة",
-    "طفلة",
-)
-_DUAL_NOUNS_SOUND_PLURAL = (
-    "مدني",
-    "متطوع",
-    "مسعف",
-    "مقاتل",
-    "مسلح",
-    "صحفي",
-    "ناشط",
-    "مصاب",
-    "معتقل",
-    "موظف",
-)
+# --- duals that mean 2 (see the module docstring for the rule) -------------------------------------
 
 
 def _dual_forms() -> frozenset[str]:
-    forms = [f"{noun}{ending}" for noun in _DUAL_NOUNS_BROKEN_PLURAL for ending in ("ان", "ين")]
-    forms += [f"{noun[:-1]}ت{ending}" for noun in _DUAL_NOUNS_FEMININE for ending in ("ان", "ين")]
-    forms += [f"{noun}ان" for noun in _DUAL_NOUNS_SOUND_PLURAL]
-    normalised = _norm_keys(forms)
-    return normalised | frozenset(f"ال{form}" for form in normalised)
+    """The dual forms of the listed nouns; a feminine noun's final ة (normalised ه) becomes ت."""
+    broken, feminine, sound = (
+        word_set(_NUMBER_WORDS, f"dual_nouns_{kind}")
+        for kind in ("broken_plural", "feminine", "sound_plural")
+    )
+    forms = {f"{noun}{ending}" for noun in broken for ending in ("ان", "ين")}
+    forms |= {f"{noun[:-1]}ت{ending}" for noun in feminine for ending in ("ان", "ين")}
+    forms |= {f"{noun}ان" for noun in sound}
+    return frozenset(forms) | frozenset(f"ال{form}" for form in forms)
 
 
 _DUALS = _dual_forms()
 
-# --- lexicon: qualifiers, as token sequences ------------------------------------------------------
+# --- qualifiers, as token sequences -------------------------------------------------------------------
 
 
-def _phrases(table: Mapping[str, Qualifier]) -> list[tuple[tuple[str, ...], Qualifier]]:
+def _phrases(name: str) -> list[tuple[tuple[str, ...], Qualifier]]:
     """Qualifier phrases as normalised token tuples, longest first."""
-    phrases = [(tuple(normalize_str(phrase).split()), qualifier) for phrase, qualifier in table.items()]
+    phrases = [
+        (tuple(phrase.split()), Qualifier(label)) for phrase, label in word_table(_NUMBER_WORDS, name).items()
+    ]
     return sorted(phrases, key=lambda item: -len(item[0]))
 
 
 _LESS_THAN = (normalize_str("أقل"), normalize_str("من"))
-_PRE_QUALIFIERS = _phrases(
-    {
-        "على الأقل": Qualifier.at_least,
-        "ما لا يقل عن": Qualifier.at_least,
-        "لا يقل عن": Qualifier.at_least,
-        "لا تقل عن": Qualifier.at_least,
-        "أكثر من": Qualifier.more_than,
-        "ما يزيد على": Qualifier.more_than,
-        "ما يزيد عن": Qualifier.more_than,
-        "يزيد على": Qualifier.more_than,
-        "يزيد عن": Qualifier.more_than,
-        "تزيد على": Qualifier.more_than,
-        "تزيد عن": Qualifier.more_than,
-        "زاد على": Qualifier.more_than,
-        "زاد عن": Qualifier.more_than,
-        "زادت على": Qualifier.more_than,
-        "زادت عن": Qualifier.more_than,
-        "ما يربو على": Qualifier.more_than,
-        "يربو على": Qualifier.more_than,
-        "تجاوز": Qualifier.more_than,
-        "تجاوزت": Qualifier.more_than,
-        "يتجاوز": Qualifier.more_than,
-        "تتجاوز": Qualifier.more_than,
-        "يفوق": Qualifier.more_than,
-        "تفوق": Qualifier.more_than,
-        "نحو": Qualifier.about,
-        "حوالي": Qualifier.about,
-        "قرابة": Qualifier.about,
-        "زهاء": Qualifier.about,
-        "ما يقارب": Qualifier.about,
-        "يقارب": Qualifier.about,
-        "ما يقرب من": Qualifier.about,
-        "ما يناهز": Qualifier.about,
-        "يناهز": Qualifier.about,
-        "تقريبا": Qualifier.about,
-        "حتى": Qualifier.up_to,
-        "ما يصل إلى": Qualifier.up_to,
-        "يصل إلى": Qualifier.up_to,
-        "تصل إلى": Qualifier.up_to,
-        "لغاية": Qualifier.up_to,
-        "أقل من": Qualifier.up_to,
-    }
-)
+_PRE_QUALIFIERS = _phrases("qualifiers_before")
 _PRE_QUALIFIER_ENDS = frozenset(phrase[-1] for phrase, _ in _PRE_QUALIFIERS)
-_POST_QUALIFIERS = _phrases(
-    {
-        "على الأقل": Qualifier.at_least,
-        "على أقل تقدير": Qualifier.at_least,
-        "أو أكثر": Qualifier.at_least,
-        "ونيف": Qualifier.more_than,
-        "تقريبا": Qualifier.about,
-    }
-)
+_POST_QUALIFIERS = _phrases("qualifiers_after")
 _MAX_WORDS_BEFORE_POST_QUALIFIER = 2
 
 # --- lexicon: context that makes digits something other than a count ----------------------------
 
-_YEAR_CUES = _norm_keys(
-    [
-        "عام",
-        "العام",
-        "سنة",
-        "السنة",
-        "منذ",
-        "أواخر",
-        "أوائل",
-        "مطلع",
-        "منتصف",
-        "أواسط",
-        "بداية",
-        "نهاية",
-        "ربيع",
-        "صيف",
-        "خريف",
-        "شتاء",
-    ]
-)
-_MONTHS = _norm_keys(
-    [
-        "يناير",
-        "فبراير",
-        "مارس",
-        "أبريل",
-        "إبريل",
-        "مايو",
-        "يونيو",
-        "يوليو",
-        "أغسطس",
-        "سبتمبر",
-        "أكتوبر",
-        "نوفمبر",
-        "ديسمبر",
-        "كانون",
-        "شباط",
-        "آذار",
-        "نيسان",
-        "أيار",
-        "حزيران",
-        "تموز",
-        "آب",
-        "أيلول",
-        "تشرين",
-    ]
-)
-_ERA_MARKS = _norm_keys(["م", "ميلادي", "ميلادية", "هـ", "هجري", "هجرية"])
-_IDENTIFIER_CUES = _norm_keys(
-    ["قرار", "القرار", "رقم", "الرقم", "مرسوم", "المرسوم", "المادة", "مادة", "الفقرة", "البند", "الطريق"]
-)
+_YEAR_CUES = word_set(_NUMBER_WORDS, "year_cues")
+_MONTHS = word_set("time_words", "months_gregorian", "months_levantine")
+_ERA_MARKS = word_set(_NUMBER_WORDS, "era_marks")
+_IDENTIFIER_CUES = word_set(_NUMBER_WORDS, "identifier_cues")
 _OF = normalize_str("من")
 _YEAR_RANGE = range(1900, 2101)
 _MAX_DIGITS = 15

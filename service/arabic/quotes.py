@@ -53,6 +53,7 @@ from typing import Literal
 from schemas.digest import QuoteMode
 from service.arabic.align import extend_over_marks, normalized_article
 from service.arabic.clitics import CONJUNCTIONS, LIKE, PROCLITIC_LETTERS
+from service.arabic.lexicon import word_set
 from service.arabic.normalize import NormalizedText, normalize_str
 from service.arabic.sentences import FULL_STOPS
 
@@ -76,47 +77,29 @@ def _keys(words: str) -> frozenset[str]:
     return frozenset(normalize_str(word) for word in words.split())
 
 
-_SAY_VERBS = _keys(
-    """
-    قال قالت قالوا قالا يقول تقول يقولون يقولان تقولان أكد أكدت أكدوا يؤكد تؤكد أفاد أفادت أفادوا يفيد
-    تفيد أضاف أضافت أضافوا يضيف تضيف أوضح أوضحت يوضح توضح ذكر ذكرت ذكروا أعلن أعلنت أعلنوا يعلن تعلن
-    اعتبر اعتبرت اعتبروا يعتبر تعتبر حذر حذرت حذروا يحذر تحذر تابع تابعت أشار أشارت يشير تشير لفت لفتت
-    أورد أوردت صرح صرحت يصرح شدد شددت يشدد كشف كشفت زعم زعمت ادعى ادعت اعترف اعترفت نقل نقلت نقلوا
-    أبدى أبدت أعرب أعربت جاء ورد
-    """
+_SAY_VERBS = word_set(
+    "reported_speech", "saying", "declaring", "saying_forms", "appearing", "expressing", "relaying"
 )
-_SAYING_PARTICIPLES = _keys("قائلا قائلة مضيفا مضيفة متابعا متابعة")
-_PARTICIPLES = _SAYING_PARTICIPLES | _keys(
-    """
-    مؤكدا مؤكدة مشيرا مشيرة لافتا لافتة معتبرا معتبرة موضحا موضحة محذرا محذرة مرجحا مرجحة منوها منوهة
-    معربا معربة مبديا مبدية
-    """
-)
+_SAYING_PARTICIPLES = word_set("reported_speech", "saying_participles")
+_PARTICIPLES = _SAYING_PARTICIPLES | word_set("reported_speech", "participles")
 _REPORTING_WORDS = _SAY_VERBS | _PARTICIPLES
-_QUOTING_VERBS = _keys("نقل نقلت نقلوا")  # "نقلت X عن Y قوله": the speaker is Y
-_QAWL = _keys("قوله قولها قولهم قولهما القول")
+_QUOTING_VERBS = word_set("reported_speech", "relaying")  # "نقلت X عن Y قوله": the speaker is Y
+_QAWL = word_set("reported_speech", "saying_nouns")
 _FROM = normalize_str("عن")
-_SOURCE_VERBS = _keys("جاء ورد")  # "جاء في بيان X:": the speaker is the statement
+_SOURCE_VERBS = word_set("reported_speech", "appearing")  # "جاء في بيان X:": the speaker is the statement
 _IN = normalize_str("في")
-_OBJECT_VERBS = _keys("أبدى أبدت أعرب أعربت")  # "أبدى اعتقاده أن": no speaker after the verb
-_COMPLEMENTIZERS = _keys(
-    """
-    إن أن ان إنه أنه إنها أنها إنهم أنهم إنهما أنهما إنهن أنهن إننا أننا إنني أنني بأن بأنه بأنها بأنهم
-    بأنهما بأننا
-    """
-)
+_OBJECT_VERBS = word_set("reported_speech", "expressing")  # "أبدى اعتقاده أن": no speaker after the verb
+_COMPLEMENTIZERS = word_set("reported_speech", "complementizers", "complementizers_with_pronoun")
 _BLOCKERS = _keys(
     """
     بعد قبل دون بدون منذ يجب ينبغي يمكن المقرر المفترض الضروري المتوقع المنتظر لابد بد كما إلا غير بيد
     رغم برغم مع لو ولو أي بما طالما مجرد يبدو حتى يذكر يشار
     """
 )
-_ATTRIBUTIONS = _keys("وفقا وفق بحسب حسب نقلا")
+_ATTRIBUTIONS = word_set("reported_speech", "according_to", "quoting")
 _WHAT = normalize_str("لما")
 _TO_OR_FROM = _keys("إلى من")
-_TIME_WORDS = _keys(
-    "أمس امس اليوم مساء صباح الماضي الماضية السبت الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة"
-)
+_TIME_WORDS = word_set("time_words", "today", "yesterday", "weekdays", "day_parts", "past")
 _ADVERBIAL_STARTS = _TIME_WORDS | _keys(
     "في عقب بعد قبل خلال ليل الليلة عن إلى الى من على أيضا مجددا بدوره بدورها كذلك أثناء إبان"
 )

@@ -23,34 +23,25 @@ from dataclasses import dataclass
 
 from schemas.digest import ActorKind
 from service.arabic.document import Document, Sentence
-from service.arabic.lexicon import is_one_of, words
+from service.arabic.lexicon import is_one_of, word_set, words
 from service.engines.offline.entities import EntityMention
 
-REPORTING_VERBS = words(
-    "قال", "قالت", "يقول", "تقول", "أفاد", "أفادت", "ذكر", "ذكرت", "أعلن", "أعلنت", "أكد", "أكدت", "أوضح",
-    "أوضحت", "أضاف", "أضافت", "تابع", "تابعت", "أورد", "أوردت", "نقل", "نقلت", "أشار", "أشارت", "تحدث",
-    "تحدثت", "وثق", "وثقت", "أحصى", "أحصت", "سجل", "سجلت", "أفادوا", "قالوا", "ذكروا", "أكدوا", "اعتبر",
-    "اعتبرت", "أبلغ", "أبلغت", "صرح", "صرحت", "بث", "بثت", "نشر", "نشرت", "رجح", "رجحت",
-)  # fmt: skip
-_RELAY_VERBS = words("نقل", "نقلت", "نقلا")
+REPORTING_VERBS = word_set("reported_speech", "saying", "declaring", "expressing", "relaying", "recording")
+_RELAY_VERBS = word_set("reported_speech", "relaying", "quoting")
 _FROM = words("عن")
-_ACCORDING_TO = words("وفقا", "حسب", "بحسب", "طبقا", "استنادا", "نقلا")
-_COMPLEMENTIZERS = words(
-    "إن", "أن", "ان", "بأن", "انه", "أنه", "إنه", "أنها", "إنها", "قوله", "قولها", "قائلا", "قائلة"
+_ACCORDING_TO = word_set("reported_speech", "according_to", "quoting")
+_COMPLEMENTIZERS = word_set(
+    "reported_speech", "complementizers", "complementizers_with_pronoun", "saying_nouns", "saying_participles"
 )
 _UNNAMED_SOURCES = words(
     "مصادر", "مصدر", "ناشطون", "ناشطين", "نشطاء", "ناشط", "سكان", "شهود", "مسؤول", "مسؤولون", "مسؤولين",
     "دبلوماسي", "مراسل", "مراسلو", "أطباء", "طبيب", "مسعفون", "عمال", "متحدث", "ممثلو", "ممثل",
 )  # fmt: skip
 _WHAT = words("ما", "لما")
-_PARTICIPLES = words(
-    "مؤكدا", "مؤكدة", "مشيرا", "مشيرة", "لافتا", "لافتة", "معتبرا", "معتبرة", "مضيفا", "مضيفة", "متابعا",
-    "متابعة", "قائلا", "قائلة", "موضحا", "موضحة", "محذرا", "محذرة",
-)  # fmt: skip
-TIME_WORDS = words(
-    "أمس", "امس", "اليوم", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة",
-    "السبت", "مساء", "صباح", "ليلة", "فجر", "الماضي", "الماضية", "أيضا", "كذلك",
-)  # fmt: skip
+_PARTICIPLES = word_set("reported_speech", "saying_participles", "participles")
+TIME_WORDS = word_set("time_words", "today", "yesterday", "weekdays", "day_parts", "past") | word_set(
+    "reported_speech", "also"
+)
 TITLE_WORDS = words(
     "مدير", "رئيس", "المتحدث", "الناطق", "وزير", "وزيرة", "السفير", "سفير", "مندوب", "المبعوث", "مبعوث",
     "الموفد", "موفد", "منسق", "مسؤول", "قائد", "الأمين", "ممثل", "مستشار", "نائب", "رئيسة", "مديرة",

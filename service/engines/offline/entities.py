@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from service.arabic.document import Document
 from service.arabic.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch
-from service.arabic.lexicon import words
+from service.arabic.lexicon import word_set, words
 
 _LOCATIVE_WORDS = words(
     "في", "إلى", "الى", "داخل", "أنحاء", "أرجاء", "قرب", "حول", "عبر", "شمال", "جنوب", "شرق", "غرب",
@@ -22,12 +22,16 @@ _LOCATIVE_WORDS = words(
 )  # fmt: skip
 _LOCATIVE_PROCLITIC = "ب"
 _TITLES = words("مندوب", "سفير", "سفيرة", "وزير", "وزيرة", "رئيس", "ممثل", "مبعوث", "موفد", "حكومة", "جيش")
-STANCE_VERBS = words(
-    "قال", "قالت", "أعلن", "أعلنت", "أكد", "أكدت", "اعتبر", "اعتبرت", "دعا", "دعت", "تدعو", "يدعو",
-    "طالب", "طالبت", "رفض", "رفضت", "نفى", "نفت", "حذر", "حذرت", "اتهم", "اتهمت", "ردت", "رد", "أبدت",
-    "أبدى", "وافق", "وافقت", "تؤيد", "يؤيد", "أيد", "أيدت", "ترى", "يرى", "تقول", "يقول", "تؤكد", "يؤكد",
-    "أدان", "أدانت", "ندد", "نددت", "هدد", "هددت", "تعهد", "تعهدت", "أوضح", "أوضحت", "أضاف", "أضافت",
-)  # fmt: skip
+STANCE_VERBS = word_set(
+    "reported_speech",
+    "saying",
+    "declaring",
+    "saying_forms",
+    "expressing",
+    "calling",
+    "committing",
+    "responding",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from schemas.digest import ActorKind, ActorRole, EventType, Location, Metric
 from service.arabic.dates import TimeExpression
 from service.arabic.document import Document, Sentence
 from service.arabic.gazetteer import Gazetteer
-from service.arabic.lexicon import is_one_of, words
+from service.arabic.lexicon import is_one_of, word_set, words
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.figures import FigureDraft
@@ -45,20 +45,15 @@ from service.engines.offline.triggers import VIOLENT_TYPES, Trigger, Triggers
 _ARMED_KINDS = frozenset({ActorKind.state_force, ActorKind.armed_group})
 _POLITICAL_KINDS = frozenset({ActorKind.government, ActorKind.international_org})
 _TARGET_MARKERS = words("على", "ضد", "مواقع", "استهداف", "صفوف", "مقرات", "مركز", "تجمعات", "معاقل", "مسلحي")
-_CALL_VERBS = words("دعا", "دعت", "تدعو", "يدعو", "طالب", "طالبت", "تطالب", "يطالب", "ناشد", "ناشدت")
-_STANCE_VERBS = _CALL_VERBS | words(
-    "أعلن", "أعلنت", "اعتبر", "اعتبرت", "أكد", "أكدت", "تعهد", "تعهدت", "أدان", "أدانت", "ندد", "نددت", "أيد",
-    "أيدت", "تؤيد", "يؤيد", "تريد", "أبدى", "أبدت",
-)  # fmt: skip
+_CALL_VERBS = word_set("reported_speech", "calling")
+_STANCE_VERBS = word_set("reported_speech", "calling", "committing", "declaring", "expressing")
 _SAYING_VERBS = words("قال", "قالت")  # a statement only from a government or body itself, not an official
 _NOT_STATEMENT_KINDS = frozenset({ActorKind.media, ActorKind.ngo})
 _SUBJECT_WORDS = words(
     "ممثلو", "ممثل", "وزير", "وزيرة", "السفير", "سفير", "مندوب", "المبعوث", "الموفد", "المتحدث", "الناطق",
     "مختلف", "الرئيس", "رئيس", "منسق", "مسؤول",
 )  # fmt: skip
-_TIME_WORDS = words(
-    "أمس", "امس", "اليوم", "الخميس", "الجمعة", "السبت", "الأحد", "الاثنين", "الثلاثاء", "الأربعاء"
-)
+_TIME_WORDS = word_set("time_words", "today", "yesterday", "weekdays")
 _SUBJECT_REACH = 6
 _ACTOR_REACH = 8  # words between a trigger and an actor of its event
 # "مناطق سيطرة قوات النظام"، "تسيطر عليها المعارضة": an actor named as controller, not attacker

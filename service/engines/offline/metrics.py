@@ -25,13 +25,9 @@ from dataclasses import dataclass
 from schemas.digest import Metric
 from service.arabic.clitics import ARTICLE, ELIDED_ARTICLE, PROCLITIC_LETTERS
 from service.arabic.document import Document
-from service.arabic.lexicon import is_one_of, lookup, table, words
+from service.arabic.lexicon import is_one_of, lookup, table, word_set, words
 
-TIME_NOUNS = words(
-    "ساعة", "ساعات", "يوم", "يوما", "أيام", "أسبوع", "أسبوعا", "أسابيع", "شهر", "شهرا", "أشهر", "شهور",
-    "سنة", "سنوات", "عام", "عاما", "أعوام", "دقيقة", "دقائق", "ليلة", "ليال", "يومين", "يومان",
-    "ساعتين", "أسبوعين", "شهرين", "عامين", "سنتين", "عقد", "عقود",
-)  # fmt: skip
+TIME_NOUNS = word_set("time_words", "time_nouns")
 
 
 def _with_duals(nouns: list[str]) -> list[str]:

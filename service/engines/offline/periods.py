@@ -11,16 +11,13 @@ from dataclasses import dataclass
 
 from service.arabic.clitics import clitic_variants
 from service.arabic.document import Document
-from service.arabic.lexicon import words
+from service.arabic.lexicon import word_set, words
 from service.engines.offline.metrics import TIME_NOUNS
 
 _PERIOD_PREPOSITIONS = words("خلال", "منذ", "طوال", "طيلة", "مدى", "مدار", "في", "غضون")
-WEEKDAYS = words("الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت")
-DAY_PARTS = words("صباح", "مساء", "ليلة", "فجر", "ظهر", "عصر", "منتصف", "ليل", "الليل", "نهار", "يوم")
-_TIME_ADJECTIVES = words(
-    "الماضية", "الماضي", "الأخيرة", "الأخير", "الفائت", "الفائتة", "القليلة", "الأولى", "الأول", "المنصرم",
-    "المنصرمة", "الحالي", "الجاري", "فقط", "واحد", "واحدة", "الماضيين", "الأخيرين", "السابقة", "المقبلة",
-)  # fmt: skip
+WEEKDAYS = word_set("time_words", "weekdays")
+DAY_PARTS = word_set("time_words", "day_parts", "day_parts_of_periods")
+_TIME_ADJECTIVES = word_set("time_words", "past", "period_adjectives")
 _MAX_WORDS = 6
 
 
