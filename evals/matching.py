@@ -22,6 +22,7 @@ from evals.assignment import assign
 from evals.names import arabic_name_keys, english_name_key
 from evals.records import FieldMatches, ItemRef, MatchedPair, SpanRef
 from schemas.digest import Actor, Event, Figure, Location, Quote, Span
+from service.digest.claims import claim_text
 
 QUOTE_MIN_IOU = 0.5
 
@@ -143,12 +144,10 @@ def describe_actor(actor: Actor) -> ItemRef:
 
 
 def describe_figure(figure: Figure) -> ItemRef:
-    bounds = f" [{figure.low}–{figure.high}]" if figure.low is not None or figure.high is not None else ""
     place = f" in {_place_name(figure.location)}" if figure.location else ""
-    subject = f" {figure.subject_en}" if figure.subject_en else ""
     return ItemRef(
         id=figure.id,
-        label=f"{figure.metric.value} {figure.value}{bounds} ({figure.qualifier.value}){subject}{place}",
+        label=f"{figure.metric.value}: {claim_text(figure)}{place}",
         text_ar=figure.span.text,
         spans=_refs([figure.span]),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from schemas.digest import (
@@ -18,9 +19,9 @@ from schemas.digest import (
 )
 from schemas.request import DigestRequest
 from service.digest.article import article_info
+from service.digest.claims import numbers_in_english, stated_numbers
 from service.digest.reconcile import reconcile
 
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _HIDDEN_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -85,17 +86,14 @@ def article_warnings(text: str) -> list[DigestWarning]:
 
 
 def numbers_not_in_figures(summary: Summary, figures: list[Figure]) -> list[str]:
-    """Numbers written in the English headline, summary or key points that no figure states."""
-    allowed = {figure.value for figure in figures} | {
-        bound for figure in figures for bound in (figure.low, figure.high) if bound is not None
-    }
-    text = " ".join([summary.headline_en, summary.summary_en, *summary.key_points_en])
-    found = [match.group().rstrip(",") for match in _NUMBER.finditer(text)]
-    return sorted({number for number in found if _as_int(number) not in allowed}, key=found.index)
+    """Numbers written in the English headline, summary or key points that no figure states as written:
+    a derived bound ("2,501" for "أكثر من 2.5 ألف") or a vague value ("10" for "العشرات") is not stated
+    (`service.digest.claims.stated_numbers`)."""
+    return numbers_not_stated([summary.headline_en, summary.summary_en, *summary.key_points_en], figures)
 
 
-def _as_int(number: str) -> int | None:
-    try:
-        return int(float(number.replace(",", "")))
-    except ValueError:
-        return None
+def numbers_not_stated(texts: Sequence[str], figures: Sequence[Figure]) -> list[str]:
+    """The numbers written in English `texts` that are not among the figures' stated numbers, in order."""
+    allowed = stated_numbers(figures)
+    found = [(written, value) for text in texts for written, value in numbers_in_english(text)]
+    return list(dict.fromkeys(written for written, value in found if value not in allowed))

@@ -1,8 +1,7 @@
 """English phrasing for the offline engine: quantities, actor names, event kinds and lists.
 
-Every number written here is the value of a figure, in digits without separators ("40000"), so that a
-reader (and the digest check) can match it to a figure; vague quantities are written as words
-("hundreds"), and a count of one as "a"/"an".
+Quantities are claims as written (`service.digest.claims`): "more than 2,500 civilians", "dozens of
+people"; a count of one as "a"/"an".
 """
 
 from __future__ import annotations
@@ -10,16 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from schemas.digest import EventType, Metric, Qualifier
+from service.digest.claims import counted
 
-_QUALIFIER_WORDS = {
-    Qualifier.at_least: "at least ",
-    Qualifier.more_than: "more than ",
-    Qualifier.about: "about ",
-    Qualifier.up_to: "up to ",
-    Qualifier.exact: "",
-}
-_VAGUE_WORDS = {3: "a few", 10: "dozens of", 100: "hundreds of", 1000: "thousands of", 10**6: "millions of"}
-_VAGUE_MULTIPLES = {10000: "tens of thousands of", 100000: "hundreds of thousands of"}
 _SINGULAR = {
     "civilians": "civilian",
     "people": "person",
@@ -91,15 +82,10 @@ _VOWELS = "aeiouAEIOU"
 def quantity(value: int, qualifier: Qualifier, subject: str | None) -> str:
     """ "more than 170 civilians"، "hundreds of people"، "a civilian"."""
     noun = subject or "people"
-    if qualifier is Qualifier.vague:
-        words = _VAGUE_MULTIPLES.get(value) or _VAGUE_WORDS.get(value)
-        if words is not None:
-            return f"{words} {noun}"
-        return f"at least {value} {noun}"
     if value == 1 and qualifier is Qualifier.exact and noun in _SINGULAR:
         singular = _SINGULAR[noun]
         return f"{'an' if singular[:1] in _VOWELS else 'a'} {singular}"
-    return f"{_QUALIFIER_WORDS.get(qualifier, '')}{value} {noun}"
+    return counted(value, qualifier, noun)
 
 
 def is_plural_quantity(value: int, qualifier: Qualifier) -> bool:

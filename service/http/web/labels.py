@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
-from schemas.digest import Figure, Qualifier
+from schemas.digest import Figure
+from service.digest.claims import amount
 
 _SPECIAL = {
     "llm": "LLM",
@@ -16,15 +17,6 @@ _SPECIAL = {
     "ceasefire_or_talks": "Ceasefire or talks",
     "attack_on_facility": "Attack on a facility",
     "llm_failed_offline_fallback": "LLM failed: offline digest instead",
-}
-
-_QUALIFIER_WORDS = {
-    Qualifier.exact: "",
-    Qualifier.at_least: "at least ",
-    Qualifier.more_than: "more than ",
-    Qualifier.about: "about ",
-    Qualifier.up_to: "up to ",
-    Qualifier.vague: "vaguely ",
 }
 
 
@@ -44,13 +36,8 @@ def number(value: int | float | None) -> str:
 
 
 def claim(figure: Figure) -> str:
-    """The figure as its source put it: `more than 400`, `about 80`, `at least 10 (vague)`."""
-    if figure.qualifier is Qualifier.vague:
-        return f"at least {number(figure.value)} (vague)"
-    text = f"{_QUALIFIER_WORDS[figure.qualifier]}{number(figure.value)}"
-    if figure.low is not None and figure.high is not None and figure.low != figure.high:
-        text += f" (between {number(figure.low)} and {number(figure.high)})"
-    return text
+    """The figure as the article states it: `more than 400`, `about 80`, `dozens`, `between 10 and 20`."""
+    return amount(figure.value, figure.qualifier, figure.low, figure.high)
 
 
 def short_hash(value: str | None, length: int = 12) -> str:
