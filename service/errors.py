@@ -3,6 +3,10 @@
     DigestError                  500  internal
     ├── EngineUnavailable        503  engine-unavailable   (no LLM configured)
     ├── Overloaded               503  overloaded           (LLM queue full)
+    ├── MalformedBatch           400  malformed-batch      (a batch body that is not JSON / JSONL)
+    ├── InvalidBatch             422  invalid-batch        (a batch with items that are not articles)
+    ├── BatchNotFound            404  batch-not-found
+    ├── UnsupportedBatchMedia    415  unsupported-media-type
     └── UpstreamFailure               the LLM provider failed us; `engine=auto` falls back to offline
         ├── UpstreamError        502  upstream-bad-response
         ├── UpstreamUnavailable  503  upstream-unavailable
@@ -68,3 +72,27 @@ class Overloaded(DigestError):
     status = 503
     slug = "overloaded"
     title = "Too many digests in progress"
+
+
+class MalformedBatch(DigestError):
+    status = 400
+    slug = "malformed-batch"
+    title = "The batch body cannot be read"
+
+
+class InvalidBatch(DigestError):
+    status = 422
+    slug = "invalid-batch"
+    title = "The batch holds items that are not valid articles"
+
+
+class BatchNotFound(DigestError):
+    status = 404
+    slug = "batch-not-found"
+    title = "No such batch job"
+
+
+class UnsupportedBatchMedia(DigestError):
+    status = 415
+    slug = "unsupported-media-type"
+    title = "Unsupported Media Type"

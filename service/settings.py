@@ -83,6 +83,13 @@ class Settings(BaseSettings):
     batch_concurrency: int = Field(
         default=8, ge=1, le=256, description="Articles digested at once by `digest batch` and by batch jobs"
     )
+    jobs_dir: Path | None = Field(
+        default=None, description="diskcache directory of batch jobs (default: the cache directory + '-jobs')"
+    )
+    max_batch_bytes: int = Field(
+        default=64 * 1_048_576, ge=1_024, description="Largest body of POST /v1/batches (413 above)"
+    )
+    max_batch_items: int = Field(default=10_000, ge=1, description="Most articles in one batch job")
     llm_input_price_per_mtok: float = Field(
         default=0.15, ge=0, description="USD per million prompt tokens, for batch cost estimates"
     )
@@ -101,6 +108,10 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @property
+    def job_store_dir(self) -> Path:
+        return self.jobs_dir or self.cache_dir.with_name(self.cache_dir.name + "-jobs")
 
     @property
     def llm_configured(self) -> bool:

@@ -1,4 +1,4 @@
-"""The REST API (Litestar): POST /v1/digests, GET /healthz, OpenAPI at /schema."""
+"""The REST API (Litestar): POST /v1/digests, batch jobs at /v1/batches, GET /healthz, OpenAPI at /schema."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from litestar.params import JSONBody, Parameter
 from schemas.digest import SCHEMA_VERSION, Digest
 from schemas.request import DigestRequest
 from service.errors import DigestError
+from service.http.batches import batch_handlers
 from service.http.gc_tuning import tune_garbage_collector
 from service.http.observability import RequestObserver, configure_json_logging
 from service.http.problems import (
@@ -30,6 +31,7 @@ from service.http.security import AccessGuard, ApiKeys, SlidingWindowLimiter
 from service.http.web.plugin import WebPages
 from service.metrics import METRICS_CONTENT_TYPE
 from service.runtime.digester import Digester, EngineChoice
+from service.runtime.jobs import embedded_jobs
 from service.settings import Settings, load_settings
 
 VERSION = "0.1.0"
@@ -130,14 +132,19 @@ def create_app(settings: Settings | None = None, digester: Digester | None = Non
     settings = settings or load_settings()
     digester = digester or Digester(settings)
 
+    jobs = embedded_jobs(settings, digester)
+
     async def close_digester() -> None:
         await digester.close()
 
     configure_json_logging()
     app = Litestar(
-        route_handlers=[create_digest, healthz, metrics],
-        state=State({"digester": digester, "settings": settings}),
-        on_shutdown=[close_digester],
+        route_handlers=[create_digest, healthz, metrics, *batch_handlers(settings)],
+        state=State(
+            {"digester": digester, "settings": settings, "job_store": jobs.store, "job_queue": jobs.queue}
+        ),
+        on_startup=[jobs.start],
+        on_shutdown=[jobs.stop, close_digester],
         request_max_body_size=settings.max_body_bytes,
         guards=[access_guard(settings)],
         cors_config=cors_config(settings),

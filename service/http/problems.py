@@ -101,7 +101,7 @@ def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Resp
         401: "unauthorized",
         429: "rate-limited",
     }.get(status, "http-error")
-    detail = _http_detail(status, str(error.detail))
+    detail = _http_detail(status, str(error.detail), request.url.path)
     headers = getattr(error, "headers", None) or {}
     response = problem(request, status, _title(status), detail, slug=slug)
     response.headers.update(headers)
@@ -116,7 +116,9 @@ def on_undecodable_body(request: Request[Any, Any, Any], error: Exception) -> Re
         reason = "the body is not valid UTF-8"
     else:
         return on_unexpected_error(request, error)
-    return problem(request, 400, "Bad Request", _http_detail(400, reason), slug="malformed-request")
+    return problem(
+        request, 400, "Bad Request", _http_detail(400, reason, request.url.path), slug="malformed-request"
+    )
 
 
 def on_unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
@@ -153,10 +155,15 @@ def _title(status: int) -> str:
         return "Error"
 
 
-def _http_detail(status: int, detail: str) -> str:
+def _http_detail(status: int, detail: str, path: str) -> str:
+    too_large = (
+        "DIGEST_MAX_BATCH_BYTES; split the batch"
+        if path.startswith("/v1/batches")
+        else "DIGEST_MAX_BODY_BYTES; send a shorter article"
+    )
     hints = {
         400: f'{detail}: send a JSON object such as {{"text": "..."}} encoded as UTF-8',
-        413: "the request body is larger than DIGEST_MAX_BODY_BYTES; send a shorter article",
+        413: f"the request body is larger than {too_large}",
         415: "send the article as JSON with the header Content-Type: application/json",
     }
     return hints.get(status, detail)

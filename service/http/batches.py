@@ -1,0 +1,166 @@
+"""Batch jobs over HTTP: POST /v1/batches, GET /v1/batches/{id}, GET .../results, DELETE to cancel."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from litestar import Request, Response, delete, get, post
+from litestar.datastructures import State
+from litestar.params import FromPath, Parameter
+from litestar.response import Stream
+
+from service.errors import BatchNotFound, InvalidBatch, MalformedBatch, UnsupportedBatchMedia
+from service.http.problems import problem_responses
+from service.runtime.batch import BadInput, BatchItem, BatchOptions, parse_item, parse_line
+from service.runtime.digester import EngineChoice
+from service.runtime.jobs import JobInfo, JobQueue, JobStatus, JobStore
+from service.settings import Settings
+
+JSON_LIST = "application/json"
+JSONL_TYPES = ("application/jsonl", "application/x-ndjson", "application/x-jsonlines")
+RESULTS_TYPE = "application/jsonl"
+SHOWN_BAD_ITEMS = 20
+
+SUBMIT_ERRORS = {
+    400: "The body is neither a JSON list nor JSONL",
+    401: "An API key is needed (DIGEST_API_KEYS is set) and was missing or wrong",
+    413: "The body is larger than DIGEST_MAX_BATCH_BYTES",
+    415: "The body is not sent as application/json or application/jsonl",
+    422: "Some items are not valid articles, ids repeat, or there are no or too many items",
+    429: "This API key is over its rate limit; see Retry-After",
+}
+JOB_ERRORS = {404: "No batch job has this id", 401: SUBMIT_ERRORS[401], 429: SUBMIT_ERRORS[429]}
+
+
+def batch_handlers(settings: Settings) -> list[Any]:
+    """The route handlers, with the body limit of batches (larger than one article's)."""
+    submit = post(
+        "/v1/batches",
+        status_code=202,
+        request_max_body_size=settings.max_batch_bytes,
+        responses=problem_responses(SUBMIT_ERRORS),
+        summary="Submit a batch of articles as a job",
+        description="The body is a JSON list of articles or JSONL (one article per line, Content-Type "
+        "application/jsonl), each `{id?, text, title?, source?, published_at?}`. Answers 202 with the job's "
+        "status and its URL in Location; the job runs in the background and survives a restart.",
+    )(submit_batch)
+    return [submit, batch_status, batch_results, cancel_batch]
+
+
+async def submit_batch(
+    request: Request[Any, Any, Any],
+    state: State,
+    engine: Annotated[EngineChoice, Parameter(description="auto: the LLM when configured, else offline")] = (
+        EngineChoice.auto
+    ),
+    refresh: Annotated[bool, Parameter(description="Ignore the cache and digest again")] = False,
+    fallback: Annotated[
+        bool, Parameter(description="With engine=auto, serve the offline digest if the LLM fails")
+    ] = True,
+) -> Response[JobStatus]:
+    settings: Settings = state.settings
+    items = _items(_parsed_body(request.headers.get("content-type", ""), await request.body()), settings)
+    store: JobStore = state.job_store
+    queue: JobQueue = state.job_queue
+    job = await store.create(items, BatchOptions(engine=engine, refresh=refresh, fallback=fallback))
+    await queue.submit(job)
+    status = await store.status(job)
+    return Response(status, status_code=202, headers={"Location": f"/v1/batches/{job.id}"})
+
+
+@get(
+    "/v1/batches/{job_id:str}",
+    responses=problem_responses(JOB_ERRORS),
+    summary="A batch job's state and counts",
+)
+async def batch_status(state: State, job_id: FromPath[str]) -> JobStatus:
+    store: JobStore = state.job_store
+    return await store.status(await _job(store, job_id))
+
+
+@get(
+    "/v1/batches/{job_id:str}/results",
+    responses=problem_responses(JOB_ERRORS),
+    media_type=RESULTS_TYPE,
+    summary="The results so far, one JSONL line per article in input order ({id, digest} or {id, problem})",
+)
+async def batch_results(state: State, job_id: FromPath[str]) -> Stream:
+    store: JobStore = state.job_store
+    job = await _job(store, job_id)
+
+    async def lines() -> AsyncIterator[bytes]:
+        async for line in store.results(job):
+            yield line
+
+    return Stream(lines(), media_type=RESULTS_TYPE)
+
+
+@delete(
+    "/v1/batches/{job_id:str}",
+    status_code=200,
+    responses=problem_responses(JOB_ERRORS),
+    summary="Cancel a batch job (results already made stay)",
+)
+async def cancel_batch(state: State, job_id: FromPath[str]) -> JobStatus:
+    store: JobStore = state.job_store
+    queue: JobQueue = state.job_queue
+    job = await store.cancel(await _job(store, job_id))
+    await queue.cancel(job)
+    return await store.status(job)
+
+
+async def _job(store: JobStore, job_id: FromPath[str]) -> JobInfo:
+    job = await store.info(job_id)
+    if job is None:
+        raise BatchNotFound(f"no batch job has the id {job_id!r}: use the id that POST /v1/batches answered")
+    return job
+
+
+def _parsed_body(content_type: str, body: bytes) -> list[BatchItem | BadInput]:
+    media = content_type.split(";")[0].strip().lower()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MalformedBatch("the body is not valid UTF-8") from error
+    if media in JSONL_TYPES:
+        return [
+            item for number, line in enumerate(text.splitlines(), 1) if (item := parse_line(line, number))
+        ]
+    if media != JSON_LIST:
+        raise UnsupportedBatchMedia(
+            f"send a batch as application/json (a list) or application/jsonl (one article per line), "
+            f"not {media or 'a body without Content-Type'}"
+        )
+    try:
+        values = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise MalformedBatch(
+            f'the body is not JSON: send a list such as [{{"text": "..."}}] ({error})'
+        ) from error
+    if not isinstance(values, list):
+        raise MalformedBatch('the body must be a JSON list of articles, such as [{"text": "..."}]')
+    return [parse_item(value, f"item-{index}", f"item {index}") for index, value in enumerate(values)]
+
+
+def _items(parsed: list[BatchItem | BadInput], settings: Settings) -> list[BatchItem]:
+    """All the items, or a 422 naming the bad ones: a job starts only from a clean batch."""
+    if not parsed:
+        raise InvalidBatch("the batch is empty: send at least one article")
+    if len(parsed) > settings.max_batch_items:
+        raise InvalidBatch(
+            f"the batch has {len(parsed)} items; at most {settings.max_batch_items} fit in one job"
+        )
+    seen: set[str] = set()
+    bad = [item for item in parsed if isinstance(item, BadInput)]
+    for item in parsed:
+        if isinstance(item, BatchItem):
+            if item.id in seen:
+                bad.append(BadInput(f"id {item.id!r}", "the id appears twice: ids must be unique"))
+            seen.add(item.id)
+    if bad:
+        shown = "; ".join(f"{item.where}: {item.reason}" for item in bad[:SHOWN_BAD_ITEMS])
+        more = f" (and {len(bad) - SHOWN_BAD_ITEMS} more)" if len(bad) > SHOWN_BAD_ITEMS else ""
+        raise InvalidBatch(f"{len(bad)} of {len(parsed)} items cannot be digested: {shown}{more}")
+    return [item for item in parsed if isinstance(item, BatchItem)]

@@ -1,0 +1,184 @@
+"""Batch jobs over HTTP, embedded: submit, poll, stream results, cancel, resume after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from schemas.digest import Digest
+from service.engines.llm.client import LLMClient
+from service.http.app import create_app
+from service.runtime.digester import Digester
+from service.runtime.jobs import DiskKeyValue, JobStore
+from service.settings import Settings
+from tests.llm_replay import ReplayLLM, completion
+
+PROBLEM = "application/problem+json"
+ARTICLE = "قتل خمسة مدنيين في قصف مدفعي على مدينة حلب، بحسب المرصد السوري لحقوق الإنسان."
+
+
+def articles(count: int) -> list[dict[str, Any]]:
+    return [{"id": f"a{n}", "text": f"{ARTICLE} وأصيب {n + 2} آخرون."} for n in range(count)]
+
+
+def llm_articles(article: str, count: int) -> list[dict[str, Any]]:
+    """The replayed answer grounds in the example article; a suffix makes each one distinct."""
+    return [{"id": f"a{n}", "text": f"{article}\n{n}"} for n in range(count)]
+
+
+def client_for(settings: Settings, replay: ReplayLLM | None = None) -> TestClient:  # type: ignore[type-arg]
+    llm = LLMClient(settings, http_client=replay.http_client()) if replay else None
+    return TestClient(app=create_app(settings, Digester(settings, llm)))
+
+
+def wait_for(client: TestClient, job_id: str, state: str = "done") -> dict[str, Any]:  # type: ignore[type-arg]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status: dict[str, Any] = client.get(f"/v1/batches/{job_id}").json()
+        if status["state"] == state:
+            return status
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not reach {state}: {status}")
+
+
+def results(client: TestClient, job_id: str) -> list[dict[str, Any]]:  # type: ignore[type-arg]
+    response = client.get(f"/v1/batches/{job_id}/results")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/jsonl")
+    return [json.loads(line) for line in response.text.splitlines()]
+
+
+def test_a_json_list_runs_as_a_job(offline_settings: Settings) -> None:
+    with client_for(offline_settings) as client:
+        submitted = client.post("/v1/batches", json=articles(5), params={"engine": "offline"})
+        assert submitted.status_code == 202, submitted.text
+        job = submitted.json()
+        assert submitted.headers["location"] == f"/v1/batches/{job['id']}"
+        assert (job["total"], job["results"]) == (5, f"/v1/batches/{job['id']}/results")
+
+        status = wait_for(client, job["id"])
+        assert (status["done"], status["failed"], status["progress"]) == (5, 0, 1.0)
+        lines = results(client, job["id"])
+        assert [line["id"] for line in lines] == [f"a{n}" for n in range(5)]
+        for line in lines:
+            assert Digest.model_validate(line["digest"]).figures
+
+        again = client.post("/v1/batches", json=articles(2), params={"engine": "offline"}).json()
+        assert wait_for(client, again["id"])["cached"] == 2
+
+
+def test_a_jsonl_upload_runs_as_a_job(offline_settings: Settings) -> None:
+    body = "\n".join(json.dumps({"text": item["text"]}) for item in articles(3)) + "\n"
+    with client_for(offline_settings) as client:
+        submitted = client.post(
+            "/v1/batches",
+            content=body.encode(),
+            headers={"Content-Type": "application/jsonl"},
+            params={"engine": "offline"},
+        )
+        assert submitted.status_code == 202, submitted.text
+        wait_for(client, submitted.json()["id"])
+        assert [line["id"] for line in results(client, submitted.json()["id"])] == [
+            "line-1",
+            "line-2",
+            "line-3",
+        ]
+
+
+def test_llm_failures_are_problem_lines(offline_settings: Settings) -> None:
+    with client_for(offline_settings) as client:  # no LLM configured: engine=llm fails per item
+        job = client.post("/v1/batches", json=articles(2), params={"engine": "llm"}).json()
+        assert wait_for(client, job["id"])["failed"] == 2
+        assert {line["problem"]["status"] for line in results(client, job["id"])} == {503}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "fragment"),
+    [
+        (b"[{not json", "application/json", 400, "not JSON"),
+        (b'{"text": "x"}', "application/json", 400, "JSON list"),
+        (b"\xff\xfe", "application/json", 400, "UTF-8"),
+        (b"[]", "application/json", 422, "empty"),
+        (b'[{"text": "\\u0646\\u0635"}, {"text": ""}, 3]', "application/json", 422, "2 of 3 items"),
+        (b'[{"id": "x", "text": "a"}, {"id": "x", "text": "b"}]', "application/json", 422, "appears twice"),
+        (b'{"text": "a"}\n{broken\n', "application/jsonl", 422, "line 2: not valid JSON"),
+        (b"text", "text/plain", 415, "application/jsonl"),
+    ],
+)
+def test_bad_batches_are_problem_details(
+    offline_settings: Settings, body: bytes, content_type: str, status: int, fragment: str
+) -> None:
+    with client_for(offline_settings) as client:
+        response = client.post("/v1/batches", content=body, headers={"Content-Type": content_type})
+        assert response.status_code == status, response.text
+        assert response.headers["content-type"].startswith(PROBLEM)
+        assert fragment in response.json()["detail"]
+
+
+def test_batch_limits(tmp_path) -> None:
+    settings = Settings(_env_file=None, cache_dir=tmp_path / "cache", max_batch_bytes=2048, max_batch_items=2)  # type: ignore[call-arg]
+    with client_for(settings) as client:
+        too_many = client.post("/v1/batches", json=[{"text": "نص"}] * 3)
+        assert too_many.status_code == 422
+        assert "at most 2" in too_many.json()["detail"]
+        too_large = client.post("/v1/batches", json=[{"text": "نص" * 2000}])
+        assert too_large.status_code == 413
+        assert "DIGEST_MAX_BATCH_BYTES" in too_large.json()["detail"]
+
+
+@pytest.mark.parametrize(("method", "suffix"), [("GET", ""), ("GET", "/results"), ("DELETE", "")])
+def test_an_unknown_job_is_a_404(offline_settings: Settings, method: str, suffix: str) -> None:
+    with client_for(offline_settings) as client:
+        response = client.request(method, f"/v1/batches/nope{suffix}")
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith(PROBLEM)
+        assert "POST /v1/batches" in response.json()["detail"]
+
+
+def test_cancel_stops_a_running_job(llm_settings: Settings, example) -> None:
+    replay = ReplayLLM([completion(example[1])], latency_s=0.3)
+    settings = llm_settings.model_copy(update={"batch_concurrency": 1})
+    with client_for(settings, replay) as client:
+        job = client.post("/v1/batches", json=llm_articles(example[0], 20), params={"engine": "llm"}).json()
+        cancelled = client.delete(f"/v1/batches/{job['id']}")
+        assert cancelled.status_code == 200
+        assert cancelled.json()["state"] == "cancelled"
+        time.sleep(0.5)
+        status = client.get(f"/v1/batches/{job['id']}").json()
+        assert status["state"] == "cancelled"
+        assert status["done"] <= 1
+        assert replay.calls <= 2
+
+
+async def done_count(settings: Settings, job_id: str) -> int:
+    kv = DiskKeyValue(settings.job_store_dir)
+    try:
+        store = JobStore(kv)
+        job = await store.info(job_id)
+        assert job is not None
+        return (await store.status(job)).done
+    finally:
+        kv.close()
+
+
+def test_a_job_survives_a_restart(llm_settings: Settings, example) -> None:
+    settings = llm_settings.model_copy(update={"batch_concurrency": 1})
+    slow = ReplayLLM([completion(example[1])], latency_s=0.2)
+    with client_for(settings, slow) as client:
+        job = client.post("/v1/batches", json=llm_articles(example[0], 6), params={"engine": "llm"}).json()
+        wait_for(client, job["id"], state="running")
+    stopped_at = asyncio.run(done_count(settings, job["id"]))
+    assert 1 <= stopped_at < 6
+
+    fast = ReplayLLM([completion(example[1])])
+    with client_for(settings, fast) as client:
+        status = wait_for(client, job["id"])
+        lines = results(client, job["id"])
+    assert status["done"] == 6
+    assert sorted(line["id"] for line in lines) == [f"a{n}" for n in range(6)]
+    assert fast.calls == 6 - stopped_at
