@@ -22,7 +22,7 @@ from evals.paths import display_path
 from evals.records import FIELDS, RunRecord
 from evals.run_files import REPORT_HTML, REPORT_MD, RUN_JSON, load_run, new_run_dir, save_run
 from evals.runner import DEFAULT_CONCURRENCY, RunOptions, evaluate
-from evals.tables import score, text_table
+from evals.tables import by_kind_table, score, text_table
 from schemas.digest import Engine
 from service.engines.llm.prompt import PromptFileError, load_prompt
 from service.settings import Settings, load_settings
@@ -183,7 +183,10 @@ def summary_table(record: RunRecord) -> str:
         f" · schema-validity rate {score(metrics.schema_validity_rate)}"
         f" · casualty accuracy {score(metrics.casualty_accuracy)}"
     )
-    return f"{table}\n{others}"
+    if not record.metrics_by_kind:
+        return f"{table}\n{others}"
+    by_kind = text_table(*by_kind_table(record.metrics_by_kind))
+    return f"{table}\n{others}\n\nby kind of article (articles)\n{by_kind}"
 
 
 # --------------------------------------------------------------------------- compare, baseline

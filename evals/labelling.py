@@ -42,7 +42,7 @@ from service.digest.reconcile import reconcile as service_reconcile
 SRC_DIR = GOLD_DIR / "src"
 
 _TOP_KEYS = frozenset(
-    {"id", "article_file", "synthetic", "title", "source", "notes", "places"}
+    {"id", "article_file", "synthetic", "kind", "title", "source", "outlet", "licence", "notes", "places"}
     | {"actors", "figures", "quotes", "events", "casualties"}
 )
 _ACTOR_KEYS = frozenset({"id", "name_ar", "name_en", "kind", "title_en", "affiliation", "mentions"})
@@ -257,7 +257,17 @@ class _ArticleCompiler:
         raw, aid = self.raw, self.article_id
         data: dict[str, Any] = {
             key: raw[key]
-            for key in ("id", "article_file", "synthetic", "title", "source", "notes")
+            for key in (
+                "id",
+                "article_file",
+                "synthetic",
+                "kind",
+                "title",
+                "source",
+                "outlet",
+                "licence",
+                "notes",
+            )
             if key in raw
         }
         data["id"] = aid

@@ -22,7 +22,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from evals.records import FIELDS, ArticleMetrics, CasualtyCheck, FieldName, FieldScore, SetMetrics
+from evals.gold import GoldKind
+from evals.records import (
+    FIELDS,
+    ArticleMetrics,
+    ArticleResult,
+    CasualtyCheck,
+    FieldName,
+    FieldScore,
+    SetMetrics,
+)
 from schemas.digest import Digest
 from service.digest.spans import is_verbatim, spans_of
 
@@ -141,3 +150,15 @@ def set_metrics(articles: Sequence[ArticleMetrics], failed_articles: int = 0) ->
         tokens_mean=round(fmean(tokens), 1) if tokens else None,
         tokens_total=sum(tokens) if tokens else None,
     )
+
+
+def metrics_by_kind(results: Sequence[ArticleResult]) -> dict[str, SetMetrics]:
+    """`set_metrics` over the articles of each kind (seed, challenge, real) that the run scored."""
+    return {
+        kind.value: set_metrics(
+            [result.metrics for result in of_kind],
+            sum(1 for result in of_kind if result.error is not None),
+        )
+        for kind in GoldKind
+        if (of_kind := [result for result in results if result.kind == kind.value])
+    }

@@ -95,6 +95,7 @@ class ArticleResult(Record):
     title: str | None = None
     article_file: str
     synthetic: bool = False
+    kind: str | None = Field(default=None, description="seed, challenge or real (evals.gold.GoldKind)")
     article_text: str
     error: str | None = Field(default=None, description="Why the engine gave no digest, if it failed")
     metrics: ArticleMetrics
@@ -138,6 +139,9 @@ class RunRecord(Record):
     format: str = RUN_FORMAT
     config: RunConfig
     metrics: SetMetrics
+    metrics_by_kind: dict[str, SetMetrics] = Field(
+        default_factory=dict, description="The same metrics over each kind of gold article apart"
+    )
     articles: list[ArticleResult]
 
     def article(self, article_id: str) -> ArticleResult | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evals.records import FIELDS, ArticleResult, FieldMatches, ItemRef, RunRecord, SetMetrics
-from evals.tables import markdown_table, score
+from evals.tables import by_kind_table, markdown_table, score
 
 
 def render_markdown(record: RunRecord) -> str:
@@ -12,6 +12,7 @@ def render_markdown(record: RunRecord) -> str:
         "## Scores (micro-averaged over the gold set)",
         _field_table(record.metrics),
         _other_metrics(record.metrics),
+        *_by_kind_section(record),
         "## Per article",
         _article_table(record),
         *(_article_section(article) for article in record.articles),
@@ -51,6 +52,13 @@ def _field_table(metrics: SetMetrics) -> str:
     return markdown_table(["field", "P", "R", "F1", "matched", "predicted", "gold", "macro F1"], rows)
 
 
+def _by_kind_section(record: RunRecord) -> list[str]:
+    """Seeds (the engine's rules were written on them), synthetic challenges and real articles apart."""
+    if not record.metrics_by_kind:
+        return []
+    return ["## Scores by kind of article", markdown_table(*by_kind_table(record.metrics_by_kind))]
+
+
 def _other_metrics(metrics: SetMetrics) -> str:
     latency = f"{metrics.latency_ms_mean:.1f} ms mean" if metrics.latency_ms_mean is not None else "—"
     tokens = (
@@ -72,7 +80,7 @@ def _other_metrics(metrics: SetMetrics) -> str:
 def _article_table(record: RunRecord) -> str:
     rows = [
         [
-            article.id + (" (synthetic)" if article.synthetic else ""),
+            article.id + (f" ({article.kind})" if article.kind else ""),
             *(score(article.metrics.fields[name].f1) for name in FIELDS),
             score(article.metrics.grounding_rate),
             score(article.metrics.casualty_accuracy),

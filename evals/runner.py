@@ -21,7 +21,7 @@ from pathlib import Path
 
 from evals.errors import EvalError
 from evals.gold import REPO_ROOT, GoldArticle, load_gold
-from evals.metrics import set_metrics
+from evals.metrics import metrics_by_kind, set_metrics
 from evals.paths import display_path
 from evals.records import FIELDS, ArticleResult, RunConfig, RunRecord
 from evals.scoring import score_article
@@ -83,7 +83,10 @@ async def evaluate(
     config = run_config(settings, options, gold, started_at, time.perf_counter() - clock)
     failed = sum(1 for result in results if result.error is not None)
     return RunRecord(
-        config=config, metrics=set_metrics([r.metrics for r in results], failed), articles=results
+        config=config,
+        metrics=set_metrics([r.metrics for r in results], failed),
+        metrics_by_kind=metrics_by_kind(results),
+        articles=results,
     )
 
 

@@ -54,6 +54,7 @@ def score_article(
         title=gold.title,
         article_file=gold.article_file,
         synthetic=gold.synthetic,
+        kind=gold.kind.value,
         article_text=article_text,
         error=error,
         metrics=metrics,

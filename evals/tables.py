@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+from evals.records import FIELDS, FieldScore, SetMetrics
 
 
 def score(value: float | None) -> str:
@@ -31,3 +33,21 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         return "  ".join(padded).rstrip()
 
     return "\n".join([line(headers), line(["-" * width for width in widths]), *(line(row) for row in rows)])
+
+
+def by_kind_table(metrics_by_kind: Mapping[str, SetMetrics]) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of P / R / F1 per field for each kind of article (seed, challenge, real)."""
+    headers = [
+        "field",
+        *(f"{kind} ({metrics.articles}) P / R / F1" for kind, metrics in metrics_by_kind.items()),
+    ]
+    rows = [
+        [name.value, *(_p_r_f1(metrics.fields[name]) for metrics in metrics_by_kind.values())]
+        for name in FIELDS
+    ]
+    rows.append(["grounding rate", *(score(metrics.grounding_rate) for metrics in metrics_by_kind.values())])
+    return headers, rows
+
+
+def _p_r_f1(field: FieldScore) -> str:
+    return f"{score(field.precision)} / {score(field.recall)} / {score(field.f1)}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evals.gold import GoldArticle
+from evals.gold import GoldArticle, GoldKind
 from schemas.digest import (
     ActorKind,
     ActorRole,
@@ -68,6 +68,7 @@ def douma_gold(article_file: str) -> GoldArticle:
         id="fixture-douma",
         article_file=article_file,
         synthetic=True,
+        kind=GoldKind.challenge,
         title="قصف على دوما",
         source="fixture",
         actors=[
@@ -99,6 +100,7 @@ def homs_gold(article_file: str) -> GoldArticle:
         id="fixture-homs",
         article_file=article_file,
         synthetic=True,
+        kind=GoldKind.challenge,
         actors=[governor],
         figures=[figure(text, "f1", "7 أشخاص", 7, Metric.killed).model_copy(update={"event_id": "e1"})],
         quotes=[said],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.gold import GOLD_DIR, REPO_ROOT, GoldArticle, load_gold
+from evals.gold import GOLD_DIR, REPO_ROOT, GoldArticle, GoldKind, load_gold
 from evals.labelling import LabelError, compile_file, locate, reconcile
 from schemas.digest import Figure, Location, Metric, Qualifier, Span
 
@@ -39,7 +40,7 @@ def test_gold_set_is_not_empty_and_ids_are_unique() -> None:
 
 def test_every_seed_has_a_gold_file() -> None:
     index = json.loads((REPO_ROOT / "seeds" / "index.json").read_text(encoding="utf-8"))
-    labelled = {gold.article_file for gold in GOLD if not gold.synthetic}
+    labelled = {gold.article_file for gold in GOLD if gold.kind is GoldKind.seed}
     for entry in index["articles"]:
         assert f"seeds/{entry['file']}" in labelled, f"no gold file for seed {entry['file']}"
     for path in (REPO_ROOT / "seeds").glob("*.txt"):
@@ -59,8 +60,22 @@ def test_challenge_articles_are_synthetic_and_described() -> None:
 def test_gold_id_matches_file_name_and_article_exists(gold: GoldArticle) -> None:
     assert (GOLD_DIR / f"{gold.id}.json").is_file()
     assert (REPO_ROOT / gold.article_file).is_file()
-    if not gold.synthetic:
+    if gold.kind is GoldKind.seed:
         assert gold.id == f"seed-{Path(gold.article_file).stem}"
+
+
+def test_real_articles_keep_their_source_outlet_and_licence() -> None:
+    manifest = (REPO_ROOT / "evals" / "real" / "manifest.tsv").read_text(encoding="utf-8").splitlines()
+    rows = {row["file"]: row for row in csv.DictReader(manifest, delimiter="\t")}
+    real = [gold for gold in GOLD if gold.kind is GoldKind.real]
+    assert len(real) >= 4
+    for gold in real:
+        assert not gold.synthetic
+        assert gold.article_file == f"evals/real/{gold.id}.txt", gold.id
+        row = rows[f"{gold.id}.txt"]
+        assert gold.outlet == row["outlet"] and gold.licence and gold.source, gold.id
+        assert row["source_repository"] in gold.source and row["licence"].split(" ")[0] in gold.licence
+        assert int(row["chars"]) == len(gold.article_text()) <= 4000, gold.id
 
 
 def test_every_span_is_verbatim_at_its_offsets(gold: GoldArticle) -> None:
@@ -97,17 +112,30 @@ def _wrapped_in_marks(text: str) -> bool:
     return False
 
 
-def _balanced(text: str) -> bool:
-    return (
-        text.count("«") == text.count("»") and text.count("“") == text.count("”") and text.count('"') % 2 == 0
-    )
+def _mark_pairs(text: str) -> list[tuple[int, int]]:
+    """Positions of the «» and “” marks that pair up (nested); unpaired ones are left out."""
+    pairs: list[tuple[int, int]] = []
+    for opening, closing in (("«", "»"), ("“", "”")):
+        open_at: list[int] = []
+        for position, char in enumerate(text):
+            if char == opening:
+                open_at.append(position)
+            elif char == closing and open_at:
+                pairs.append((open_at.pop(), position))
+    return pairs
 
 
 def test_quote_span_text_is_the_quote(gold: GoldArticle) -> None:
+    # real articles leave marks unpaired (or pair them backwards); a span never cuts a pair the article has
+    pairs = _mark_pairs(gold.article_text())
     for quote in gold.quotes:
         where = f"{gold.id} quote {quote.id}"
         assert quote.span.text == quote.text_ar, where
-        assert _balanced(quote.text_ar), f"{where}: a quote mark of the span has no partner inside it"
+        span = quote.span
+        for opening, closing in pairs:
+            inside = [span.start <= opening < span.end, span.start <= closing < span.end]
+            assert inside[0] == inside[1], f"{where}: a quote mark of the span has its partner outside it"
+        assert quote.text_ar.count('"') % 2 == 0, f"{where}: a straight quote of the span has no partner"
         assert not _wrapped_in_marks(quote.text_ar), f"{where}: the span must exclude the quote marks"
 
 

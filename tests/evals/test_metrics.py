@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from evals.assignment import assign
 from evals.casualties import casualty_checks
-from evals.gold import GoldArticle
+from evals.gold import GoldArticle, GoldKind
 from evals.matching import (
     actor_similarity,
     event_similarity,
@@ -39,6 +39,7 @@ def gold_article() -> GoldArticle:
         id="hand-made",
         article_file="(in memory)",
         synthetic=True,
+        kind=GoldKind.challenge,
         actors=[
             actor(
                 ARTICLE,
@@ -144,6 +145,7 @@ def test_micro_average_sums_counts_over_articles_and_macro_averages_f1():
         id="second",
         article_file="(in memory)",
         synthetic=True,
+        kind=GoldKind.challenge,
         figures=[figure(SECOND_ARTICLE, "f1", "7 أشخاص", 7)],
     )
     second = score_article(second_gold, SECOND_ARTICLE, digest(SECOND_ARTICLE, latency_ms=300.0))

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from evals.cli import main as eval_main
+from evals.cli import summary_table
 from evals.errors import EvalError
-from evals.gold import GOLD_DIR, load_gold
+from evals.gold import GOLD_DIR, GoldKind, load_gold
 from evals.records import FIELDS, FieldName, RunRecord
-from evals.run_files import load_run
+from evals.run_files import load_run, save_run
 from evals.runner import RunOptions, evaluate
 from schemas.digest import Engine, Metric
 from schemas.llm_output import LLMDigest
@@ -118,6 +119,37 @@ async def test_one_missing_quote_and_one_wrong_figure_score_what_hand_calculatio
     # casualties, Douma: killed is now 15 (f3) and 30 (the wrong figure): low 15 ≠ 12, best 15 ≠ 12,
     # high 30 ≠ 15 → 0 of 3; injured 30/30/30 → 3 of 3. Homs: 3 of 3. Accuracy = (0 + 3 + 3) / 9 = 2/3
     assert record.metrics.casualty_accuracy == pytest.approx(2 / 3)
+
+
+async def test_scores_are_also_reported_for_each_kind_of_article_apart(llm_settings, gold_dir, tmp_path):
+    homs_file = gold_dir / "fixture-homs.json"
+    homs_as_real = load_gold(gold_dir)[1].model_copy(update={"synthetic": False, "kind": GoldKind.real})
+    homs_file.write_text(homs_as_real.model_dump_json(), encoding="utf-8")
+    gold = {article.id: article for article in load_gold(gold_dir)}
+    douma, homs = gold["fixture-douma"], gold["fixture-homs"]
+    replies = answering(
+        {
+            douma.article_text(): with_mistakes(perfect_output(douma)),
+            homs.article_text(): perfect_output(homs),
+        }
+    )
+    record = await run_replayed(llm_settings, ReplayLLM([replies]), gold_dir)
+
+    assert list(record.metrics_by_kind) == ["challenge", "real"]
+    challenge, real = record.metrics_by_kind["challenge"], record.metrics_by_kind["real"]
+    assert (challenge.articles, real.articles) == (1, 1)
+    # Douma alone: figures 2 of 3 matched, quotes 1 of 2; Homs alone is perfect
+    assert challenge.fields[FieldName.figures].f1 == pytest.approx(2 / 3)
+    assert challenge.fields[FieldName.quotes].recall == pytest.approx(1 / 2)
+    assert all(real.fields[name].f1 == 1.0 for name in FIELDS)
+    assert record.metrics.fields[FieldName.figures].f1 == pytest.approx(3 / 4)  # the whole set, as before
+    assert [article.kind for article in record.articles] == ["challenge", "real"]
+
+    save_run(record, tmp_path / "run")
+    report = (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+    assert "## Scores by kind of article" in report
+    assert "| figures | 0.667 / 0.667 / 0.667 | 1.000 / 1.000 / 1.000 |" in report
+    assert "by kind of article" in summary_table(record)
 
 
 # --------------------------------------------------------------------------- cache, failures, the command
