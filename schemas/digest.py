@@ -12,7 +12,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION: Final = "1.1"
+SCHEMA_VERSION: Final = "1.2"
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z]+[0-9]+$", max_length=16, examples=["f1"])]
 
@@ -59,10 +59,23 @@ class ActorKind(StrEnum):
     other = "other"
 
 
+class NameSource(StrEnum):
+    """How an English name was made: taken from a curated list, composed from known parts ("Yemeni
+    government"), or transliterated letter by letter (a reading aid, not a translation)."""
+
+    gazetteer = "gazetteer"
+    composed = "composed"
+    transliterated = "transliterated"
+
+
 class Actor(Strict):
     id: ItemId
     name_ar: str = Field(min_length=1, description="The name as written in the article")
     name_en: str = Field(min_length=1)
+    name_en_source: NameSource | None = Field(
+        default=None,
+        description="How name_en was made, when the engine knows (null: translated by the model)",
+    )
     kind: ActorKind
     title_en: str | None = Field(default=None, description='e.g. "UN envoy for Syria"')
     affiliation: str | None = None
@@ -270,7 +283,7 @@ class ArticleInfo(Strict):
 
 
 class Digest(Strict):
-    schema_version: Literal["1.1"] = SCHEMA_VERSION
+    schema_version: Literal["1.2"] = SCHEMA_VERSION
     article: ArticleInfo
     summary: Summary
     events: list[Event] = Field(default_factory=list)

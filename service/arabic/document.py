@@ -15,9 +15,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass
 
 from schemas.digest import MatchKind, Span
+from service.arabic.clitics import clitic_variants
 from service.arabic.gazetteer import MatchText, Token
 from service.arabic.lexicon import stems, words
 from service.arabic.sentences import CLOSERS, FULL_STOPS, WEAK_STOPS, char_class
@@ -81,6 +83,14 @@ class Document:
         """Original offset of the character `skipped` normalised characters into a token."""
         mstart = self.tokens[token].mstart + skipped
         return self.mtext.to_original(mstart, mstart + 1)[0]
+
+    def start_without_proclitics(self, token: int, heads: Container[str]) -> int:
+        """Original start of the token after the proclitics that precede its first reading in `heads`
+        ("ووزارة" → "وزارة"، "للدفاع" → "لدفاع", the ل of "لل" kept as the labelling guide writes it)."""
+        for stem, skipped in clitic_variants(self.word(token)):
+            if stem in heads:
+                return self.original_offset(token, skipped)
+        return self.tokens[token].start
 
     def token_span(self, first: int, last: int) -> tuple[int, int]:
         """Original offsets covering tokens first..last inclusive."""

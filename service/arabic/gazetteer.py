@@ -26,11 +26,12 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from schemas.digest import ActorKind
+from schemas.digest import ActorKind, NameSource
 from service.arabic.align import extend_over_marks
 from service.arabic.clitics import clitic_variants
 from service.arabic.lexicon import DATA_DIR, YAML_LOADER
 from service.arabic.normalize import NormalizedText, normalize, normalize_str
+from service.arabic.states import State, default_states
 
 PLACE_KIND = "place"
 DEFAULT_PATH = DATA_DIR / "gazetteer.yaml"
@@ -121,6 +122,8 @@ class GazetteerEntry:
     also_place: bool = False
     stands_for: str | None = None
     forum: bool = False
+    source: str | None = None  # a key of the file's `sources`
+    name_en_source: NameSource = NameSource.gazetteer
 
     @property
     def is_place(self) -> bool:
@@ -219,10 +222,12 @@ class Gazetteer:
         return best
 
 
-def _entry_from_yaml(raw: dict[str, Any]) -> GazetteerEntry:
+def _entry_from_yaml(raw: dict[str, Any], sources: dict[str, Any]) -> GazetteerEntry:
     kind = str(raw["kind"])
     if kind != PLACE_KIND and kind not in ActorKind.__members__:
         raise ValueError(f"gazetteer entry {raw.get('name_en')!r} has an unknown kind {kind!r}")
+    if raw.get("source") not in sources:
+        raise ValueError(f"gazetteer entry {raw.get('name_en')!r} has no known source: {raw.get('source')!r}")
     return GazetteerEntry(
         name_en=str(raw["name_en"]),
         kind=kind,
@@ -235,6 +240,17 @@ def _entry_from_yaml(raw: dict[str, Any]) -> GazetteerEntry:
         also_place=bool(raw.get("also_place", False)),
         stands_for=raw.get("stands_for"),
         forum=bool(raw.get("forum", False)),
+        source=str(raw["source"]),
+    )
+
+
+def _state_entry(state: State) -> GazetteerEntry:
+    return GazetteerEntry(
+        name_en=state.name_en,
+        kind=ActorKind.government.value,
+        forms=state.forms,
+        also_place=True,
+        source=f"states:{state.source}",
     )
 
 
@@ -254,10 +270,13 @@ def _check_names(entries: Sequence[GazetteerEntry]) -> None:
             raise ValueError(f"gazetteer place {entry.name_en!r} has an unknown parent {entry.parent!r}")
 
 
-def read_gazetteer(path: Path = DEFAULT_PATH) -> Gazetteer:
-    """Load and check a gazetteer file (see the header of service/arabic/data/gazetteer.yaml)."""
+def read_gazetteer(path: Path = DEFAULT_PATH, states: Sequence[State] | None = None) -> Gazetteer:
+    """Load and check a gazetteer file (see the header of service/arabic/data/gazetteer.yaml), with the
+    states (`service.arabic.states`, all of them unless given) as entries."""
     raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-    entries = [_entry_from_yaml(item) for item in raw["entries"]]
+    sources = raw.get("sources") or {}
+    entries = [_entry_from_yaml(item, sources) for item in raw["entries"]]
+    entries += [_state_entry(state) for state in (default_states() if states is None else states)]
     _check_names(entries)
     return Gazetteer(entries)
 

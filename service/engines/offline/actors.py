@@ -34,6 +34,7 @@ def build_actors(document: Document, mentions: Sequence[EntityMention]) -> Actor
                 id=ids[key],
                 name_ar=group[0].text,
                 name_en=entry.name_en,
+                name_en_source=entry.name_en_source,
                 kind=entry.actor_kind or "other",
                 title_en=entry.title_en,
                 affiliation=entry.affiliation,

@@ -32,6 +32,7 @@ from service.engines.offline.english import actor_name, quantity
 from service.engines.offline.entities import EntityMention, read_mentions
 from service.engines.offline.events import EventDraft, EventReader, link_figures
 from service.engines.offline.figures import FigureDraft, read_figures
+from service.engines.offline.institutions import read_institutions
 from service.engines.offline.patterns import read_pattern_mentions
 from service.engines.offline.periods import find_periods
 from service.engines.offline.places import Places
@@ -63,7 +64,8 @@ def read_article(request: DigestRequest) -> tuple[DigestItems, Summary]:
     gazetteer = default_gazetteer()
     known = read_mentions(document, gazetteer)
     titled = _all_mentions(known, read_titled_persons(document, known))
-    mentions = _all_mentions(titled, read_pattern_mentions(document, titled))
+    institutions = _with_institutions(titled, read_institutions(document, titled))
+    mentions = _all_mentions(institutions, read_pattern_mentions(document, institutions))
     places = Places(document, gazetteer, mentions)
     attributions = Attributions(document, mentions)
     numbers = find_numbers(request.text)
@@ -92,6 +94,13 @@ def _all_mentions(
     taken = {token for m in gazetteer_mentions for token in range(m.first_token, m.last_token + 1)}
     extra = [m for m in titled if not any(t in taken for t in range(m.first_token, m.last_token + 1))]
     return sorted(gazetteer_mentions + extra, key=lambda mention: mention.start)
+
+
+def _with_institutions(known: list[EntityMention], institutions: list[EntityMention]) -> list[EntityMention]:
+    """An institution named by a nisba replaces the state mention it ends with ("وزارة الداخلية السعودية")."""
+    covered = {token for m in institutions for token in range(m.first_token, m.last_token + 1)}
+    kept = [m for m in known if not (m.entry.also_place and m.first_token in covered)]
+    return _all_mentions(kept, institutions)
 
 
 def _sourced_by_quotes(figures: Sequence[FigureDraft], quotes: Sequence[QuoteDraft]) -> list[FigureDraft]:

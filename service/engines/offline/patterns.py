@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from schemas.digest import NameSource
 from service.arabic.clitics import ARTICLE, ELIDED_ARTICLE, PROCLITIC_LETTERS, clitic_variants
 from service.arabic.document import Document
 from service.arabic.gazetteer import PLACE_KIND, GazetteerEntry
@@ -96,7 +97,7 @@ def _organisation_at(document: Document, index: int, taken: set[int]) -> EntityM
     mention = _named(document, index, last, index + head, kind, english)
     portfolio = ministry_of(document.word(index + 1)) if document.has(index, _MINISTRY) else None
     if mention is not None and portfolio is not None and last == index + 1:
-        entry = replace(mention.entry, name_en=f"Ministry of {portfolio}")
+        entry = replace(mention.entry, name_en=f"Ministry of {portfolio}", name_en_source=NameSource.composed)
         return replace(mention, entry=entry)
     return mention
 
@@ -122,6 +123,7 @@ def _has_defined_word(document: Document, first: int, last: int) -> bool:
 
 
 _NEWS = words("أنباء", "الأنباء")
+_HEAD_WORDS = frozenset(_ORGANISATION_HEADS) | frozenset(_PLACE_HEADS)
 _MINISTRY = words("وزارة")
 _AGENCY = words("وكالة")
 
@@ -164,9 +166,13 @@ def _named(
     """The mention of tokens first..last; its English name romanises the name part from `name_first`."""
     if first >= len(document.tokens) or last < first:
         return None
-    start, end = document.token_span(first, last)
+    start = document.start_without_proclitics(first, _HEAD_WORDS) if first < name_first else None
+    start = document.tokens[first].start if start is None else start
+    end = document.tokens[last].end
     text = document.text[start:end]
     name_start = document.tokens[name_first].start
     name_en = f"{english_head} {romanise(document.text[name_start:end])}".strip()
-    entry = GazetteerEntry(name_en=name_en, kind=kind, forms=(text,))
+    entry = GazetteerEntry(
+        name_en=name_en, kind=kind, forms=(text,), name_en_source=NameSource.transliterated
+    )
     return EntityMention(start, end, text, first, last, entry, kind == PLACE_KIND)

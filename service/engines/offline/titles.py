@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from schemas.digest import NameSource
 from service.arabic.document import Document
 from service.arabic.gazetteer import GazetteerEntry
 from service.arabic.lexicon import lookup, stems, table, words
+from service.arabic.states import nationality_of
 from service.engines.offline.attribution import REPORTING_VERBS, TIME_WORDS
 from service.engines.offline.entities import STANCE_VERBS, EntityMention
 
@@ -37,6 +39,7 @@ _HEADS = table(
         "مدير": "director",
         "مديرة": "director",
         "رئيس": "head",
+        "الرئيس": "president",
         "رئيسة": "head",
         "المتحدث": "spokesperson",
         "المتحدثة": "spokesperson",
@@ -50,6 +53,10 @@ _HEADS = table(
         "الناشط": "activist",
         "الناشطة": "activist",
         "الصحفي": "journalist",
+        "نائب": "deputy",
+        "نائبة": "deputy",
+        "محافظ": "governor",
+        "حاكم": "governor",
     }
 )
 _MINISTRIES = table(
@@ -62,6 +69,7 @@ _MINISTRIES = table(
         "العدل": "justice",
     }
 )
+PORTFOLIOS = frozenset(_MINISTRIES)
 _PROFESSIONS = frozenset({"doctor", "activist", "journalist"})
 _BODIES = words(
     "المنظمة", "المركز", "الهيئة", "اللجنة", "المجلس", "الوكالة", "الجمعية", "المكتب", "المستشفى", "الإدارة",
@@ -70,20 +78,8 @@ _BODIES = words(
 _COMPLEMENTIZERS = words("إن", "أن", "ان", "بأن")
 _CLOSING_MARKS = '.:؛«"'
 _APPOSITIVE_REACH = 8
-_NATIONALITIES = table(
+_INTERNATIONAL = table(
     {
-        **dict.fromkeys(["الروسي", "الروسية"], "Russian"),
-        **dict.fromkeys(["الفرنسي", "الفرنسية"], "French"),
-        **dict.fromkeys(["الأمريكي", "الأميركي", "الأمريكية", "الأميركية"], "US"),
-        **dict.fromkeys(["التركي", "التركية"], "Turkish"),
-        **dict.fromkeys(["الإيراني", "الإيرانية"], "Iranian"),
-        **dict.fromkeys(["السوري", "السورية"], "Syrian"),
-        **dict.fromkeys(["البريطاني", "البريطانية"], "British"),
-        **dict.fromkeys(["الألماني", "الألمانية"], "German"),
-        **dict.fromkeys(["الصيني", "الصينية"], "Chinese"),
-        **dict.fromkeys(["السعودي", "السعودية"], "Saudi"),
-        **dict.fromkeys(["القطري", "القطرية"], "Qatari"),
-        **dict.fromkeys(["الأردني", "الأردنية"], "Jordanian"),
         **dict.fromkeys(["الأممي", "الأممية"], "UN"),
         **dict.fromkeys(["الدولي", "الدولية"], "international"),
     }
@@ -96,10 +92,11 @@ _LINK_WORDS = words("باسم", "لدى", "إلى", "الى", "في", "ل")
 _NAME_STOPS = REPORTING_VERBS | STANCE_VERBS | TIME_WORDS | words(
     "إن", "أن", "ان", "بأن", "أنه", "إنه", "قوله", "قولها", "في", "على", "من", "عن", "إلى", "الى", "مع",
     "لدى", "خلال", "بعد", "قبل", "عقب", "حول", "هو", "هي", "الذي", "التي", "قد", "كان", "كانت", "أيضا",
-    "بدوره", "بدورها", "مؤكدا", "مضيفا", "مشيرا", "قائلا", "قائلة",
+    "بدوره", "بدورها", "مؤكدا", "مضيفا", "مشيرا", "قائلا", "قائلة", "حينذاك", "حينها", "آنذاك", "مسألة",
+    "شؤون", "لشؤون", "وفقا", "حالة", "وكالة", "منظمة", "وزارة", "هيئة", "مجلس", "لجنة", "حكومة", "قوات",
 )  # fmt: skip
 _MAX_TITLE_WORDS = 8
-_MAX_NAME_WORDS = 3
+_MAX_NAME_WORDS = 4
 _MIN_NAME_WORDS = 2
 _ROMAN = {
     "ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r",
@@ -178,8 +175,8 @@ def _title(document: Document, head: int, role: str, by_token: dict[int, EntityM
         elif lookup(word, _MINISTRIES) is not None:
             ministry = lookup(word, _MINISTRIES)
             last, complemented = index, True
-        elif lookup(word, _NATIONALITIES) is not None:
-            nationality = lookup(word, _NATIONALITIES)
+        elif (adjective := nationality_en(word)) is not None:
+            nationality = adjective
             last, complemented = index, True
         elif document.has(index, _BODIES):
             last, complemented = index, True
@@ -213,6 +210,7 @@ def _name_from(
     text = document.text[start:end]
     entry = GazetteerEntry(
         name_en=romanise(text),
+        name_en_source=NameSource.transliterated,
         kind="person",
         forms=(text,),
         title_en=_title_en(title),
@@ -230,7 +228,9 @@ def _ends_apposition(document: Document, following: int) -> bool:
 
 
 def _name_like(word: str) -> bool:
-    return word.isalpha() and not any(stem in _NAME_STOPS for stem in stems(word)) and word not in _NAME_STOPS
+    if not word.isalpha() or word in _NAME_STOPS or is_title_head(word):
+        return False
+    return not any(stem in _NAME_STOPS for stem in stems(word))
 
 
 def _title_en(title: _Title) -> str:
@@ -241,6 +241,17 @@ def _title_en(title: _Title) -> str:
     elif title.affiliation:
         text += f" ({title.affiliation})"
     return text[:1].upper() + text[1:]
+
+
+def is_title_head(word: str) -> bool:
+    """ "وزير"، "الرئيس"، "المتحدث" ...: a word that opens a person's title."""
+    return lookup(word, _HEADS) is not None
+
+
+def nationality_en(word: str) -> str | None:
+    """The English adjective of a nisba or of "الأممي"/"الدولي": "التركي" → "Turkish"."""
+    state = nationality_of(word)
+    return state.adjective_en if state is not None else lookup(word, _INTERNATIONAL)
 
 
 def ministry_of(word: str) -> str | None:

@@ -16,6 +16,7 @@ from service.arabic.gazetteer import (
     default_gazetteer,
     read_gazetteer,
 )
+from service.arabic.states import default_states, nationality_of, nisba_forms
 
 GAZETTEER = default_gazetteer()
 FORMS = [(entry, form) for entry in GAZETTEER.entries for form in entry.forms]
@@ -59,9 +60,10 @@ def test_places_have_a_lineage_without_cycles() -> None:
 def test_a_form_shared_by_two_entries_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "g.yaml"
     path.write_text(
+        "sources: {seeds: written for this test}\n"
         "entries:\n"
-        "  - {name_en: A, kind: ngo, forms: [المرصد]}\n"
-        "  - {name_en: B, kind: media, forms: [المرصد]}\n",
+        "  - {name_en: A, kind: ngo, source: seeds, forms: [المرصد]}\n"
+        "  - {name_en: B, kind: media, source: seeds, forms: [المرصد]}\n",
         encoding="utf-8",
     )
     with pytest.raises(ValueError, match="belongs to both"):
@@ -77,6 +79,35 @@ def test_an_unknown_kind_is_rejected(tmp_path: Path) -> None:
 
 def _names(text: str) -> list[tuple[str, str]]:
     return [(match.text, match.entry.name_en) for match in GAZETTEER.find(text)]
+
+
+def test_an_entry_without_a_known_source_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_text(
+        "sources: {seeds: x}\nentries:\n  - {name_en: A, kind: ngo, forms: [شيء]}\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="no known source"):
+        read_gazetteer(path)
+
+
+def test_every_entry_says_where_it_came_from() -> None:
+    assert [entry.name_en for entry in GAZETTEER.entries if not entry.source] == []
+
+
+def test_every_state_is_an_actor_that_is_also_a_place_and_its_nisba_names_it() -> None:
+    for state in default_states():
+        entry = GAZETTEER.entry(state.name_en, place=False)
+        assert entry is not None and entry.also_place
+        for nisba in state.nisba:
+            for form in nisba_forms(nisba):
+                found = nationality_of("ال" + form)
+                assert found is not None and found.name_en == state.name_en, form
+
+
+def test_a_nisba_reads_with_the_article_proclitics_and_in_the_plural() -> None:
+    assert (state := nationality_of("واليمنيين")) is not None and state.adjective_en == "Yemeni"
+    assert (state := nationality_of("العراقية")) is not None and state.name_en == "Iraq"
+    assert nationality_of("المالية") is None  # "financial", not Malian
 
 
 def test_longest_form_wins() -> None:

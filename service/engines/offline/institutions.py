@@ -1,0 +1,102 @@
+"""A state's institutions named by its nisba: "الحكومة اليمنية"، "الجيش العراقي"، "قوات الأمن العراقية"،
+"وزارة الداخلية السعودية"، "السلطات المصرية".
+
+Pattern: one or two institution words (a force, a government body, a ministry and its portfolio) followed
+directly by a nisba adjective of a state (`service.arabic.states`). The English name is composed from the
+parts, never romanised: the state's adjective, then the modifiers, then the head ("Iraqi security forces",
+"Saudi interior ministry"); after a title head the phrase is part of the title ("وزير الخارجية المصري").
+The kind is the head's: forces and police are `state_force`, bodies
+`government`. Mentions the gazetteer already holds are left to it ("الحكومة السورية").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from schemas.digest import NameSource
+from service.arabic.document import Document
+from service.arabic.gazetteer import GazetteerEntry
+from service.arabic.lexicon import lookup, table
+from service.arabic.states import nationality_of
+from service.engines.offline.entities import EntityMention
+from service.engines.offline.titles import PORTFOLIOS, is_title_head, ministry_of
+
+_FORCE, _BODY = "state_force", "government"
+
+
+# word → head in English | as a modifier | kind
+_BY_WORD: dict[str, str] = table(
+    {
+        "قوات": f"forces|forces|{_FORCE}",
+        "القوات": f"forces|forces|{_FORCE}",
+        "الجيش": f"army|army|{_FORCE}",
+        "جيش": f"army|army|{_FORCE}",
+        "الشرطة": f"police|police|{_FORCE}",
+        "الأمن": f"security forces|security|{_FORCE}",
+        "البحرية": f"navy|naval|{_FORCE}",
+        "الاستخبارات": f"intelligence|intelligence|{_BODY}",
+        "المخابرات": f"intelligence|intelligence|{_BODY}",
+        "الحكومة": f"government|government|{_BODY}",
+        "حكومة": f"government|government|{_BODY}",
+        "السلطات": f"authorities|authorities|{_BODY}",
+        "البرلمان": f"parliament|parliamentary|{_BODY}",
+        "الرئاسة": f"presidency|presidential|{_BODY}",
+        "وزارة": f"ministry|ministry|{_BODY}",
+        "الوزارة": f"ministry|ministry|{_BODY}",
+    }
+)
+_HEAD_WORDS = frozenset(_BY_WORD) | PORTFOLIOS
+_MAX_INSTITUTION_WORDS = 2
+
+
+def read_institutions(document: Document, known: Sequence[EntityMention]) -> list[EntityMention]:
+    """Every "institution + nisba" phrase that the known mentions do not cover; the nisba may be read as
+    a state ("السعودية"): the institution is named, not the state."""
+    states = {m.first_token for m in known if m.entry.also_place and m.first_token == m.last_token}
+    taken = {token for m in known for token in range(m.first_token, m.last_token + 1)} - states
+    found: list[EntityMention] = []
+    for index in range(len(document.tokens)):
+        state = nationality_of(document.word(index))
+        if state is None or index in taken:
+            continue
+        first = _first_institution_word(document, index, taken)
+        if first is not None and not is_title_head(document.word(first - 1)):
+            found.append(_mention(document, first, index, state.adjective_en))
+    return found
+
+
+def _part(document: Document, index: int) -> tuple[str, str, str] | None:
+    """(head, modifier, kind) in English of an institution word or a ministry's portfolio."""
+    word = document.word(index)
+    label = lookup(word, _BY_WORD)
+    if label is not None:
+        head, modifier, kind = label.split("|")
+        return head, modifier, kind
+    portfolio = ministry_of(word)
+    return (f"{portfolio} ministry", portfolio, _BODY) if portfolio is not None else None
+
+
+def _first_institution_word(document: Document, nisba: int, taken: set[int]) -> int | None:
+    first = None
+    for index in range(nisba - 1, max(-1, nisba - 1 - _MAX_INSTITUTION_WORDS), -1):
+        if index in taken or document.gap_before(index + 1).strip() or _part(document, index) is None:
+            break
+        first = index
+    return first
+
+
+def _mention(document: Document, first: int, nisba: int, adjective: str) -> EntityMention:
+    parts = [part for index in range(first, nisba) if (part := _part(document, index)) is not None]
+    head, _, kind = parts[0]
+    if len(parts) == 2:
+        second_head, second_modifier, _ = parts[1]
+        english = second_head if head == "ministry" else f"{second_modifier} {head}"
+    else:
+        english = head
+    start = document.start_without_proclitics(first, _HEAD_WORDS)
+    end = document.tokens[nisba].end
+    text = document.text[start:end]
+    entry = GazetteerEntry(
+        name_en=f"{adjective} {english}", kind=kind, forms=(text,), name_en_source=NameSource.composed
+    )
+    return EntityMention(start, end, text, first, nisba, entry, False)

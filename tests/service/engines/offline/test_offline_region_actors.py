@@ -1,0 +1,56 @@
+"""Actors of the whole region: states and their nisba, institutions named by a nisba, titled officials of
+any state, and how each English name was made (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from helpers_offline import digest_of
+
+from schemas.digest import Actor, ActorKind, NameSource
+
+
+def _actors(text: str) -> dict[str, Actor]:
+    return {actor.name_ar: actor for actor in digest_of(text).actors}
+
+
+def test_institutions_named_by_a_nisba_get_a_composed_english_name() -> None:
+    text = (
+        "وأعلنت الحكومة اليمنية أن قوات الأمن العراقية ووزارة الداخلية السعودية والسلطات المصرية "
+        "والجيش الليبي تتعاون."
+    )
+    actors = _actors(text)
+    assert {name: (a.name_en, a.kind) for name, a in actors.items()} == {
+        "الحكومة اليمنية": ("Yemeni government", ActorKind.government),
+        "قوات الأمن العراقية": ("Iraqi security forces", ActorKind.state_force),
+        "وزارة الداخلية السعودية": ("Saudi interior ministry", ActorKind.government),
+        "السلطات المصرية": ("Egyptian authorities", ActorKind.government),
+        "الجيش الليبي": ("Libyan army", ActorKind.state_force),
+    }
+    assert {a.name_en_source for a in actors.values()} == {NameSource.composed}
+
+
+def test_a_nisba_inside_a_title_names_no_institution() -> None:
+    actors = _actors("وقال وزير الخارجية المصري سامح شكري إن الحوار مستمر.")
+    assert list(actors) == ["سامح شكري"]
+    assert actors["سامح شكري"].title_en == "Egyptian foreign minister"
+
+
+def test_officials_of_any_state_are_titled_by_its_adjective() -> None:
+    actors = _actors("وقال الرئيس النيجيري محمد بخاري إن الهجمات لن تمر.")
+    person = actors["محمد بخاري"]
+    assert (person.title_en, person.name_en_source) == ("Nigerian president", NameSource.transliterated)
+
+
+def test_a_deputy_after_a_name_is_not_part_of_it() -> None:
+    actors = _actors("وقالت السفيرة الأمريكية كارولاين كينيدي ونائبة وزير الخارجية إن الوضع صعب.")
+    assert "كارولاين كينيدي" in actors
+
+
+def test_states_of_the_region_act_and_are_places_after_a_locative() -> None:
+    actors = _actors("وأدانت الجزائر الهجوم. وقتل 3 أشخاص في الصومال.")
+    assert actors["الجزائر"].name_en == "Algeria"
+    assert actors["الجزائر"].name_en_source is NameSource.gazetteer
+    assert "الصومال" not in actors
+
+
+def test_an_organisation_after_a_proclitic_is_named_without_it() -> None:
+    assert "منظمة أطباء الميدان" in _actors("وقال متحدث باسم الأهالي لمنظمة أطباء الميدان إن الوضع صعب.")
