@@ -14,7 +14,8 @@ Rules, in order (docs/DESIGN.md §3):
    ... 207") or after it ("170 مدنيا قتلوا"، "4127 شخصاً غادروا"); failing that, in the sentence within a
    short window. "ضحايا" (casualties) is not a death toll and gives `other`, unless it is the toll itself
    ("حصيلة الضحايا"، "عدد الضحايا"); families and a place's population are `other`; the detained
-   (معتقلين، أسرى، "اعتقال 20") and the missing (مفقودين) are their own metrics.
+   (معتقلين، أسرى، "اعتقال 20") and the missing (مفقودين) are their own metrics; a detainee noun counts
+   only the number it follows ("لجنة من 12 عضوا لمتابعة ملف المعتقلين" counts no detainees).
 6. Nothing found: the number counts something else (states, members, meals, tents): not a figure.
 """
 
@@ -60,9 +61,7 @@ _COUNTED_NOUNS: dict[str, str] = table(
     }
 )  # fmt: skip
 
-_CONTEXT_METRICS = frozenset(
-    {Metric.killed, Metric.injured, Metric.displaced, Metric.detained, Metric.missing}
-)
+_CONTEXT_METRICS = frozenset({Metric.killed, Metric.injured, Metric.displaced, Metric.missing})
 _TRIGGERS: dict[str, str] = table(
     {
         **{word: metric for word, metric in _COUNTED_NOUNS.items() if metric in _CONTEXT_METRICS},

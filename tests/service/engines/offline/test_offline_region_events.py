@@ -83,3 +83,8 @@ def test_families_are_not_detainees() -> None:
 def test_rulings_carried_out_are_no_execution() -> None:
     assert EventType.execution not in _types("وطالبت الحكومة بتنفيذ الأحكام القضائية بحق المتهمين.")
     assert EventType.execution not in _types("ويعاقب القانون بعقوبات تصل إلى الإعدام.")
+
+
+def test_a_committee_on_detainees_counts_no_detainees() -> None:
+    text = "واتفق الطرفان على تشكيل لجنة فنية من 12 عضوا لمتابعة ملف المعتقلين."
+    assert [f.metric for f in digest_of(text).figures if f.metric is Metric.detained] == []
