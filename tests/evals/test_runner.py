@@ -79,9 +79,8 @@ def with_mistakes(output: LLMDigest) -> LLMDigest:
     return output.model_copy(update={"quotes": output.quotes[:1], "figures": [wrong, *output.figures[1:]]})
 
 
-async def test_one_missing_quote_and_one_wrong_figure_score_what_hand_calculation_says(
-    llm_settings, gold_dir
-):
+async def run_with_douma_mistakes(settings: Settings, gold_dir: Path) -> RunRecord:
+    """A replayed run whose Douma answer has `with_mistakes` and whose Homs answer is perfect."""
     gold = {article.id: article for article in load_gold(gold_dir)}
     douma, homs = gold["fixture-douma"], gold["fixture-homs"]
     replies = answering(
@@ -90,7 +89,13 @@ async def test_one_missing_quote_and_one_wrong_figure_score_what_hand_calculatio
             homs.article_text(): perfect_output(homs),
         }
     )
-    record = await run_replayed(llm_settings, ReplayLLM([replies]), gold_dir)
+    return await run_replayed(settings, ReplayLLM([replies]), gold_dir)
+
+
+async def test_one_missing_quote_and_one_wrong_figure_score_what_hand_calculation_says(
+    llm_settings, gold_dir
+):
+    record = await run_with_douma_mistakes(llm_settings, gold_dir)
     fields = record.metrics.fields
 
     # Gold: Douma has 3 figures and 2 quotes, Homs 1 figure and 1 quote.
@@ -125,15 +130,7 @@ async def test_scores_are_also_reported_for_each_kind_of_article_apart(llm_setti
     homs_file = gold_dir / "fixture-homs.json"
     homs_as_real = load_gold(gold_dir)[1].model_copy(update={"synthetic": False, "kind": GoldKind.real})
     homs_file.write_text(homs_as_real.model_dump_json(), encoding="utf-8")
-    gold = {article.id: article for article in load_gold(gold_dir)}
-    douma, homs = gold["fixture-douma"], gold["fixture-homs"]
-    replies = answering(
-        {
-            douma.article_text(): with_mistakes(perfect_output(douma)),
-            homs.article_text(): perfect_output(homs),
-        }
-    )
-    record = await run_replayed(llm_settings, ReplayLLM([replies]), gold_dir)
+    record = await run_with_douma_mistakes(llm_settings, gold_dir)
 
     assert list(record.metrics_by_kind) == ["challenge", "real"]
     challenge, real = record.metrics_by_kind["challenge"], record.metrics_by_kind["real"]
@@ -150,6 +147,8 @@ async def test_scores_are_also_reported_for_each_kind_of_article_apart(llm_setti
     assert "## Scores by kind of article" in report
     assert "| figures | 0.667 / 0.667 / 0.667 | 1.000 / 1.000 / 1.000 |" in report
     assert "by kind of article" in summary_table(record)
+    html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Scores by kind of article</h2>" in html and "0.667 / 0.667 / 0.667" in html
 
 
 # --------------------------------------------------------------------------- cache, failures, the command
