@@ -10,8 +10,9 @@ Two readings depend on the words around a mention:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from schemas.digest import ActorKind
 from service.arabic.document import Document
 from service.arabic.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch
 from service.arabic.lexicon import word_set, words
@@ -34,6 +35,11 @@ STANCE_VERBS = word_set(
 )
 
 
+_GROUP_NOUNS = words(
+    "تنظيم", "جماعة", "حركة", "ميليشيا", "ميليشيات", "مليشيا", "مليشيات", "جبهة", "فصيل",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class EntityMention:
     """One mention of an actor or a place: where it is and which entry it reads as."""
@@ -52,8 +58,26 @@ class EntityMention:
 
 
 def read_mentions(document: Document, gazetteer: Gazetteer) -> list[EntityMention]:
-    """Every gazetteer match of the document, as an actor or a place."""
-    return [_read(document, gazetteer, match) for match in gazetteer.find(document.mtext)]
+    """Every gazetteer match of the document, as an actor or a place; a group named with the noun that
+    says what it is takes that noun into its mention ("تنظيم داعش"، "جماعة بوكو حرام")."""
+    mentions = [_read(document, gazetteer, match) for match in gazetteer.find(document.mtext)]
+    taken = {token for m in mentions for token in range(m.first_token, m.last_token + 1)}
+    return [_with_group_noun(document, mention, taken) for mention in mentions]
+
+
+def _with_group_noun(document: Document, mention: EntityMention, taken: set[int]) -> EntityMention:
+    before = mention.first_token - 1
+    if (
+        mention.is_place
+        or mention.entry.kind != ActorKind.armed_group.value
+        or before in taken
+        or not document.has(before, _GROUP_NOUNS)
+        or document.gap_before(mention.first_token).strip()
+    ):
+        return mention
+    start = document.start_without_proclitics(before, _GROUP_NOUNS)
+    text = document.text[start : mention.end]
+    return replace(mention, start=start, text=text, first_token=before)
 
 
 def _read(document: Document, gazetteer: Gazetteer, match: GazetteerMatch) -> EntityMention:

@@ -61,6 +61,7 @@ _NOT_AGENT_MARKERS = words(
     "سيطرة", "التابعة", "التابع", "حلفاء", "مناطق", "قبضة", "عليها", "عليه", "عليهم"
 )  # fmt: skip  "تسيطر عليها المعارضة": the actor of a relative clause, not of the attack
 _BOMBARDMENTS = frozenset({EventType.air_strike, EventType.shelling})
+_MEANS_OF_ATTACK = _BOMBARDMENTS | {EventType.ground_clash}  # "الهجوم على منزلين": the attack is on a home
 
 
 @dataclass
@@ -296,15 +297,16 @@ class EventReader:
 
 
 def _without_means(document: Document, triggers: Sequence[Trigger]) -> list[Trigger]:
-    """A bombardment in the same clause as an attack on a facility is the attack's means, not an event of
-    its own: "في قصف للفصائل طاول مستشفى"، "استهدفت مشفى ... بقذيفة صاروخية"."""
+    """A bombardment or an assault in the same clause as an attack on a facility is the attack's means, not
+    an event of its own: "في قصف للفصائل طاول مستشفى"، "استهدفت مشفى ... بقذيفة صاروخية"، "في الهجوم على
+    منزلين"."""
     facility_clauses = {
         document.clause_of_token(t.token) for t in triggers if t.type is EventType.attack_on_facility
     }
     return [
         t
         for t in triggers
-        if not (t.type in _BOMBARDMENTS and document.clause_of_token(t.token) in facility_clauses)
+        if not (t.type in _MEANS_OF_ATTACK and document.clause_of_token(t.token) in facility_clauses)
     ]
 
 

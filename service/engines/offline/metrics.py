@@ -14,7 +14,8 @@ Rules, in order (docs/DESIGN.md §3):
    ... 207") or after it ("170 مدنيا قتلوا"، "4127 شخصاً غادروا"); failing that, in the sentence within a
    short window. "ضحايا" (casualties) is not a death toll and gives `other`, unless it is the toll itself
    ("حصيلة الضحايا"، "عدد الضحايا"); families and a place's population are `other`; the detained
-   (معتقلين، أسرى، "اعتقال 20") and the missing (مفقودين) are their own metrics; a detainee noun counts
+   (معتقلين، أسرى، "اعتقال 20") and the missing (مفقودين) are their own metrics (detainees executed or
+   killed are killed, detainees released are `other`); a detainee noun counts
    only the number it follows ("لجنة من 12 عضوا لمتابعة ملف المعتقلين" counts no detainees).
 6. Nothing found: the number counts something else (states, members, meals, tents): not a figure.
 """
@@ -29,6 +30,15 @@ from service.arabic.document import Document
 from service.arabic.lexicon import is_one_of, lookup, table, word_set, words
 
 TIME_NOUNS = word_set("time_words", "time_nouns")
+
+
+_DETAINED_NOUNS = word_set("coercion_and_explosions", "detained_nouns")
+_MISSING_NOUNS = word_set("coercion_and_explosions", "missing_nouns")
+_DETENTION_WORDS = word_set("coercion_and_explosions", "detention_words")
+_LOSS_WORDS = word_set("coercion_and_explosions", "loss_words")
+_KILLING_OF_DETAINEES = word_set("coercion_and_explosions", "execution", "killing_of_detainees")
+_RELEASE_WORDS = word_set("coercion_and_explosions", "release")
+_FATE_REACH = 3
 
 
 def _with_duals(nouns: list[str]) -> list[str]:
@@ -47,10 +57,8 @@ _COUNTED_NOUNS: dict[str, str] = table(
         **dict.fromkeys(["جريح", "جريحا", "جرحى", "مصاب", "مصابا", "مصابين", "مصابون"], Metric.injured),
         **dict.fromkeys(["نازح", "نازحا", "نازحين", "نازحون", "لاجئ", "لاجئا", "لاجئين", "مهجر", "مهجرين"],
                         Metric.displaced),
-        **dict.fromkeys(["معتقل", "معتقلا", "معتقلين", "معتقلون", "محتجز", "محتجزا", "محتجزين", "محتجزون",
-                         "مختطف", "مختطفا", "مختطفين", "مخطوفين", "أسير", "أسيرا", "أسرى", "رهينة", "رهائن",
-                         "موقوف", "موقوفين", "مطلوبين"], Metric.detained),
-        **dict.fromkeys(["مفقود", "مفقودا", "مفقودين", "مفقودون"], Metric.missing),
+        **dict.fromkeys(_DETAINED_NOUNS, Metric.detained),
+        **dict.fromkeys(_MISSING_NOUNS, Metric.missing),
         **dict.fromkeys(["غارة", "غارات", "غارتين", "غارتان", "ضربة", "ضربات", "ضربتين", "طلعة", "طلعات"],
                         Metric.strikes),
         **dict.fromkeys(["قذيفة", "قذائف", "قذيفتين", "صاروخ", "صواريخ", "صاروخا", "صاروخين", "برميل",
@@ -81,12 +89,8 @@ _TRIGGERS: dict[str, str] = table(
             Metric.displaced,
         ),
         **dict.fromkeys(["إجلاء", "أجلي", "أجليت", "إخلاء"], Metric.evacuated),
-        **dict.fromkeys(
-            ["اعتقال", "اعتقل", "اعتقلت", "اعتقلوا", "احتجاز", "احتجز", "احتجزت", "اختطاف", "اختطف",
-             "اختطفت", "خطف", "القبض", "توقيف"],
-            Metric.detained,
-        ),
-        **dict.fromkeys(["فقدان", "فقدوا"], Metric.missing),
+        **dict.fromkeys(_DETENTION_WORDS, Metric.detained),
+        **dict.fromkeys(_LOSS_WORDS, Metric.missing),
         **dict.fromkeys(["ضحايا", "الضحايا", "عائلة", "عائلات", "أسرة", "أسر"], Metric.other),
         **dict.fromkeys(["يؤوي", "تؤوي", "يقطنها", "يسكنها", "يقيم", "تقيم", "يقيمون"], Metric.other),
     }
@@ -181,11 +185,24 @@ def counted_noun(document: Document, number: NumberWords) -> tuple[int, str | No
         metric = lookup(word, _COUNTED_NOUNS)
         if metric is not None and _killed_and_injured(document, index, metric):
             return index, Metric.other
+        if metric == Metric.detained:
+            return index, _fate_of_detainees(document, number)
         if metric is not None or word in SUBJECTS or is_one_of(word, SUBJECTS) or is_one_of(word, OTHERS):
             return index, metric
         if not is_one_of(word, _OF):
             return None
     return None
+
+
+def _fate_of_detainees(document: Document, number: NumberWords) -> str:
+    """Detainees counted by what happened to them: executed or killed ("إعدام 12 أسيرا") are killed,
+    released ("الإفراج عن 39 محتجزا") are no longer detained (`other`)."""
+    before = range(max(0, number.first - _FATE_REACH), number.first)
+    if any(document.has(i, _KILLING_OF_DETAINEES) for i in before):
+        return Metric.killed
+    if any(document.has(i, _RELEASE_WORDS) for i in before):
+        return Metric.other
+    return Metric.detained
 
 
 def _spaced(document: Document, index: int) -> bool:

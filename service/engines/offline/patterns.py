@@ -50,6 +50,23 @@ _ORGANISATION_HEADS: dict[str, str] = table(
         "المجلس": "government|Council",
         "مجلس": "government|Council",
         "هيئة": "other|Authority",
+        "مفوضية": "other|Commission",
+        "جيش": "armed_group|Army",
+        "ميليشيا": "armed_group|Militia",
+        "ميليشيات": "armed_group|Militias",
+        "مليشيا": "armed_group|Militia",
+        "مليشيات": "armed_group|Militias",
+        "تنظيم": "armed_group|Organisation",
+        "جماعة": "armed_group|Group",
+        "حزب": "other|Party",
+        "مكتب": "other|Office",
+        "قيادة": "state_force|Command",
+        "ائتلاف": "other|Coalition",
+        "تحالف": "other|Alliance",
+        "تيار": "other|Movement",
+        "كتلة": "other|Bloc",
+        "بعثة": "international_org|Mission",
+        "كتيبة": "armed_group|Battalion",
     }
 )
 _NAMED_WITH_HEAD = "camp"  # "مخيم الأمل" is the camp's name; "بلدة عين الصفا" is the town "عين الصفا"

@@ -12,17 +12,30 @@ gazetteer); the title is composed in English from the parts it recognised.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from schemas.digest import NameSource
 from service.arabic.document import Document
 from service.arabic.gazetteer import GazetteerEntry
-from service.arabic.lexicon import lookup, stems, table, words
+from service.arabic.lexicon import lookup, stems, table, word_set, words
 from service.arabic.states import nationality_of
 from service.engines.offline.attribution import REPORTING_VERBS, TIME_WORDS
 from service.engines.offline.entities import STANCE_VERBS, EntityMention
 
+# a rank or honorific with the article stands right before a name: "اللواء الركن عبد الرحيم عتيق"
+RANKS = {
+    "اللواء": "major general",
+    "العميد": "brigadier general",
+    "العقيد": "colonel",
+    "المقدم": "lieutenant colonel",
+    "الرائد": "major",
+    "النقيب": "captain",
+    "الفريق": "lieutenant general",
+    "الشيخ": "sheikh",
+    "الملا": "mullah",
+    "الأمير": "prince",
+}
 _HEADS = table(
     {
         "وزير": "minister",
@@ -57,6 +70,13 @@ _HEADS = table(
         "نائبة": "deputy",
         "محافظ": "governor",
         "حاكم": "governor",
+        "مستشارة": "adviser",
+        "منسقة": "coordinator",
+        "زعيم": "leader",
+        "الأمين": "secretary",
+        "مسؤول": "official",
+        "المسؤول": "official",
+        **RANKS,
     }
 )
 _MINISTRIES = table(
@@ -70,7 +90,7 @@ _MINISTRIES = table(
     }
 )
 PORTFOLIOS = frozenset(_MINISTRIES)
-_PROFESSIONS = frozenset({"doctor", "activist", "journalist"})
+_PROFESSIONS = frozenset({"doctor", "activist", "journalist", *RANKS.values()})
 _BODIES = words(
     "المنظمة", "المركز", "الهيئة", "اللجنة", "المجلس", "الوكالة", "الجمعية", "المكتب", "المستشفى", "الإدارة",
     "الوزارة", "الحكومة", "البلدية", "الدائرة",
@@ -85,7 +105,7 @@ _INTERNATIONAL = table(
     }
 )
 _TITLE_WORDS = words(
-    "الخاص", "الخاصة", "الرسمي", "الرسمية", "العام", "العامة", "عام", "الإقليمي", "الأعلى", "الشؤون",
+    "الخاص", "الخاصة", "الرسمي", "الرسمية", "العام", "العامة", "عام", "الإقليمي", "الأعلى", "الشؤون", "الركن",
     "الإنسانية", "العسكري", "السياسي", "الإعلامي",
 )  # fmt: skip
 _LINK_WORDS = words("باسم", "لدى", "إلى", "الى", "في", "ل")
@@ -95,6 +115,19 @@ _NAME_STOPS = REPORTING_VERBS | STANCE_VERBS | TIME_WORDS | words(
     "بدوره", "بدورها", "مؤكدا", "مضيفا", "مشيرا", "قائلا", "قائلة", "حينذاك", "حينها", "آنذاك", "مسألة",
     "شؤون", "لشؤون", "وفقا", "حالة", "وكالة", "منظمة", "وزارة", "هيئة", "مجلس", "لجنة", "حكومة", "قوات",
 )  # fmt: skip
+_ROLES_OF = frozenset({"director", "head", "spokesperson", "coordinator", "commander", "leader"})
+_LED_BY = words("بزعامة", "بقيادة", "برئاسة")
+_SPEECH_VERBS = word_set("reported_speech", "saying", "declaring")
+_ANONYMOUS = words(
+    "مصدر", "مصادر", "مسؤول", "مسؤولون", "مسؤولين", "شهود", "شاهد", "سكان", "ناشطون", "ناشط", "نشطاء",
+    "متحدث", "ناطق", "بيان", "تقرير", "تقارير", "مراقبون", "محللون", "خبراء", "خبير", "مواطن", "مواطنون",
+    "أهالي", "عضو", "أعضاء", "قادة", "ضابط", "جندي", "طبيب", "مسعف", "شخص", "أحد", "بعض", "مصدرا", "عدد",
+    "مقتل", "وجود", "عن", "إن", "أن", "أنه", "في", "لـ", "له", "لها", "لهم",
+)  # fmt: skip
+_ON_BEHALF = words("باسم")
+_NAME_JOINERS = words("عبد", "أبو", "أبي", "بن", "ابن", "بنت")  # "عبد الله"، "أبو بكر البغدادي"
+_NAMES_LIKE_STOPS = frozenset({"علي"})  # spelled with ي it is the name Ali, not the preposition على
+_MAX_BODY_WORDS = 4
 _MAX_TITLE_WORDS = 8
 _MAX_NAME_WORDS = 4
 _MIN_NAME_WORDS = 2
@@ -123,7 +156,7 @@ def read_titled_persons(document: Document, known: Sequence[EntityMention]) -> l
     found: list[EntityMention] = []
     for index in range(len(document.tokens)):
         role = lookup(document.word(index), _HEADS)
-        if role is None:
+        if role is None or index in by_token:
             continue
         title = _title(document, index, role, by_token)
         if title is None:
@@ -131,7 +164,35 @@ def read_titled_persons(document: Document, known: Sequence[EntityMention]) -> l
         person = _direct_name(document, title, by_token) or _appositive_name(document, title, by_token)
         if person is not None:
             found.append(person)
+    return found + _untitled_people(document, by_token)
+
+
+def _untitled_people(document: Document, by_token: dict[int, EntityMention]) -> list[EntityMention]:
+    """ "بزعامة اياد علاوي": a leader named after a word of leading; "وقال يويشي ماسوزوي حاكم طوكيو إن":
+    a speaker named right after a verb of saying, when a boundary closes the name (punctuation, the
+    complementiser, a title)."""
+    found: list[EntityMention] = []
+    for index in range(len(document.tokens) - 1):
+        if document.has(index, _LED_BY):
+            before = by_token.get(index - 1)
+            title = _Title(index, "leader", None, None, before.entry.name_en if before else None, True)
+            person = _name_from(document, title, index + 1, by_token)
+        elif document.has(index, _SPEECH_VERBS) and not _anonymous_or_defined(document, index + 1):
+            person = _name_from(document, None, index + 1, by_token, closing=_ends_speaker_name)
+        else:
+            continue
+        if person is not None:
+            found.append(person)
     return found
+
+
+def _anonymous_or_defined(document: Document, index: int) -> bool:
+    """ "قال مصدر أمني"، "قالت مصادر"، "قال الجيش": no name follows."""
+    return document.word(index).startswith("ال") or document.has(index, _ANONYMOUS)
+
+
+def _ends_speaker_name(document: Document, following: int) -> bool:
+    return _ends_apposition(document, following) or is_title_head(document.word(following))
 
 
 def _direct_name(
@@ -140,7 +201,7 @@ def _direct_name(
     """ "وزير الخارجية التركي مولود جاويش أوغلو": the name right after a completed title."""
     if not title.complemented or document.has(title.last_token, _LINK_WORDS):
         return None
-    return _name_from(document, title, title.last_token + 1, by_token, appositive=False)
+    return _name_from(document, title, title.last_token + 1, by_token)
 
 
 def _appositive_name(
@@ -150,7 +211,7 @@ def _appositive_name(
     for index in range(title.last_token + 1, min(len(document.tokens), title.last_token + _APPOSITIVE_REACH)):
         gap = document.gap_before(index)
         if "،" in gap or "," in gap:
-            return _name_from(document, title, index, by_token, appositive=True)
+            return _name_from(document, title, index, by_token, closing=_ends_apposition)
         if any(mark in gap for mark in _CLOSING_MARKS):
             return None
     return None
@@ -180,6 +241,9 @@ def _title(document: Document, head: int, role: str, by_token: dict[int, EntityM
             last, complemented = index, True
         elif document.has(index, _BODIES):
             last, complemented = index, True
+        elif document.has(index - 1, _ON_BEHALF) and word.startswith("ال"):
+            last, complemented = _defined_run(document, index), True  # "المتحدث باسم المقاومة الجنوبية"
+            index = last
         elif not (document.has(index, _TITLE_WORDS) or document.has(index, _LINK_WORDS)):
             break
         else:
@@ -188,23 +252,42 @@ def _title(document: Document, head: int, role: str, by_token: dict[int, EntityM
     return _Title(last, role, nationality, ministry, affiliation, complemented)
 
 
+def _defined_run(document: Document, first: int) -> int:
+    """The last of the words with the article from `first` (the body a spokesperson speaks for)."""
+    last = first
+    while (
+        last + 1 < min(len(document.tokens), first + _MAX_BODY_WORDS)
+        and not document.gap_before(last + 1).strip()
+        and document.word(last + 1).startswith("ال")
+    ):
+        last += 1
+    return last
+
+
 def _name_from(
-    document: Document, title: _Title, first: int, by_token: dict[int, EntityMention], *, appositive: bool
+    document: Document,
+    title: _Title | None,
+    first: int,
+    by_token: dict[int, EntityMention],
+    *,
+    closing: Callable[[Document, int], bool] | None = None,
 ) -> EntityMention | None:
+    """The name of two to four words from `first`; with `closing`, only when it holds after the name."""
     last = first - 1
     for index in range(first, min(len(document.tokens), first + _MAX_NAME_WORDS)):
         word = document.word(index)
         punctuated = index > first and bool(document.gap_before(index).strip())
-        if punctuated or index in by_token or not _name_like(word):
+        spelled = document.text[document.tokens[index].start : document.tokens[index].end]
+        if punctuated or index in by_token or not (_name_like(word) or spelled in _NAMES_LIKE_STOPS):
             break
         if word.startswith("ال") and index == first:
             return None  # a given name never takes the article: "الشؤون الإنسانية" is no name
         last = index
-        if word.startswith("ال"):
-            break  # a family name with the article ends the name: "بشار الجعفري"
+        if word.startswith("ال") and not document.has(index - 1, _NAME_JOINERS):
+            break  # a family name with the article ends the name: "بشار الجعفري", not "عبد الله"
     if last - first + 1 < _MIN_NAME_WORDS:
         return None
-    if appositive and not _ends_apposition(document, last + 1):
+    if closing is not None and not closing(document, last + 1):
         return None
     start, end = document.token_span(first, last)
     text = document.text[start:end]
@@ -213,8 +296,8 @@ def _name_from(
         name_en_source=NameSource.transliterated,
         kind="person",
         forms=(text,),
-        title_en=_title_en(title),
-        affiliation=title.affiliation,
+        title_en=_title_en(title) if title is not None else None,
+        affiliation=title.affiliation if title is not None else None,
     )
     return EntityMention(start, end, text, first, last, entry, False)
 
@@ -236,7 +319,7 @@ def _name_like(word: str) -> bool:
 def _title_en(title: _Title) -> str:
     parts = [title.nationality or "", title.ministry or "", title.role]
     text = " ".join(part for part in parts if part)
-    if title.affiliation and title.role in ("director", "head", "spokesperson", "coordinator", "commander"):
+    if title.affiliation and title.role in _ROLES_OF:
         text += f" of {title.affiliation}"
     elif title.affiliation:
         text += f" ({title.affiliation})"

@@ -7,14 +7,17 @@
 - ground_clash: اشتباكات، معارك، هجوم، مواجهات، اقتحام (an attack in a clause naming aircraft is an air
   strike);
 - attack_on_facility: a medical or civilian facility (مستشفى، مستوصف، مدارس، منشآت، مرافق) within three
-  words of a word of hitting (استهدف، طاول، أصابت، قصف، تدمير ...);
+  words of a word of hitting (استهدف، طاول، أصابت، قصف، تدمير ...); a home or a place of worship (منزل،
+  مسجد، مخيم) within three words of a raid, a storming or an arson (داهمت، اقتحم، هجوم، أحرق) — shelled or
+  bombed, it is the bombardment's target, not an event of its own;
 - chemical_attack: كلور، كيمياوية، كيميائية، سارين, unless the sentence reports them as accusations or
   reports (اتهامات، مزاعم، تقارير ...): an allegation is not an asserted attack;
 - displacement: نزوح، تهجير، ممر إنساني; or خروج/غادروا/فروا when the clause names people or a number
   follows ("خروج 40 ألفاً");
 - bombing: an explosive set off rather than fired: a car bomb (مفخخة), an IED (عبوة ناسفة), a suicide
   attack (انتحاري، انتحارية), a landmine (لغم، ألغام), a blast or bombing (تفجير، فجّر); "انفجار" only when
-  its clause names no shell, rocket or aircraft ("انفجار قذيفة" is shelling);
+  its clause names no shell, rocket or aircraft ("انفجار قذيفة" is shelling); an attack (هجوم) or a bomb
+  (قنبلة) in a clause that names an explosive set off ("هجوم انتحاري"، "فجرت قنبلة") is a bombing;
 - arrest_or_abduction: اعتقال، احتجاز، اختطاف، خطف، توقيف، "ألقت القبض"، مداهمات;
 - execution: إعدام، أعدم، "نفذ حكم القتل"; not a death sentence passed ("حكم بالإعدام"، "أحكام بإعدام"،
   "عقوبات تصل إلى الإعدام") nor rulings carried out ("تنفيذ الأحكام");
@@ -39,7 +42,7 @@ from dataclasses import dataclass
 
 from schemas.digest import EventType
 from service.arabic.document import Clause, Document, Sentence
-from service.arabic.lexicon import words
+from service.arabic.lexicon import word_set, words
 from service.engines.offline.entities import EntityMention
 
 _AIR_NOUNS = words("غارة", "غارات", "غارتين", "غارتان", "طلعات", "طلعة", "غاراتها", "غاراته")
@@ -62,6 +65,11 @@ _FACILITIES = words(
     "مستشفى", "مستشفيات", "مشفى", "مشافي", "مستوصف", "مستوصفا", "مستوصفات", "مدارس", "مدرسة", "منشآت",
     "منشأة", "مرافق", "مرفق",
 )  # fmt: skip
+_HOMES = words("منزل", "منزلا", "منزلين", "منازل", "بيت", "بيوت", "مسجد", "مسجدا", "مساجد", "كنيسة", "مخيم")
+_ASSAULT = words(
+    "داهمت", "داهم", "داهموا", "مداهمة", "اقتحمت", "اقتحم", "اقتحموا", "اقتحام", "أحرق", "أحرقت", "إحراق",
+    "هجوم", "هاجم", "هاجمت", "هاجموا",
+)  # fmt: skip
 _HITTING = words(
     "استهدف", "استهدفت", "استهداف", "طاول", "طال", "أصابت", "أصاب", "إصابة", "قصف", "تدمير", "تدميرها",
     "دمر", "دمرت", "على", "ضرب", "ضربت", "استهدفوا", "اصابت",
@@ -79,26 +87,17 @@ _PEOPLE = words(
 _CORRIDORS = words("ممر", "ممرات", "معابر")
 _SAFE_OR_HUMANITARIAN = words("إنساني", "إنسانية", "الإنساني", "آمن", "آمنة")
 _HUMANITARIAN = words("قافلة", "قوافل")
-_BOMBING_STRONG = words(
-    "تفجير", "تفجيرات", "تفجيرا", "التفجير", "فجرت", "فجروا", "يفجر", "تفجيره", "مفخخة", "مفخخات",
-    "ناسفة", "ناسفا", "ناسف", "انتحاري", "انتحارية", "انتحاريين", "انتحاريان", "لغم", "ألغام", "لغما",
-)  # fmt: skip
-_BOMBING_WEAK = words("انفجار", "انفجارات", "انفجر", "انفجرت", "دوي")
-_ARREST = words(
-    "اعتقال", "اعتقالات", "اعتقل", "اعتقلت", "اعتقلوا", "تعتقل", "يعتقل", "احتجاز", "احتجز", "احتجزت",
-    "اختطاف", "اختطف", "اختطفت", "اختطفوا", "خطف", "خطفت", "خطفوا", "توقيف", "القبض", "مداهمات", "مداهمة",
-)  # fmt: skip
-_EXECUTION = words("إعدام", "إعدامات", "أعدم", "أعدمت", "أعدموا", "يعدم", "تعدم", "القصاص")
-_DEATH_SENTENCE = words("حكم", "أحكام", "أحكاما", "حكما", "بحكم", "قضت", "يقضي", "قضى", "عقوبة", "عقوبات")
-_EXECUTION_CARRIED_OUT = words("نفذ", "نفذت", "تنفيذ", "نفذوا")
-_PENALTY_OF_DEATH = words("القتل", "الإعدام", "القصاص")
+_BOMBING_STRONG = word_set("coercion_and_explosions", "bombing")
+_BOMBING_WEAK = word_set("coercion_and_explosions", "explosion")
+_ARREST = word_set("coercion_and_explosions", "arrest_or_abduction")
+_EXECUTION = word_set("coercion_and_explosions", "execution")
+_DEATH_SENTENCE = word_set("coercion_and_explosions", "sentence_passed")
+_EXECUTION_CARRIED_OUT = word_set("coercion_and_explosions", "carried_out")
+_PENALTY_OF_DEATH = word_set("coercion_and_explosions", "death_penalty")
 _SENTENCE_REACH = 3
-_PROTEST = words(
-    "مظاهرة", "مظاهرات", "تظاهرة", "تظاهرات", "احتجاجات", "احتجاج", "احتجاجية", "اعتصام", "اعتصامات",
-    "متظاهرين", "متظاهرون", "تظاهر", "تظاهروا", "شغب", "محتجين", "محتجون", "اعتصاما", "احتجاجا",
-)  # fmt: skip
-_MARCH = words("مسيرة", "مسيرات")
-_DRONE_HEADS = words("طائرة", "طائرات", "الطائرة", "الطائرات")
+_PROTEST = word_set("coercion_and_explosions", "protest")
+_MARCH = word_set("coercion_and_explosions", "march")
+_DRONE_HEADS = word_set("coercion_and_explosions", "aircraft_before_march")
 _TALKS_STRONG = words("اجتماع", "مباحثات", "محادثات", "مفاوضات", "هدنة", "تهدئة", "جلسة", "قمة", "مؤتمر")
 _CEASE = words("وقف", "لوقف", "بوقف", "ووقف")
 _CEASED = words("النار", "القتالية", "القتال", "العنف", "العمليات")
@@ -134,6 +133,7 @@ _ANY_TRIGGER = (
     | _BOMBARDMENT
     | _GROUND
     | _FACILITIES
+    | _HOMES
     | _CHEMICAL
     | _DISPLACEMENT_STRONG
     | _DISPLACEMENT_WEAK
@@ -200,13 +200,19 @@ def _trigger_at(document: Document, clause: Clause, index: int, allegation: bool
     if not _BOMBARDMENT.isdisjoint(readings):
         if _clause_names_aircraft(document, clause):
             return Trigger(index, EventType.air_strike)
+        if _clause_names_explosive(document, clause):
+            return Trigger(index, EventType.bombing)
         unspecified = not _UNSPECIFIED_BOMBARDMENT.isdisjoint(readings)
         return Trigger(index, EventType.shelling, unspecified=unspecified)
     if not _GROUND.isdisjoint(readings):
         if _clause_names_aircraft(document, clause):
             return Trigger(index, EventType.air_strike)
+        if _clause_names_explosive(document, clause):
+            return Trigger(index, EventType.bombing)
         return Trigger(index, EventType.ground_clash)
-    if not _FACILITIES.isdisjoint(readings) and _hit_nearby(document, clause, index):
+    if not _FACILITIES.isdisjoint(readings) and _near(document, clause, index, _HITTING):
+        return Trigger(index, EventType.attack_on_facility)
+    if not _HOMES.isdisjoint(readings) and _near(document, clause, index, _ASSAULT):
         return Trigger(index, EventType.attack_on_facility)
     if not _CHEMICAL.isdisjoint(readings):
         return None if allegation else Trigger(index, EventType.chemical_attack)
@@ -269,6 +275,10 @@ def _clause_names_aircraft(document: Document, clause: Clause) -> bool:
     return any(document.has(i, _AIRCRAFT) for i in range(clause.first_token, clause.end_token))
 
 
+def _clause_names_explosive(document: Document, clause: Clause) -> bool:
+    return any(document.has(i, _BOMBING_STRONG) for i in range(clause.first_token, clause.end_token))
+
+
 def _clause_names_bombardment(document: Document, clause: Clause) -> bool:
     return any(document.has(i, _BOMBARDMENT) for i in range(clause.first_token, clause.end_token))
 
@@ -277,10 +287,10 @@ def _clause_names_people(document: Document, clause: Clause) -> bool:
     return any(document.has(i, _PEOPLE) for i in range(clause.first_token, clause.end_token))
 
 
-def _hit_nearby(document: Document, clause: Clause, index: int) -> bool:
+def _near(document: Document, clause: Clause, index: int, lexicon: frozenset[str]) -> bool:
     lo = max(clause.first_token, index - _FACILITY_REACH)
     hi = min(clause.end_token, index + _FACILITY_REACH + 1)
-    return any(document.has(i, _HITTING) for i in range(lo, hi) if i != index)
+    return any(document.has(i, lexicon) for i in range(lo, hi) if i != index)
 
 
 def _blocked(document: Document, clause: Clause, index: int, event_type: EventType) -> bool:

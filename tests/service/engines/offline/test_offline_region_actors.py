@@ -54,3 +54,40 @@ def test_states_of_the_region_act_and_are_places_after_a_locative() -> None:
 
 def test_an_organisation_after_a_proclitic_is_named_without_it() -> None:
     assert "منظمة أطباء الميدان" in _actors("وقال متحدث باسم الأهالي لمنظمة أطباء الميدان إن الوضع صعب.")
+
+
+def test_a_group_named_with_the_noun_that_says_what_it_is_keeps_the_noun() -> None:
+    actors = _actors("وأعلن تنظيم داعش مسؤوليته عن الهجوم، بينما نفت جماعة الحوثي ذلك.")
+    assert {name: a.name_en for name, a in actors.items()} == {
+        "تنظيم داعش": "Islamic State",
+        "جماعة الحوثي": "Houthis",
+    }
+
+
+def test_officers_named_after_their_rank() -> None:
+    actors = _actors("وقال العقيد الركن محسن عبد الله الغلابي إن القوات تتقدم.")
+    assert actors["محسن عبد الله الغلابي"].title_en == "Colonel"
+
+
+def test_a_leader_named_after_a_word_of_leading() -> None:
+    actors = _actors("وطالب ائتلاف النهضة بزعامة خالد المنصوري الحكومة بالاستقالة.")
+    assert actors["ائتلاف النهضة"].kind is ActorKind.other
+    assert actors["خالد المنصوري"].title_en == "Leader"
+
+
+def test_a_speaker_named_right_after_the_verb_when_a_boundary_closes_the_name() -> None:
+    actors = _actors("وقال كمال الهلباوي، إن الحوار ضروري. وقال مصدر أمني إن الوضع هادئ.")
+    assert list(actors) == ["كمال الهلباوي"]
+    assert actors["كمال الهلباوي"].title_en is None
+    assert "ضرورة وقف" not in _actors("وأكد ضرورة وقف القتال فورا.")
+
+
+def test_a_spokesperson_for_a_body_the_gazetteer_does_not_know() -> None:
+    actors = _actors("وقال المتحدث باسم المقاومة الجنوبية علي شايف الحريري إن المعارك مستمرة.")
+    assert "علي شايف الحريري" in actors
+
+
+def test_new_heads_name_organisations() -> None:
+    actors = _actors("وأعلنت كتيبة الفاروق وحزب المستقبل ومفوضية الانتخابات موقفها.")
+    assert {a.kind for a in actors.values()} == {ActorKind.armed_group, ActorKind.other}
+    assert set(actors) == {"كتيبة الفاروق", "حزب المستقبل", "مفوضية الانتخابات"}

@@ -57,7 +57,9 @@ def test_a_shell_that_explodes_is_shelling() -> None:
     ("text", "phrase", "metric", "value"),
     [
         ("واعتقلت الشرطة 25 شخصا خلال المظاهرة.", "25 شخصا", Metric.detained, 25),
-        ("وأفرج التنظيم عن 12 مختطفا من أبناء القرية.", "12 مختطفا", Metric.detained, 12),
+        ("ولا يزال التنظيم يحتجز 12 مختطفا من أبناء القرية.", "12 مختطفا", Metric.detained, 12),
+        ("وأفرج التنظيم عن 12 مختطفا من أبناء القرية.", "12 مختطفا", Metric.other, 12),  # released
+        ("وأعدمت الميليشيا 9 أسرى في الجبهة.", "9 أسرى", Metric.killed, 9),  # executed
         ("ولا يزال 40 معتقلا في سجون الميليشيا.", "40 معتقلا", Metric.detained, 40),
         ("وما زال 7 أشخاص مفقودين تحت الأنقاض.", "7 أشخاص", Metric.missing, 7),
         ("وأعلنت فرق الإنقاذ عن 15 مفقودا بعد غرق القارب.", "15 مفقودا", Metric.missing, 15),
@@ -88,3 +90,19 @@ def test_rulings_carried_out_are_no_execution() -> None:
 def test_a_committee_on_detainees_counts_no_detainees() -> None:
     text = "واتفق الطرفان على تشكيل لجنة فنية من 12 عضوا لمتابعة ملف المعتقلين."
     assert [f.metric for f in digest_of(text).figures if f.metric is Metric.detained] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقتل خمسة أشخاص في هجوم انتحاري استهدف سوقا شعبية.",  # an attack by a suicide bomber
+        "فجرت امرأة قنبلة كانت بحوزتها قرب حاجز أمني.",  # a bomb set off, not dropped
+    ],
+)
+def test_an_attack_or_a_bomb_that_is_set_off_is_a_bombing(text: str) -> None:
+    assert _types(text) == [EventType.bombing]
+
+
+def test_an_assault_on_homes_is_one_attack_on_a_facility() -> None:
+    assert _types("وأصيب ثلاثة أشخاص في الهجوم على منزلين في القرية.") == [EventType.attack_on_facility]
+    assert _types("داهمت قوة خاصة منزل المواطن فجر اليوم.") == [EventType.attack_on_facility]
