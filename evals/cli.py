@@ -1,7 +1,7 @@
 """`digest eval ...`: run an engine over the gold set, compare two runs, record the baseline.
 
 digest eval run [--engine llm|offline] [--prompt FILE] [--model NAME] [--gold DIR] [--out DIR] [--refresh]
-digest eval compare RUN_A RUN_B [--max-drop 0.02]
+digest eval compare RUN_A RUN_B [--max-drop 0.02]   (a run directory, its run.json, or a baseline file)
 digest eval baseline [--engine offline] [--gold DIR] [--out FILE]
 """
 
@@ -20,7 +20,7 @@ from evals.gate import DEFAULT_MAX_DROP
 from evals.gold import GOLD_DIR
 from evals.paths import display_path
 from evals.records import FIELDS, RunRecord
-from evals.run_files import REPORT_HTML, REPORT_MD, RUN_JSON, load_run, new_run_dir, save_run
+from evals.run_files import REPORT_HTML, REPORT_MD, RUN_JSON, load_run_or_baseline, new_run_dir, save_run
 from evals.runner import DEFAULT_CONCURRENCY, RunOptions, evaluate
 from evals.tables import by_kind_table, score, text_table
 from schemas.digest import Engine
@@ -46,9 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digest eval", description="Score engines and prompts against the hand-labelled gold set"
     )
-    commands = parser.add_subparsers(dest="command")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = commands.add_parser("run", help="run an engine over the gold set and save the scored run")
+    run_help = "run an engine over the gold set and save the scored run (run.json, report.md, report.html)"
+    run = commands.add_parser("run", help=run_help, description=run_help)
     _engine_options(run, default=None)
     run.add_argument(
         "--out", type=Path, metavar="DIR", help="run directory (default evals/runs/<timestamp>-<engine>/)"
@@ -59,16 +60,23 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=DEFAULT_CONCURRENCY,
         metavar="N",
-        help="articles digested at the same time",
+        help=f"articles digested at the same time (default {DEFAULT_CONCURRENCY})",
     )
     run.set_defaults(handler=_run)
 
-    compare = commands.add_parser("compare", help="compare two saved runs; exit 1 when B regresses")
+    compare_help = (
+        "compare two saved runs (or a run and a baseline) on the articles both scored; "
+        "exit 1 when B regresses"
+    )
+    compare = commands.add_parser("compare", help=compare_help, description=compare_help)
     compare.add_argument(
-        "run_a", type=Path, metavar="RUN_A", help="reference run: a run directory or its run.json"
+        "run_a",
+        type=Path,
+        metavar="RUN_A",
+        help="reference: a run directory, its run.json, or a baseline (evals/baselines/offline.json)",
     )
     compare.add_argument(
-        "run_b", type=Path, metavar="RUN_B", help="candidate run: a run directory or its run.json"
+        "run_b", type=Path, metavar="RUN_B", help="candidate: a run directory, its run.json, or a baseline"
     )
     compare.add_argument(
         "--max-drop",
@@ -79,7 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     compare.set_defaults(handler=_compare)
 
-    baseline = commands.add_parser("baseline", help="run an engine and record evals/baselines/<engine>.json")
+    baseline_help = "run an engine over the gold set and record its scores in evals/baselines/<engine>.json"
+    baseline = commands.add_parser("baseline", help=baseline_help, description=baseline_help)
     _engine_options(baseline, default=Engine.offline.value)
     baseline.add_argument(
         "--out", type=Path, metavar="FILE", help="baseline file (default evals/baselines/<engine>.json)"
@@ -194,8 +203,8 @@ def summary_table(record: RunRecord) -> str:
 
 def _compare(args: argparse.Namespace) -> int:
     comparison = compare_runs(
-        load_run(args.run_a),
-        load_run(args.run_b),
+        load_run_or_baseline(args.run_a),
+        load_run_or_baseline(args.run_b),
         a_name=str(args.run_a),
         b_name=str(args.run_b),
         max_drop=args.max_drop,

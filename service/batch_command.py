@@ -47,7 +47,12 @@ def add_batch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "input", help='JSONL file ({"id"?, "text", "title"?, ...} per line), folder of .txt, or -'
     )
     batch.add_argument("--out", required=True, type=Path, help="result JSONL (appended to; resumes)")
-    batch.add_argument("--engine", choices=[choice.value for choice in EngineChoice], default="auto")
+    batch.add_argument(
+        "--engine",
+        choices=[choice.value for choice in EngineChoice],
+        default="auto",
+        help="auto: the LLM when one is configured, else offline (default auto)",
+    )
     batch.add_argument("--concurrency", type=int, help="articles at once (default DIGEST_BATCH_CONCURRENCY)")
     batch.add_argument("--refresh", action="store_true", help="ignore the cache")
     batch.add_argument(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from enum import Enum
 from http import HTTPStatus
 from typing import Any
 
@@ -79,15 +80,32 @@ def on_validation_error(
     if _body_missing(errors):
         detail = 'the request body is empty: send a JSON object such as {"text": "..."}'
         return problem(request, 400, "Bad Request", detail, slug="malformed-request")
+    errors = [_with_valid_values(request, item) for item in errors]
     messages = "; ".join(_describe(item) for item in errors) or str(error.detail)
+    in_query = bool(errors) and all(
+        isinstance(item, dict) and item.get("source") == "query" for item in errors
+    )
     return problem(
         request,
         422,
-        "The request body is not a valid article",
+        "A query parameter is not valid" if in_query else "The request body is not a valid article",
         messages,
         slug="invalid-request",
         extra={"errors": errors},
     )
+
+
+def _with_valid_values(request: Request[Any, Any, Any], item: Any) -> Any:
+    """A query parameter's error with the values it accepts (`valid`), read from the handler's signature."""
+    if not (isinstance(item, dict) and item.get("source") == "query"):
+        return item
+    parameter = request.route_handler.parsed_fn_signature.parameters.get(str(item.get("key")))
+    annotation = parameter.annotation if parameter is not None else None
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return item | {"valid": [str(member.value) for member in annotation]}
+    if annotation is bool:
+        return item | {"valid": ["true", "false"]}
+    return item
 
 
 def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
@@ -136,6 +154,8 @@ def _describe(item: Any) -> str:
     if isinstance(item, dict):
         key = item.get("key")
         message = str(item.get("message", item))
+        if item.get("valid"):
+            message += f"; use one of: {', '.join(item['valid'])}"
         return f"{key}: {message}" if key else f'{message}: send a JSON object such as {{"text": "..."}}'
     return str(item)
 

@@ -67,6 +67,22 @@ def test_invalid_article_is_a_422_problem_that_says_what_to_fix(offline_settings
     assert problem["status"] == 422 and problem["title"] and fragment in problem["detail"]
 
 
+@pytest.mark.parametrize(
+    ("params", "valid"),
+    [({"engine": "gpt"}, ["auto", "llm", "offline"]), ({"refresh": "maybe"}, ["true", "false"])],
+)
+def test_a_bad_query_parameter_is_a_422_problem_listing_the_valid_values(offline_settings, params, valid):
+    with client_for(offline_settings) as client:
+        response = post(client, {"text": "قتل خمسة أشخاص"}, **params)
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["title"] == "A query parameter is not valid"
+    [key] = params
+    assert problem["detail"].startswith(f"{key}: ")
+    assert problem["detail"].endswith(f"use one of: {', '.join(valid)}")
+    assert problem["errors"][0]["valid"] == valid
+
+
 def test_malformed_json_is_a_400_problem(offline_settings):
     with client_for(offline_settings) as client:
         response = client.post(

@@ -90,4 +90,53 @@ def test_the_margin_allows_a_drop_up_to_it_and_watches_the_grounding_rate():
 
 def test_an_unreadable_run_is_reported_with_what_to_pass(tmp_path, capsys):
     assert eval_main(["compare", str(tmp_path / "nowhere"), str(tmp_path / "nowhere")]) == 1
-    assert "pass a run directory or run.json" in capsys.readouterr().err
+    assert "pass a run directory of `digest eval run`" in capsys.readouterr().err
+
+
+def test_a_file_that_is_neither_run_nor_baseline_says_which_key_is_wrong(tmp_path, capsys):
+    (tmp_path / "other.json").write_text('{"hello": 1}', encoding="utf-8")
+    assert eval_main(["compare", str(tmp_path / "other.json"), str(tmp_path / "other.json")]) == 1
+    err = capsys.readouterr().err
+    assert "is neither a saved eval run nor a baseline" in err
+    assert "('config',) Field required" in err
+
+
+def test_runs_on_different_gold_sets_are_compared_on_their_shared_articles_only(gold_dir, tmp_path, capsys):
+    full = run_offline(gold_dir, tmp_path / "full")
+    (gold_dir / "fixture-homs.json").unlink()
+    douma_only = run_offline(gold_dir, tmp_path / "douma")
+    capsys.readouterr()
+
+    for a, b in ((full, douma_only), (douma_only, full)):
+        assert eval_main(["compare", str(a), str(b)]) == 0  # the same engine on the shared article
+        out = capsys.readouterr().out
+        assert "compared on the 1 articles both runs scored" in out
+        assert "fixture-homs" in out.split("Per field")[0]  # named as left out, in the header
+        assert "fixture-homs" not in out.split("Per article")[1]
+        assert out.rstrip().splitlines()[-1].startswith("OK: on the 1 shared articles")
+
+
+def test_a_run_compares_with_the_baseline_of_its_gold_set(gold_dir, tmp_path, capsys):
+    run = run_offline(gold_dir, tmp_path / "run")
+    baseline = tmp_path / "offline.json"
+    assert eval_main(["baseline", "--gold", str(gold_dir), "--out", str(baseline)]) == 0
+    capsys.readouterr()
+
+    assert eval_main(["compare", str(baseline), str(run)]) == 0
+    out = capsys.readouterr().out
+    assert "A (" + str(baseline) + "): baseline of the offline engine, 2 articles" in out
+    assert "a baseline holds no per-article scores" in out
+    assert out.rstrip().splitlines()[-1].startswith("OK")
+
+
+def test_a_baseline_of_another_gold_set_says_exactly_what_to_pass(gold_dir, tmp_path, capsys):
+    baseline = tmp_path / "offline.json"
+    assert eval_main(["baseline", "--gold", str(gold_dir), "--out", str(baseline)]) == 0
+    (gold_dir / "fixture-homs.json").unlink()
+    run = run_offline(gold_dir, tmp_path / "run")
+    capsys.readouterr()
+
+    assert eval_main(["compare", str(baseline), str(run)]) == 1
+    err = capsys.readouterr().err
+    assert "is a baseline of 2 articles with no per-article scores" in err
+    assert "pass a run of `digest eval run --engine offline`" in err

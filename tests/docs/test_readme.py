@@ -1,0 +1,146 @@
+"""Every command in the README's bash blocks runs as written, in a fresh copy of the checkout.
+
+A command the test cannot run as written (it needs an LLM endpoint, or it is `make test` itself)
+is listed here with what is checked instead; a new README command that is not handled fails the
+test, so the README cannot drift from what runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from evals.baseline import read_baseline
+from evals.records import FieldName
+from tests.paths import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+SERVER = "make run &"
+THIS_SUITE = "make test"
+NO_ENDPOINT = "no LLM endpoint is configured"
+_UNCOPIED = shutil.ignore_patterns(
+    ".git", ".venv", ".cache", "runs", "test-output", "__pycache__", ".*_cache"
+)
+
+
+def readme_commands() -> list[str]:
+    """The commands of every ```bash block, continuation lines joined, in README order."""
+    commands = []
+    for block in re.findall(r"```bash\n(.*?)```", README, flags=re.DOTALL):
+        for command in re.sub(r"\\\n", " ", block).splitlines():
+            if command.strip():
+                commands.append(command.strip())
+    return commands
+
+
+def _without_comment(command: str) -> str:
+    return command.split(" #")[0].strip()
+
+
+def _needs_llm(command: str) -> bool:
+    return "--engine llm" in command or "evals/runs/llm-" in command
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's files as a new user has them after `make install` (the .venv is shared)."""
+    copy = tmp_path_factory.mktemp("clone") / "repo"
+    shutil.copytree(REPO, copy, ignore=_UNCOPIED)
+    (copy / ".venv").symlink_to(REPO / ".venv")
+    return copy
+
+
+@pytest.fixture(scope="module")
+def environment() -> dict[str, str]:
+    """The user's environment without any LLM endpoint or digest setting of this machine."""
+    return {name: value for name, value in os.environ.items() if not name.startswith(("DIGEST_", "OPENAI_"))}
+
+
+@pytest.fixture(scope="module")
+def server_port(checkout: Path, environment: dict[str, str]) -> Iterator[int]:
+    """`make run` in the copy, on a free port instead of 8000 (other servers may hold 8000 here)."""
+    port = _free_port()
+    server = subprocess.Popen(
+        SERVER.removesuffix("&").split(),
+        cwd=checkout,
+        env=environment | {"DIGEST_PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("make run did not answer /healthz within 60 s")
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def run(command: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_every_readme_command_runs_as_written(checkout, environment, server_port):
+    commands = readme_commands()
+    assert SERVER in commands and any("curl" in command for command in commands)
+    for command in commands:
+        if _without_comment(command) in (SERVER, SERVER.removesuffix(" &"), THIS_SUITE):
+            continue  # the server is the fixture's `make run`; `make test` is this very suite
+        written = command.replace("127.0.0.1:8000", f"127.0.0.1:{server_port}")
+        result = run(written, checkout, environment)
+        if _needs_llm(command):
+            # without an endpoint: the command is well formed and its files exist, and it says what is missing
+            assert result.returncode == 1, command
+            assert NO_ENDPOINT in result.stderr or "cannot read the run" in result.stderr, result.stderr
+            continue
+        assert result.returncode == 0, f"{command}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        if "curl" in command:
+            assert "\\u06" not in result.stdout and '"headline_en"' in result.stdout, result.stdout[:500]
+            assert re.search("[\u0600-\u06ff]", result.stdout), "the Arabic is shown as Arabic"
+        if command.startswith(".venv/bin/digest extract"):
+            assert json.loads(result.stdout)["provenance"]["engine"] == "offline"
+
+
+def test_the_readme_scores_are_the_recorded_baseline():
+    """The last column of the README's score table (the whole gold set) is the baseline's P / R / F1."""
+    baseline = read_baseline(REPO / "evals" / "baselines" / "offline.json")
+    assert f"| all {len(baseline.gold_articles)} |" in README
+    for name in FieldName:
+        scores = baseline.fields[name]
+        whole_set = f"{scores.precision:.3f} / {scores.recall:.3f} / {scores.f1:.3f} |"
+        [row] = [line for line in README.splitlines() if line.startswith(f"| {name.value} |")]
+        assert row.endswith(whole_set), f"README's {name.value} row should end with {whole_set}"
