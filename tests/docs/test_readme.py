@@ -104,7 +104,7 @@ def server_port(checkout: Path, environment: dict[str, str]) -> Iterator[int]:
 
 def run(command: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["bash", "-o", "pipefail", "-c", command],
+        ["bash", "-c", command],
         cwd=cwd,
         env=env,
         capture_output=True,
