@@ -157,7 +157,7 @@ def describe_quote(quote: Quote) -> ItemRef:
     speaker = f" — {quote.speaker_actor_id}" if quote.speaker_actor_id else ""
     return ItemRef(
         id=quote.id,
-        label=f"{quote.mode.value}{speaker}: {quote.text_en}",
+        label=f"{quote.mode.value}{speaker}: {quote.english}",
         text_ar=quote.span.text,
         spans=_refs([quote.span]),
     )

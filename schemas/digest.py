@@ -137,10 +137,29 @@ class QuoteMode(StrEnum):
 class Quote(Strict):
     id: ItemId
     text_ar: str = Field(min_length=1, description="Verbatim from the article")
-    text_en: str = Field(min_length=1)
+    text_en: str | None = Field(
+        default=None, min_length=1, description="English translation; null when the engine does not translate"
+    )
+    gist_en: str | None = Field(
+        default=None,
+        min_length=1,
+        description="What the quote mentions, in English, composed from the items found in it: not a "
+        "translation (the offline engine's, which does not translate)",
+    )
     speaker_actor_id: ItemId | None = None
     mode: QuoteMode
     span: Span
+
+    @model_validator(mode="after")
+    def _has_english(self) -> Quote:
+        if self.text_en is None and self.gist_en is None:
+            raise ValueError("a quote needs its English: text_en (a translation) or gist_en (a gist)")
+        return self
+
+    @property
+    def english(self) -> str:
+        """The translation, else the gist."""
+        return self.text_en or self.gist_en or ""
 
 
 class EventType(StrEnum):

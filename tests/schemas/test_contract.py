@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from schemas.digest import SCHEMA_VERSION, Digest, Span
+from schemas.digest import SCHEMA_VERSION, Digest, Quote, QuoteMode, Span
 from schemas.export import EXPORTS, SCHEMA_DIR, rendered
 from schemas.request import DigestRequest
 
@@ -39,3 +39,13 @@ def test_request_rejects_empty_whitespace_and_nul_text(text):
 
 def test_schema_version_is_in_every_digest():
     assert Digest.model_json_schema()["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+
+
+def test_a_quote_carries_a_translation_or_a_gist_and_says_which():
+    span = Span(start=0, end=3, text="نعم")
+    translated = Quote(id="q1", text_ar="نعم", text_en="Yes", mode=QuoteMode.direct, span=span)
+    gist = Quote(id="q1", text_ar="نعم", gist_en="The speaker agreed.", mode=QuoteMode.direct, span=span)
+    assert (translated.english, translated.gist_en) == ("Yes", None)
+    assert (gist.english, gist.text_en) == ("The speaker agreed.", None)
+    with pytest.raises(ValidationError, match="text_en \\(a translation\\) or gist_en \\(a gist\\)"):
+        Quote(id="q1", text_ar="نعم", mode=QuoteMode.direct, span=span)

@@ -197,7 +197,7 @@ def _quotes(document: Document, drafts: Sequence[QuoteDraft], index: ActorIndex)
         Quote(
             id=f"q{number}",
             text_ar=document.text[draft.start : draft.end],
-            text_en=draft.text_en,
+            gist_en=draft.gist_en,
             speaker_actor_id=index.id_of(draft.speaker),
             mode=draft.mode,
             span=document.span(draft.start, draft.end),

@@ -8,13 +8,13 @@ verb in the same sentence (the subject of the main clause: "وكان السفي�
 speaker carried from the previous sentence (`Attributions.speaker_for_pronoun`). Unnamed speakers
 ("سيدة"، "مصادر في الداخل") stay without an actor.
 
-`text_en` is NOT a translation: this engine has no translation model. It is a gist composed only from
+The quote's English is a gist (`gist_en`), NOT a translation (`text_en` stays null): this engine has no
+translation model. The gist is composed only from
 what the rules extracted inside the quote — its figures (with their metric, qualifier and subject), the
 kinds of events its words name, its place and the actors it names — and it only says that the speaker
 mentioned them, never what the speaker asserted about them: "Rami Abdel Rahman mentioned 4 civilians
-killed and about 50 people injured in Aleppo. (gist, not a translation)". When
-nothing was extracted from the quote, it says so: "<Speaker> made a statement (Arabic only; offline
-engine does not translate)."
+killed and about 50 people injured in Aleppo.". When nothing was extracted from the quote, it says
+only that: "<Speaker> made a statement."
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from service.engines.offline.figures import FigureDraft
 from service.engines.offline.places import Places
 from service.engines.offline.triggers import Triggers
 
-GIST_NOTE = "(gist, not a translation)"
 _PRONOUNS = frozenset({"هو", "هي", "هم", "هما"})
 _GIST_LABELS = {
     Metric.killed: "killed",
@@ -76,7 +75,7 @@ class QuoteDraft:
     end: int
     mode: QuoteMode
     speaker: EntityMention | None
-    text_en: str
+    gist_en: str
 
 
 class QuoteReader:
@@ -150,14 +149,14 @@ class QuoteReader:
         where = f" in {place.name_en}" if place is not None else ""
         claims = [claim for claim in (_claim(f) for f in figures if f.part_of is None) if claim]
         if claims:
-            return f"{sentence(f'{speaker} mentioned {join(claims)}{where}')} {GIST_NOTE}"
+            return sentence(f"{speaker} mentioned {join(claims)}{where}")
         topics = self._topics(quote)
         named = [actor_name(m.entry.name_en) for m in self._actors if quote.start <= m.start < quote.end]
         if topics or named or place is not None:
             about = join(topics) if topics else "the situation"
             naming = f", naming {join(named[:3])}" if named else ""
-            return f"{sentence(f'{speaker} spoke of {about}{where}{naming}')} {GIST_NOTE}"
-        return sentence(f"{speaker} made a statement (Arabic only; offline engine does not translate)")
+            return sentence(f"{speaker} spoke of {about}{where}{naming}")
+        return sentence(f"{speaker} made a statement")
 
     def _topics(self, quote: QuoteMention) -> list[str]:
         triggers = self._triggers.of(self._document.sentence_at(quote.start))

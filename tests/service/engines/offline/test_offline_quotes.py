@@ -1,10 +1,8 @@
-"""Quotes: speakers resolved to actors, and English that says it is a gist, never a translation."""
+"""Quotes: speakers resolved to actors, and English that is a gist in its own field, never a translation."""
 
 from __future__ import annotations
 
 from helpers_offline import actor_name, digest_of
-
-from service.engines.offline.quoting import GIST_NOTE
 
 
 def test_speaker_phrase_resolves_to_the_person_it_names() -> None:
@@ -12,7 +10,8 @@ def test_speaker_phrase_resolves_to_the_person_it_names() -> None:
     digest = digest_of(text)
     [quote] = digest.quotes
     assert actor_name(digest, quote.speaker_actor_id) == "Rami Abdel Rahman"
-    assert quote.text_en == f"Rami Abdel Rahman mentioned 20 civilians killed in Douma. {GIST_NOTE}"
+    assert quote.gist_en == "Rami Abdel Rahman mentioned 20 civilians killed in Douma."
+    assert quote.text_en is None  # the offline engine does not translate
 
 
 def test_a_pronoun_speaker_is_carried_from_the_previous_sentence() -> None:
@@ -26,16 +25,14 @@ def test_an_anonymous_speaker_has_no_actor() -> None:
     digest = digest_of("وقالت سيدة من سكان البلدة: «نحن نختبئ في الأقبية منذ أيام».")
     [quote] = digest.quotes
     assert quote.speaker_actor_id is None
-    assert quote.text_en.startswith("A woman")
+    assert quote.gist_en is not None and quote.gist_en.startswith("A woman")
 
 
-def test_a_quote_with_nothing_extracted_says_it_is_not_translated() -> None:
+def test_a_quote_with_nothing_extracted_has_a_gist_that_claims_nothing() -> None:
     digest = digest_of("وقال السفير الفرنسي لدى الأمم المتحدة فرنسوا دولاتر: لا تعليق.")
     [quote] = digest.quotes
-    assert (
-        quote.text_en
-        == "François Delattre made a statement (Arabic only; offline engine does not translate)."
-    )
+    assert quote.gist_en == "François Delattre made a statement."
+    assert quote.text_en is None
 
 
 def test_a_figure_inside_a_quote_is_the_speaker_claim() -> None:

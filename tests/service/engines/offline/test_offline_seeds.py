@@ -89,7 +89,7 @@ def test_summary_numbers_are_figure_values(seed: tuple[str, Digest]) -> None:
     for english in (summary.headline_en, summary.summary_en, *summary.key_points_en):
         assert numbers_in(english) <= values, english
     for quote in digest.quotes:
-        assert numbers_in(quote.text_en) <= values, quote.text_en
+        assert numbers_in(quote.english) <= values, quote.english
     assert not digest.warnings
 
 

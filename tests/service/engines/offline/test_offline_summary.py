@@ -27,7 +27,7 @@ def test_english_numbers_are_only_figure_values(text: str) -> None:
     for english in (summary.headline_en, summary.summary_en, *summary.key_points_en):
         assert numbers_in(english) <= values, english
     for item in (*digest.events, *digest.quotes):
-        english = item.description_en if hasattr(item, "description_en") else item.text_en
+        english = item.description_en if hasattr(item, "description_en") else item.english
         assert numbers_in(english) <= values, english
 
 
