@@ -74,6 +74,7 @@ class Document:
         self._clause_of_token: list[Clause] = []
         self._clauses: dict[int, tuple[Clause, ...]] = {}
         self._index_clauses()
+        self._range_words: dict[tuple[int, int, frozenset[str]], bool] = {}
 
     # spans -----------------------------------------------------------------------------------------
     def span(self, start: int, end: int) -> Span:
@@ -126,6 +127,16 @@ class Document:
     def has(self, token: int, lexicon: frozenset[str]) -> bool:
         """True when the word at `token`, read with or without proclitics and article, is in `lexicon`."""
         return 0 <= token < len(self.readings) and not lexicon.isdisjoint(self.readings[token])
+
+    def any_has(self, first: int, end: int, lexicon: frozenset[str]) -> bool:
+        """True when a word of tokens [first, end) is in `lexicon` (as `has` reads it). Remembered per
+        range, so that rules asking it of a sentence or a clause once per number or trigger stay linear."""
+        key = (first, end, lexicon)
+        found = self._range_words.get(key)
+        if found is None:
+            found = any(self.has(index, lexicon) for index in range(first, end))
+            self._range_words[key] = found
+        return found
 
     def has_number(self, token: int) -> bool:
         """True when the word at `token` is or starts with digits ("40"، "و150")."""

@@ -115,7 +115,7 @@ _CLAUSE_CONJUNCTIONS = _keys("فيما بينما حيث إذ اذ كما حين
 _CLITICS_BEFORE_MARK = PROCLITIC_LETTERS - {LIKE}  # و"…" ف"…" ب"…" ل"…" open a quote; ك"…" is not read so
 _SENTENCE_ENDS = FULL_STOPS  # not ؛ (a clause break, with the commas) nor …: a quote goes on across them
 _COMMAS = frozenset("،,؛;")
-_TRAILING_PUNCTUATION = ".،,؛;:!?؟ \t\n"
+_TRAILING_PUNCTUATION = ".،,؛;:!?؟ \t\n«“„‹"  # an opening mark never ends a quote
 _MARK = '"'  # every quote mark normalises to this
 _OPENING_MARKS = frozenset("«“„‹")
 _CLOSING_MARKS = frozenset("»”›")
@@ -315,8 +315,9 @@ class _Article:
 
     def verb_before(self, index: int, max_words: int, stems: frozenset[str] = frozenset()) -> int | None:
         """The nearest reporting verb before `index` in its sentence (one of `stems` if given),
-        skipping marked names."""
-        words, position = 0, index - 1
+        skipping marked names. Punctuation counts towards a limit of its own, so that a run of marks
+        ("::::") is not rescanned from every cue in it."""
+        words, marks, position = 0, 0, index - 1
         while position >= 0 and self.sentence[position] == self.sentence[index] and words <= max_words:
             if position in self.closing:
                 position = self.closing[position] - 1
@@ -325,7 +326,10 @@ class _Article:
             stem = self.verb_stem(position)
             if stem and (not stems or stem in stems) and not self.inside(position):
                 return position
-            words += self.tokens[position].is_word
+            if self.tokens[position].is_word:
+                words += 1
+            elif (marks := marks + 1) > max_words:
+                return None
             position -= 1
         return None
 

@@ -18,6 +18,7 @@ antecedent is ambiguous and nothing is carried.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -66,6 +67,7 @@ class Attributions:
     def __init__(self, document: Document, mentions: Sequence[EntityMention]) -> None:
         self._document = document
         self._actors = {m.first_token: m for m in mentions if not m.is_place}
+        self._actor_tokens = sorted(self._actors)
         self._by_sentence = {s.index: self._read_sentence(s) for s in document.sentences}
         self._carried = self._carry_over()
 
@@ -90,7 +92,11 @@ class Attributions:
         return self._carried.get(sentence.index)
 
     def actors_in(self, first: int, end: int) -> list[EntityMention]:
-        return [mention for token, mention in sorted(self._actors.items()) if first <= token < end]
+        tokens = self._actor_tokens
+        return [
+            self._actors[token]
+            for token in tokens[bisect.bisect_left(tokens, first) : bisect.bisect_left(tokens, end)]
+        ]
 
     # reading ---------------------------------------------------------------------------------------
     def _read_sentence(self, sentence: Sentence) -> list[Attribution]:
@@ -197,13 +203,13 @@ class Attributions:
         """A subject before its verb in the same clause: "وكان الدفاع المدني ... قد ذكر"."""
         clause = self._document.clause_of_token(verb)
         earliest = max(clause.first_token, verb - _VERB_SECOND_REACH)
-        candidates = [m for t, m in self._actors.items() if earliest <= t < verb]
+        candidates = self.actors_in(earliest, verb)
         return min(candidates, key=lambda m: m.first_token) if candidates else None
 
     def _main_subject(self, sentence: Sentence, participle: int) -> EntityMention | None:
         """The subject a participle of speech ("مؤكدا"، "مضيفا") shares with its main clause: the person
         named before it in the sentence, else the first actor."""
-        before = [m for t, m in sorted(self._actors.items()) if sentence.first_token <= t < participle]
+        before = self.actors_in(sentence.first_token, participle)
         persons = [m for m in before if m.entry.kind == ActorKind.person]
         return persons[0] if persons else (before[0] if before else None)
 

@@ -17,6 +17,7 @@ What a number counts is read by `service.engines.offline.metrics`. Then, per fig
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -89,8 +90,7 @@ def read_figures(
     blocked = {index for _, number in candidates for index in range(number.first, number.last + 1)}
     drafts: list[FigureDraft] = []
     for mention, number in candidates:
-        own_tokens = set(range(number.first, number.last + 1))
-        read, counts = _draft(document, mention, number, blocked - own_tokens, periods, places, attributions)
+        read, counts = _draft(document, mention, number, blocked, periods, places, attributions)
         draft = _as_subset(document, read, drafts)
         if counts or draft.part_of is not None:
             drafts.append(draft)
@@ -253,7 +253,8 @@ def _as_subset(document: Document, draft: FigureDraft, earlier: Sequence[FigureD
 
 def _total_of(document: Document, draft: FigureDraft, earlier: Sequence[FigureDraft]) -> int | None:
     sentence = document.sentence_of_token(draft.number.first)
-    same_sentence = [i for i, d in enumerate(earlier) if d.number.first >= sentence.first_token]
+    in_sentence = bisect.bisect_left(earlier, sentence.first_token, key=lambda earlier: earlier.number.first)
+    same_sentence = range(in_sentence, len(earlier))
     first = document.token_index_at(draft.start)
     among = lookup(document.word(first - 1), _AMONG_TOLL) if document.has(first - 2, _AMONG) else None
     if among is not None:
@@ -271,13 +272,13 @@ def _total_of(document: Document, draft: FigureDraft, earlier: Sequence[FigureDr
 
 
 def _latest_total(drafts: Sequence[FigureDraft], indices: Sequence[int], metric: Metric) -> int | None:
-    totals = [i for i in indices if drafts[i].part_of is None and drafts[i].metric is metric]
-    return totals[-1] if totals else None
+    return next(
+        (i for i in reversed(indices) if drafts[i].part_of is None and drafts[i].metric is metric), None
+    )
 
 
 def _total_before(drafts: Sequence[FigureDraft], indices: Sequence[int]) -> int | None:
-    totals = [index for index in indices if drafts[index].part_of is None]
-    return totals[-1] if totals else None
+    return next((index for index in reversed(indices) if drafts[index].part_of is None), None)
 
 
 def _joined_by_and(document: Document, previous: FigureDraft, draft: FigureDraft) -> bool:

@@ -217,8 +217,7 @@ def is_besieged_population(document: Document, number: NumberWords) -> bool:
     sentence = document.sentence_of_token(number.first)
     near = [*range(number.first - 4, number.first), *range(number.last + 1, number.last + 4)]
     near_verb = any(document.has(i, _BESIEGED_VERBS) for i in near)
-    siege = any(document.has(i, _BESIEGED_NOUNS) for i in range(sentence.first_token, sentence.end_token))
-    return near_verb and siege
+    return near_verb and document.any_has(sentence.first_token, sentence.end_token, _BESIEGED_NOUNS)
 
 
 def is_evacuation(document: Document, phrase_first: int) -> bool:

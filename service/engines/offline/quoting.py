@@ -19,6 +19,7 @@ only that: "<Speaker> made a statement."
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -89,16 +90,17 @@ class QuoteReader:
         triggers: Triggers,
     ) -> None:
         self._triggers = triggers
-        self._all_quotes: list[QuoteMention] = []
+        self._quote_ends: list[int] = []
         self._document = document
         self._places = places
         self._mentions = list(mentions)
-        self._actors = [m for m in mentions if not m.is_place]
+        self._actors = sorted((m for m in mentions if not m.is_place), key=lambda mention: mention.start)
+        self._actor_starts = [actor.start for actor in self._actors]
         self._attributions = attributions
         self._figures = list(figures)
 
     def read(self, quotes: Sequence[QuoteMention]) -> list[QuoteDraft]:
-        self._all_quotes = list(quotes)
+        self._quote_ends = sorted(quote.end for quote in quotes)
         drafts = []
         for quote in quotes:
             if quote.end <= quote.start or not self._document.text[quote.start : quote.end].strip():
@@ -114,17 +116,21 @@ class QuoteReader:
         if quote.speaker_start is not None and quote.speaker_end is not None:
             if self._document.text[quote.speaker_start : quote.speaker_end].split()[0] in _PRONOUNS:
                 return self._attributions.speaker_for_pronoun(sentence)
-            named = [m for m in self._actors if quote.speaker_start <= m.start < quote.speaker_end]
+            named = self._actors_starting_in(quote.speaker_start, quote.speaker_end)
             return _person_first(named)
         floor = self._end_of_quote_before(quote, sentence.start)
         verb_start = self._verb_start(quote, floor)
-        before = [m for m in self._actors if floor <= m.start and m.end <= verb_start]
+        before = [m for m in self._actors_starting_in(floor, verb_start) if m.end <= verb_start]
         return _person_first(before) or self._attributions.speaker_for_pronoun(sentence)
+
+    def _actors_starting_in(self, start: int, end: int) -> list[EntityMention]:
+        first = bisect.bisect_left(self._actor_starts, start)
+        return self._actors[first : bisect.bisect_left(self._actor_starts, end)]
 
     def _end_of_quote_before(self, quote: QuoteMention, floor: int) -> int:
         """Where the last quote before this one ends in its sentence: actors inside it are not speakers."""
-        ends = [q.end for q in self._all_quotes if floor <= q.end <= quote.start and q is not quote]
-        return max(ends, default=floor)
+        before = bisect.bisect_right(self._quote_ends, quote.start) - 1
+        return max(floor, self._quote_ends[before]) if before >= 0 else floor
 
     def _verb_start(self, quote: QuoteMention, floor: int) -> int:
         """Where the quote's verb stands: its last occurrence before the quote, in the sentence."""
@@ -151,7 +157,7 @@ class QuoteReader:
         if claims:
             return sentence(f"{speaker} mentioned {join(claims)}{where}")
         topics = self._topics(quote)
-        named = [actor_name(m.entry.name_en) for m in self._actors if quote.start <= m.start < quote.end]
+        named = [actor_name(m.entry.name_en) for m in self._actors_starting_in(quote.start, quote.end)]
         if topics or named or place is not None:
             about = join(topics) if topics else "the situation"
             naming = f", naming {join(named[:3])}" if named else ""

@@ -272,7 +272,7 @@ def _ceases_fighting(document: Document, index: int) -> bool:
 
 
 def _clause_names_aircraft(document: Document, clause: Clause) -> bool:
-    return any(document.has(i, _AIRCRAFT) for i in range(clause.first_token, clause.end_token))
+    return document.any_has(clause.first_token, clause.end_token, _AIRCRAFT)
 
 
 def _clause_names_explosive(document: Document, clause: Clause) -> bool:
@@ -284,7 +284,7 @@ def _clause_names_bombardment(document: Document, clause: Clause) -> bool:
 
 
 def _clause_names_people(document: Document, clause: Clause) -> bool:
-    return any(document.has(i, _PEOPLE) for i in range(clause.first_token, clause.end_token))
+    return document.any_has(clause.first_token, clause.end_token, _PEOPLE)
 
 
 def _near(document: Document, clause: Clause, index: int, lexicon: frozenset[str]) -> bool:

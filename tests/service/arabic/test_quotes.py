@@ -697,3 +697,12 @@ def test_never_raises_on_any_text(text: str) -> None:
 )
 def test_never_raises_on_quote_like_text(text: str) -> None:
     _assert_verbatim(text, find_quotes(text))
+
+
+def test_an_opening_mark_after_the_words_said_is_not_part_of_the_quote() -> None:
+    text = "وقال المتحدث إن الطريق مقطوع «\nوأضاف"
+    assert [quote.text for quote in find_quotes(text)] == ["الطريق مقطوع"]
+
+
+def test_a_long_run_of_colons_has_no_cue() -> None:
+    assert find_quotes("قال المتحدث " + ":" * 3000) == []
