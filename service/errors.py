@@ -2,7 +2,8 @@
 
     DigestError                  500  internal
     ├── EngineUnavailable        503  engine-unavailable   (no LLM configured)
-    ├── Overloaded               503  overloaded           (LLM queue full)
+    ├── Overloaded               503  overloaded           (LLM or offline queue full)
+    ├── ArticleTooComplex        422  article-too-complex  (over DIGEST_ARTICLE_BUDGET_S in a worker)
     ├── MalformedBatch           400  malformed-batch      (a batch body that is not JSON / JSONL)
     ├── InvalidBatch             422  invalid-batch        (a batch with items that are not articles)
     ├── BatchNotFound            404  batch-not-found
@@ -96,3 +97,11 @@ class UnsupportedBatchMedia(DigestError):
     status = 415
     slug = "unsupported-media-type"
     title = "Unsupported Media Type"
+
+
+class ArticleTooComplex(DigestError):
+    """Reading the article took longer than its time budget; its worker was stopped."""
+
+    status = 422
+    slug = "article-too-complex"
+    title = "The article took too long to read"

@@ -53,6 +53,20 @@ class Metrics:
         )
         self.llm_in_flight = Gauge("digest_llm_in_flight", "LLM digests running", registry=registry)
         self.llm_waiting = Gauge("digest_llm_waiting", "LLM digests waiting for a slot", registry=registry)
+        self.offline_rejected = Counter(
+            "digest_offline_rejected", "Offline digests refused with 503 (queue full)", registry=registry
+        )
+        self.offline_in_flight = Gauge(
+            "digest_offline_in_flight", "Offline digests running", registry=registry
+        )
+        self.offline_waiting = Gauge(
+            "digest_offline_waiting", "Offline digests waiting for a worker", registry=registry
+        )
+        self.offline_over_budget = Counter(
+            "digest_offline_over_budget",
+            "Offline digests stopped after DIGEST_ARTICLE_BUDGET_S",
+            registry=registry,
+        )
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

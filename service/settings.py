@@ -78,7 +78,18 @@ class Settings(BaseSettings):
         default=32, ge=0, description="LLM digests waiting for a slot; beyond it new ones get 503"
     )
     overload_retry_after_s: int = Field(
-        default=5, ge=1, description="Retry-After (seconds) sent with 503 when the LLM queue is full"
+        default=5,
+        ge=1,
+        description="Retry-After (seconds) sent with 503 when the LLM or offline queue is full",
+    )
+    cpu_workers: int = Field(
+        default=2, ge=1, le=64, description="Worker processes for offline digests (CPU-bound rules)"
+    )
+    cpu_queue: int = Field(
+        default=32, ge=0, description="Offline digests waiting for a worker; beyond it new ones get 503"
+    )
+    article_budget_s: float = Field(
+        default=30.0, gt=0, description="Seconds one article may take in a worker; then it is stopped (422)"
     )
     batch_concurrency: int = Field(
         default=8, ge=1, le=256, description="Articles digested at once by `digest batch` and by batch jobs"

@@ -37,7 +37,7 @@ from service.settings import Settings, load_settings
 VERSION = "0.1.0"
 
 
-def require_json(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def require_json(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     content_type = connection.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() != "application/json":
         raise HTTPException(status_code=415, detail="unsupported media type")
@@ -48,7 +48,8 @@ DIGEST_ERRORS = {
     401: "An API key is needed (DIGEST_API_KEYS is set) and was missing or wrong",
     413: "The body is larger than DIGEST_MAX_BODY_BYTES",
     415: "The body is not sent as application/json",
-    422: "The JSON is not a valid article (fields, types, empty text, bad date)",
+    422: "The JSON is not a valid article (fields, types, empty text, bad date), or it took longer than "
+    "DIGEST_ARTICLE_BUDGET_S to read",
     429: "This API key is over its rate limit; see Retry-After",
     502: "The LLM gave no usable answer (after retries and re-asks)",
     503: "The LLM is unavailable, rate-limited or not configured, or too many digests are queued",

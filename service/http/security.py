@@ -87,7 +87,9 @@ class AccessGuard:
         self._keys = keys
         self._limiter = limiter
 
-    def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        """Async, so Litestar runs it on the event loop: a sync guard would go to the default thread pool
+        and wait there behind any slow work."""
         if not self._keys.enabled or is_public(connection.scope["path"]):
             return
         presented = presented_key(connection.headers)

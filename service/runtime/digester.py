@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from enum import StrEnum
 
@@ -12,12 +11,12 @@ from service.engines.llm.client import LLMClient
 from service.engines.llm.engine import LLMAnswer, LLMEngine
 from service.engines.llm.loop import on_llm_loop
 from service.engines.llm.prompt import load_prompt
-from service.engines.offline import offline_digest
 from service.errors import EngineUnavailable, UpstreamFailure
 from service.metrics import Metrics
-from service.runtime.backpressure import LLMLimiter
+from service.runtime.backpressure import Limiter, llm_bounds, llm_slot_metrics
 from service.runtime.cache import ModelCache, cache_key, code_fingerprint
 from service.runtime.singleflight import SingleFlight
+from service.runtime.workers import OfflineWorkers
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,8 +33,16 @@ class Digester:
         self._settings = settings
         self.metrics: Metrics = llm_client.metrics if llm_client else Metrics()
         self._llm = self._llm_engine(settings, llm_client or self._default_client(settings))
-        self._limiter = LLMLimiter(
-            settings.max_llm_in_flight, settings.max_llm_queue, settings.overload_retry_after_s, self.metrics
+        self._limiter = Limiter(
+            llm_bounds(settings.max_llm_in_flight, settings.max_llm_queue, settings.overload_retry_after_s),
+            llm_slot_metrics(self.metrics),
+        )
+        self._offline = OfflineWorkers(
+            settings.cpu_workers,
+            settings.cpu_queue,
+            settings.article_budget_s,
+            settings.overload_retry_after_s,
+            self.metrics,
         )
         self._cache = ModelCache(settings.cache_dir if settings.cache_enabled else None)
         self._flights: SingleFlight[Digest] = SingleFlight()
@@ -56,6 +63,7 @@ class Digester:
 
     async def close(self) -> None:
         self._cache.close()
+        self._offline.close()
         if self._llm is not None:
             await on_llm_loop(self._llm.close())
 
@@ -122,8 +130,7 @@ class Digester:
 
     async def _produce(self, request: DigestRequest, engine: Engine, refresh: bool) -> Digest:
         if engine is Engine.offline:
-            # CPU-bound rules: off the event loop, so cached requests keep flowing meanwhile
-            return await asyncio.to_thread(offline_digest, request)
+            return await self._offline.digest(request)
         llm = self._require_llm()
         answer_key = self._answer_key(request)
         answer = None if refresh else self._cache.get(answer_key, LLMAnswer)

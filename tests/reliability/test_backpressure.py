@@ -13,7 +13,7 @@ from service.engines.llm.client import LLMClient
 from service.errors import Overloaded
 from service.http.app import create_app
 from service.metrics import Metrics
-from service.runtime.backpressure import LLMLimiter
+from service.runtime.backpressure import Limiter, llm_bounds, llm_slot_metrics
 from service.runtime.digester import Digester
 from tests.llm_replay import completion
 from tests.reliability.support import assert_problem, settings_for
@@ -86,7 +86,7 @@ async def test_beyond_the_queue_uncached_requests_get_503_and_cached_ones_are_se
 
 
 async def test_the_limiter_admits_in_flight_plus_queue_then_refuses():
-    limiter = LLMLimiter(max_in_flight=2, max_queue=1, retry_after_s=3, metrics=Metrics())
+    limiter = Limiter(llm_bounds(max_in_flight=2, max_queue=1, retry_after_s=3), llm_slot_metrics(Metrics()))
     release = asyncio.Event()
     inside = 0
 
