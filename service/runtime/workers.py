@@ -39,7 +39,7 @@ class OfflineWorkers:
 
     async def digest(self, request: DigestRequest) -> Digest:
         async with self._limiter.slot():
-            future = self._started().schedule(offline_digest, (request,), timeout=self._budget_s)
+            future = self._started().schedule(_read_in_worker, (request,), timeout=self._budget_s)
             try:
                 return await asyncio.wrap_future(future)
             except FutureTimeout:
@@ -61,3 +61,8 @@ class OfflineWorkers:
         if self._pool is None:
             self._pool = ProcessPool(max_workers=self._workers, context=multiprocessing.get_context("fork"))
         return self._pool
+
+
+def _read_in_worker(request: DigestRequest) -> Digest:
+    """The task a worker runs; it finds the engine in its own copy of this module, forked from ours."""
+    return offline_digest(request)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import service.runtime.digester
+import service.runtime.workers
 from evals.cli import main as eval_main
 from evals.gate import GatedScores, regressions
 from evals.records import FieldName
@@ -58,7 +58,7 @@ def test_a_weakened_engine_shows_the_drop_and_flipped_items_and_exits_non_zero(
 ):
     before = run_offline(gold_dir, tmp_path / "a")
     monkeypatch.setattr(
-        service.runtime.digester, "offline_digest", quoteless(service.runtime.digester.offline_digest)
+        service.runtime.workers, "offline_digest", quoteless(service.runtime.workers.offline_digest)
     )
     after = run_offline(gold_dir, tmp_path / "b")
     capsys.readouterr()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-import service.runtime.digester
+import service.runtime.workers
 from evals.baseline import Baseline, baseline_path, read_baseline, render_baseline
 from evals.errors import EvalError
 from evals.gate import DEFAULT_MAX_DROP, GatedScores, gate_message, regressions
@@ -71,7 +71,7 @@ async def test_the_gate_fails_a_weakened_engine_naming_the_field_and_both_number
 ):
     baseline = recorded_baseline()
     monkeypatch.setattr(
-        service.runtime.digester, "offline_digest", quoteless(service.runtime.digester.offline_digest)
+        service.runtime.workers, "offline_digest", quoteless(service.runtime.workers.offline_digest)
     )
     record = await offline_run(offline_settings)
 
