@@ -12,7 +12,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION: Final = "1.3"
+SCHEMA_VERSION: Final = "1.4"
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z]+[0-9]+$", max_length=16, examples=["f1"])]
 
@@ -261,6 +261,7 @@ class WarningCode(StrEnum):
     not_arabic = "not_arabic"
     control_characters_in_text = "control_characters_in_text"
     summary_number_not_a_figure = "summary_number_not_a_figure"
+    not_stored = "not_stored"
 
 
 class DigestWarning(Strict):
@@ -302,7 +303,7 @@ class ArticleInfo(Strict):
 
 
 class Digest(Strict):
-    schema_version: Literal["1.3"] = SCHEMA_VERSION
+    schema_version: Literal["1.4"] = SCHEMA_VERSION
     article: ArticleInfo
     summary: Summary
     events: list[Event] = Field(default_factory=list)

@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from service.http.server import serve
 
     settings = load_settings()
     host = args.host or settings.host
@@ -101,10 +101,7 @@ def _serve(args: argparse.Namespace) -> int:
         f"digest service listening on http://{host}:{port}  engine: {engine}  workers: {workers}", flush=True
     )
     print(f"  editor: http://{host}:{port}/   API docs: http://{host}:{port}/schema", flush=True)
-    # each worker process builds its own app from the same settings
-    uvicorn.run(
-        "service.http.app:serve_app", factory=True, host=host, port=port, workers=workers, log_level="info"
-    )
+    serve(host, port, workers)  # each worker process builds its own app from the same settings
     return 0
 
 

@@ -45,6 +45,9 @@ class Metrics:
             ["engine", "result"],
             registry=registry,
         )
+        self.cache_write_failures = Counter(
+            "digest_cache_write_failures", "Digests the cache could not store", registry=registry
+        )
         self.fallbacks = Counter(
             "digest_fallbacks", "Offline digests served because the LLM failed", registry=registry
         )

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
         le=32,
         description="uvicorn worker processes; limits and single-flight are per process",
     )
+    header_timeout_s: float = Field(
+        default=10.0, gt=0, description="Seconds a client may take to send a request's headers (digest serve)"
+    )
     max_body_bytes: int = Field(default=1_048_576, ge=1_024, description="Largest accepted request body")
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,

@@ -10,13 +10,13 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers import BaseRouteHandler
-from litestar.openapi import OpenAPIConfig
 from litestar.params import JSONBody, Parameter
 
 from schemas.digest import SCHEMA_VERSION, Digest
 from schemas.request import DigestRequest
 from service.errors import DigestError
 from service.http.batches import batch_handlers
+from service.http.docs import docs_assets, openapi_config
 from service.http.gc_tuning import tune_garbage_collector
 from service.http.observability import RequestObserver, configure_json_logging
 from service.http.problems import (
@@ -28,6 +28,7 @@ from service.http.problems import (
     problem_responses,
 )
 from service.http.security import AccessGuard, ApiKeys, SlidingWindowLimiter
+from service.http.web.headers import HtmlSecurityHeaders
 from service.http.web.plugin import WebPages
 from service.metrics import METRICS_CONTENT_TYPE
 from service.runtime.digester import Digester, EngineChoice
@@ -140,7 +141,7 @@ def create_app(settings: Settings | None = None, digester: Digester | None = Non
 
     configure_json_logging()
     app = Litestar(
-        route_handlers=[create_digest, healthz, metrics, *batch_handlers(settings)],
+        route_handlers=[create_digest, healthz, metrics, docs_assets(), *batch_handlers(settings)],
         state=State(
             {"digester": digester, "settings": settings, "job_store": jobs.store, "job_queue": jobs.queue}
         ),
@@ -149,7 +150,7 @@ def create_app(settings: Settings | None = None, digester: Digester | None = Non
         request_max_body_size=settings.max_body_bytes,
         guards=[access_guard(settings)],
         cors_config=cors_config(settings),
-        openapi_config=OpenAPIConfig(title="Arabic news digest", version=VERSION, path="/schema"),
+        openapi_config=openapi_config("Arabic news digest", VERSION),
         plugins=[WebPages()],  # the editor's pages: /, /d/{key}, /static (service/http/web)
         exception_handlers={
             DigestError: on_digest_error,
@@ -161,5 +162,6 @@ def create_app(settings: Settings | None = None, digester: Digester | None = Non
         },
         logging_config=None,  # logs are JSON lines from service.http.observability, not Litestar's format
     )
-    app.asgi_handler = RequestObserver(app.asgi_handler, digester.metrics)  # sees 401/404/413 too
+    secured = HtmlSecurityHeaders(app.asgi_handler)  # every HTML response, error pages included
+    app.asgi_handler = RequestObserver(secured, digester.metrics)  # sees 401/404/413 too
     return app

@@ -21,6 +21,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from service.metrics import Metrics
 
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+_LOGGED_PATH_CHARS = 300
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 access_log = logging.getLogger("service.access")
@@ -95,24 +97,33 @@ class RequestObserver:
 
     def _record(self, scope: Mapping[str, Any], seen: dict[str, str], duration: float) -> None:
         route = scope.get("path_template") or "unmatched"
-        self._metrics.http_requests.labels(scope["method"], route, seen["status"]).inc()
+        self._metrics.http_requests.labels(_method(scope), route, f"{seen['status'][0]}xx").inc()
         self._metrics.http_latency.labels(route).observe(duration)
         fields = _access_fields(scope, seen, duration)
-        access_log.info("%s %s %s", scope["method"], scope["path"], seen["status"], extra={"fields": fields})
+        access_log.info(
+            "%s %s %s", fields["method"], fields["path"], seen["status"], extra={"fields": fields}
+        )
 
 
 def _access_fields(scope: Mapping[str, Any], seen: dict[str, str], duration: float) -> dict[str, Any]:
     state = scope.get("state") or {}
     return {
         "request_id": request_id_var.get(),
-        "method": scope["method"],
-        "path": scope["path"],
+        "method": _method(scope),
+        "path": scope["path"][:_LOGGED_PATH_CHARS],
         "status": int(seen["status"]),
         "duration_ms": round(duration * 1000, 2),
         "engine": seen.get("engine"),
         "cache_hit": {"hit": True, "miss": False}.get(seen.get("cache", "")),
         "api_key_id": state.get("api_key_id"),
     }
+
+
+def _method(scope: Mapping[str, Any]) -> str:
+    """The method as a label and a log field: one of the standard ones, else "other" (a client can send
+    any token as a method, of any length)."""
+    method = str(scope["method"])
+    return method if method in _METHODS else "other"
 
 
 def _response_facts(event: Mapping[str, Any]) -> dict[str, str]:

@@ -17,13 +17,15 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import parse_qsl
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
+from litestar.exceptions import ClientException, NotAuthorizedException, TooManyRequestsException
 from litestar.handlers import BaseRouteHandler
 from pydantic import SecretStr
 
 PUBLIC_PATHS = ("/healthz", "/metrics")
+KEY_PARAMETERS = frozenset({"api_key", "apikey", "api-key", "key", "token", "access_token"})
 PUBLIC_PREFIXES = ("/schema",)
 CHALLENGE = 'Bearer realm="digest", Basic realm="digest"'
 WINDOW_S = 60.0
@@ -90,6 +92,7 @@ class AccessGuard:
     async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         """Async, so Litestar runs it on the event loop: a sync guard would go to the default thread pool
         and wait there behind any slow work."""
+        refuse_keys_in_url(connection.scope["query_string"])
         if not self._keys.enabled or is_public(connection.scope["path"]):
             return
         presented = presented_key(connection.headers)
@@ -106,6 +109,19 @@ class AccessGuard:
                 "retry after the number of seconds in Retry-After",
                 headers={"Retry-After": str(max(1, math.ceil(wait)))},
             )
+
+
+def refuse_keys_in_url(query_string: bytes) -> None:
+    """A key in the URL ends up in logs, proxies and browser histories: refuse it, whether keys are on."""
+    if not query_string:
+        return
+    names = {name.lower() for name, _ in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)}
+    if names & KEY_PARAMETERS:
+        raise ClientException(
+            status_code=400,
+            detail="send the API key in the Authorization (Bearer KEY) or X-API-Key header, never in the "
+            "URL: URLs are logged and kept in histories",
+        )
 
 
 def is_public(path: str) -> bool:

@@ -1,5 +1,11 @@
 """The cache (diskcache) of digests and of LLM answers: validated on read, failures never stored.
 
+The cache never stops the service: a cache that cannot be opened because it is damaged ("file is not
+a database") is moved aside (`<dir>.damaged-<time>`) and rebuilt empty; one that cannot be opened or
+created at all (a full or read-only disk) leaves the service running without a cache. Both are logged
+as warnings. A write that fails is reported to the caller (`put` returns False), which tells the
+client in the digest.
+
 Two layers share one store (docs/DESIGN.md §5):
 - finished digests, keyed by everything that shapes them including the code that built them, so a
   change to the rules or the grounding is never served stale;
@@ -9,9 +15,12 @@ Two layers share one store (docs/DESIGN.md §5):
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
+import sqlite3
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,11 +58,50 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def open_store(directory: Path) -> diskcache.Cache | None:
+    """The diskcache at `directory`, rebuilt if damaged; None when no cache can be had there."""
+    try:
+        return diskcache.Cache(str(directory))
+    except (sqlite3.Error, OSError) as error:
+        if _is_full(error):
+            log.warning("the cache at %s cannot be opened (%s): running without a cache", directory, error)
+            return None
+        damage = error
+    try:
+        aside = _move_aside(directory)
+        store = diskcache.Cache(str(directory))
+    except (sqlite3.Error, OSError) as error:
+        log.warning(
+            "the cache at %s is unusable (%s; then %s): running without a cache", directory, damage, error
+        )
+        return None
+    log.warning(
+        "the cache at %s was damaged (%s): moved it to %s and started an empty one", directory, damage, aside
+    )
+    return store
+
+
+def _is_full(error: BaseException) -> bool:
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+    return "full" in str(error) or "readonly" in str(error)
+
+
+def _move_aside(directory: Path) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    aside = directory.with_name(f"{directory.name}.damaged-{stamp}")
+    suffix = 1
+    while aside.exists():
+        aside, suffix = directory.with_name(f"{directory.name}.damaged-{stamp}-{suffix}"), suffix + 1
+    directory.rename(aside)
+    return aside
+
+
 class ModelCache:
     """pydantic models by key. Absent, corrupt or schema-incompatible entries are misses, never errors."""
 
     def __init__(self, directory: Path | None) -> None:
-        self._store = diskcache.Cache(str(directory)) if directory is not None else None
+        self._store = open_store(directory) if directory is not None else None
 
     def get(self, key: str, model: type[ModelT]) -> ModelT | None:
         if self._store is None:
@@ -72,13 +120,16 @@ class ModelCache:
             self._discard(key)
             return None
 
-    def put(self, key: str, value: BaseModel) -> None:
+    def put(self, key: str, value: BaseModel) -> bool:
+        """Store `value`; False when it was not stored (no cache, or the write failed)."""
         if self._store is None:
-            return
+            return False
         try:
             self._store.set(key, value.model_dump_json())
         except Exception:
             log.warning("cache write failed; the result is returned uncached", exc_info=True)
+            return False
+        return True
 
     def close(self) -> None:
         if self._store is not None:

@@ -121,12 +121,20 @@ class Digester:
 
         async def produce() -> Digest:
             digest = await self._produce(request, engine, refresh)
-            digest.provenance.cache_key = key
-            self._cache.put(_request_key(key), request)
-            self._cache.put(key, digest)
+            self._store(key, request, digest)
             return digest
 
         return await self._flights.run(key, produce)
+
+    def _store(self, key: str, request: DigestRequest, digest: Digest) -> None:
+        """Keep the digest under `key` (its shareable link); if the cache cannot, the digest says so."""
+        digest.provenance.cache_key = key
+        if self._cache.put(_request_key(key), request) and self._cache.put(key, digest):
+            return
+        digest.provenance.cache_key = None
+        if self._settings.cache_enabled:
+            self.metrics.cache_write_failures.inc()
+            digest.warnings.append(DigestWarning(code=WarningCode.not_stored, message=_NOT_STORED))
 
     async def _produce(self, request: DigestRequest, engine: Engine, refresh: bool) -> Digest:
         if engine is Engine.offline:
@@ -149,6 +157,12 @@ class Digester:
                 "DIGEST_LLM_API_KEY (or OPENAI_API_KEY), or use engine=offline"
             )
         return self._llm
+
+
+_NOT_STORED = (
+    "the server's cache could not store this digest (see its log: a full or damaged disk): it has no "
+    "shareable link, and the same request will be digested again"
+)
 
 
 def _request_key(key: str) -> str:

@@ -21,6 +21,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from enum import StrEnum
@@ -32,6 +33,7 @@ from pydantic import BaseModel, Field
 
 from schemas.request import DigestRequest
 from service.runtime.batch import BatchItem, BatchOptions, BatchRunner
+from service.runtime.cache import open_store
 from service.runtime.digester import Digester, EngineChoice
 from service.settings import Settings
 
@@ -73,7 +75,14 @@ class DiskKeyValue:
     """The local diskcache (SQLite underneath: atomic and shared by the processes of one machine)."""
 
     def __init__(self, directory: Path) -> None:
-        self._store = diskcache.Cache(str(directory))
+        store = open_store(directory)
+        self._store = store if store is not None else self._temporary(directory)  # an empty Cache is falsy
+
+    @staticmethod
+    def _temporary(directory: Path) -> diskcache.Cache:
+        temporary = tempfile.mkdtemp(prefix="digest-jobs-")
+        log.warning("batch jobs are kept in %s for this run only: %s is unusable", temporary, directory)
+        return diskcache.Cache(temporary)
 
     async def get(self, key: str) -> bytes | None:
         value = self._store.get(key)
