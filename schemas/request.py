@@ -8,6 +8,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_ARTICLE_CHARS = 100_000
+MAX_TITLE_CHARS = 1_000
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -19,7 +20,7 @@ class DigestRequest(BaseModel):
         max_length=MAX_ARTICLE_CHARS,
         description="The article body, Arabic, as plain text. Offsets in the digest refer to it as sent.",
     )
-    title: str | None = Field(default=None, max_length=1_000)
+    title: str | None = Field(default=None, max_length=MAX_TITLE_CHARS)
     source: str | None = Field(default=None, max_length=300, description="Outlet or agency")
     published_at: dt.date | None = Field(
         default=None, description="Publication date (YYYY-MM-DD); relative dates resolve against it"

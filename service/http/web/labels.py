@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 
-from schemas.digest import Figure
+from schemas.digest import DatePrecision, Figure
 from service.digest.claims import amount
 
 _SPECIAL = {
@@ -18,6 +19,15 @@ _SPECIAL = {
     "attack_on_facility": "Attack on a facility",
     "llm_failed_offline_fallback": "LLM failed: offline digest instead",
 }
+
+
+def english_date(date: dt.date, precision: DatePrecision) -> str:
+    """`23 February 2018`, `February 2018` or `2018`, as precise as the article was."""
+    if precision is DatePrecision.year:
+        return str(date.year)
+    if precision is DatePrecision.month:
+        return f"{date:%B} {date.year}"
+    return f"{date.day} {date:%B} {date.year}"
 
 
 def label(value: Enum | str | None) -> str:

@@ -10,7 +10,19 @@ from markupsafe import Markup
 from schemas.digest import Actor, Casualty, Digest, DigestWarning, Event, Figure, Location, WarningCode
 from schemas.request import DigestRequest
 from service.http.web.highlight import Kind, drawable, render_highlighted
+from service.http.web.labels import claim, label
 from service.http.web.spans import digest_highlights
+
+LONG_ARTICLE_CHARS = 10_000  # about four screens of Arabic at 1280 px: the point where layers matter
+LAYERS = (
+    ("figure", "Figures"),
+    ("quote", "Quotes"),
+    ("actor", "Actor mentions"),
+    ("event", "Event evidence"),
+)
+LAYERS_ON = frozenset({"figure", "quote"})
+_ARABIC = Markup('lang="ar" dir="rtl"')
+_ANY_DIRECTION = Markup('dir="auto"')
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,38 @@ class DigestPage:
     article_html: Markup
     highlight_counts: dict[str, int]
     misplaced: list[str]
+    layers: tuple[tuple[str, str], ...] = LAYERS
+    layers_on: frozenset[str] = LAYERS_ON
+
+    @property
+    def text_language(self) -> Markup:
+        """The attributes of text taken from the article: Arabic right-to-left, else the browser decides."""
+        arabic = not any(w.code is WarningCode.not_arabic for w in self.digest.warnings)
+        return _ARABIC if arabic else _ANY_DIRECTION
+
+    @property
+    def long_article(self) -> bool:
+        return self.digest.article.chars > LONG_ARTICLE_CHARS
+
+    @property
+    def highlight_total(self) -> int:
+        return sum(self.highlight_counts.values())
+
+    @property
+    def item_count(self) -> int:
+        d = self.digest
+        return len(d.figures) + len(d.events) + len(d.quotes) + len(d.actors)
+
+    def anchor_of(self, item_id: str | None) -> str | None:
+        """The element id of an item's entry on the page, to link a warning to it."""
+        d = self.digest
+        ids = {
+            "figure": [f.id for f in d.figures],
+            "event": [e.id for e in d.events],
+            "quote": [q.id for q in d.quotes],
+            "actor": [a.id for a in d.actors],
+        }
+        return next((f"item-{kind}-{item_id}" for kind, known in ids.items() if item_id in known), None)
 
     @property
     def fallback(self) -> DigestWarning | None:
@@ -41,6 +85,14 @@ class DigestPage:
 
     def figure(self, figure_id: str | None) -> Figure | None:
         return next((f for f in self.digest.figures if f.id == figure_id), None)
+
+    def figure_name(self, figure: Figure) -> str:
+        """`more than 400 killed (civilians)`: a figure in words, for lists and screen readers."""
+        subject = f" ({figure.subject_en})" if figure.subject_en else ""
+        return f"{claim(figure)} {label(figure.metric).lower()}{subject}"
+
+    def figures_of(self, event: Event) -> list[Figure]:
+        return [f for f in (self.figure(figure_id) for figure_id in event.figure_ids) if f is not None]
 
     def event(self, event_id: str | None) -> Event | None:
         return next((e for e in self.digest.events if e.id == event_id), None)

@@ -10,7 +10,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
-from service.http.web.labels import claim, label, number, short_hash
+from schemas.request import MAX_TITLE_CHARS
+from service.http.web.labels import claim, english_date, label, number, short_hash
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -30,8 +31,11 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(label=label, number=number, claim=claim, short_hash=short_hash)
+    env.filters.update(
+        label=label, number=number, claim=claim, short_hash=short_hash, english_date=english_date
+    )
     env.globals["asset"] = asset_url
+    env.globals["max_title_chars"] = MAX_TITLE_CHARS
     return env
 
 

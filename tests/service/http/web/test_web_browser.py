@@ -18,8 +18,11 @@ from typing import Any
 import pytest
 import uvicorn
 
+from schemas.request import MAX_TITLE_CHARS
 from service.http.app import create_app
+from service.http.web.page import LONG_ARTICLE_CHARS
 from service.settings import Settings
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM, SCREENSHOTS
 from tests.paths import REPO
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
@@ -28,28 +31,10 @@ Page = playwright_api.Page
 expect = playwright_api.expect
 
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
-SCREENSHOTS = REPO / "test-output" / "screenshots"
 SCREENSHOT_SEEDS = ("ghouta-80-killed-40000-leave", "aleppo-shelling-de-mistura-moscow")
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SpanKey = tuple[str, str, int, int]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -257,3 +242,127 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def _seed_text(name: str = SCREENSHOT_SEEDS[1]) -> str:
+    return (REPO / "seeds" / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def _background(locator: Any) -> str:
+    return str(locator.evaluate("element => getComputedStyle(element).backgroundColor"))
+
+
+def test_the_legend_switches_layers_with_figures_and_quotes_on_at_first(page: Any, server: str) -> None:
+    digest = _digest_through_the_form(page, server, _seed_text())
+    actor_mark = page.locator(
+        f'#article-text mark[data-kind="actor"][data-item="{digest["actors"][0]["id"]}"]'
+    ).first
+    figure_mark = page.locator(
+        f'#article-text mark[data-kind="figure"][data-item="{digest["figures"][0]["id"]}"]'
+    ).first
+    transparent = "rgba(0, 0, 0, 0)"
+    expect(page.get_by_role("checkbox", name=re.compile(r"^Figures"))).to_be_checked()
+    expect(page.get_by_role("checkbox", name=re.compile(r"^Quotes"))).to_be_checked()
+    expect(page.get_by_role("checkbox", name=re.compile(r"^Actor mentions"))).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name=re.compile(r"^Event evidence"))).not_to_be_checked()
+    assert _background(actor_mark) == transparent and _background(figure_mark) != transparent
+
+    page.get_by_role("checkbox", name=re.compile(r"^Actor mentions")).check()
+    page.get_by_role("checkbox", name=re.compile(r"^Figures")).uncheck()
+    assert _background(actor_mark) != transparent and _background(figure_mark) == transparent
+    assert actor_mark.get_attribute("tabindex") == "0" and figure_mark.get_attribute("tabindex") == "-1"
+
+
+def test_next_and_previous_step_through_the_items_by_button_and_key(page: Any, server: str) -> None:
+    digest = _digest_through_the_form(page, server, _seed_text())
+    first, second = digest["figures"][0], digest["figures"][1]
+    items = page.locator(".digest-lists .item.selectable")
+
+    page.keyboard.press("j")
+    expect(items.first).to_have_class(re.compile(r"\bis-selected\b"))
+    expect(
+        page.locator(f'#article-text mark[data-item="{first["id"]}"][data-kind="figure"]').first
+    ).to_have_class(re.compile(r"\bis-active\b"))
+    page.get_by_role("button", name="Next item →").click()
+    expect(items.nth(1)).to_have_class(re.compile(r"\bis-selected\b"))
+    expect(items.nth(1)).to_have_attribute("data-select-item", second["id"])
+    expect(items.nth(1)).to_be_in_viewport()
+    expect(page.locator("[data-step-status]")).to_have_text(f"Item 2 of {items.count()}")
+    page.keyboard.press("k")
+    expect(items.first).to_have_class(re.compile(r"\bis-selected\b"))
+    expect(page.locator(".item.is-selected")).to_have_count(1)
+    page.keyboard.press("k")  # from the first item, previous wraps to the last
+    expect(items.last).to_have_class(re.compile(r"\bis-selected\b"))
+
+
+def test_the_selection_colour_is_not_the_conflict_colour(page: Any, server: str) -> None:
+    _digest_through_the_form(page, server, _seed_text())
+    page.keyboard.press("j")
+    selected = page.locator(".item.is-selected").evaluate("e => getComputedStyle(e).outlineColor")
+    danger = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--danger').trim()")
+    assert selected != "rgb(164, 22, 26)" and danger == "#a4161a"
+
+
+def test_the_lists_speak_plain_english_without_internal_ids(page: Any, server: str) -> None:
+    _digest_through_the_form(page, server, _seed_text())
+    lists = "\n".join(
+        page.locator(f"section.{name}").inner_text() for name in ("figures", "events", "quotes", "actors")
+    )
+    assert not re.search(r"\b[faeq]\d+\b", lists), re.findall(r".{30}\b[faeq]\d+\b.{10}", lists)
+    assert "Aleppo (Aleppo)" not in lists
+    for fact in page.locator(".events dd, .figures dd").all_inner_texts():
+        if re.search("[\u0600-\u06ff]", fact):
+            assert "not translated" in fact or "(from" in fact, fact
+
+
+def test_on_a_phone_show_in_article_offers_a_sticky_way_back(browser: Any, server: str) -> None:
+    for page in _page(browser, 390):
+        digest = _digest_through_the_form(page, server, _seed_text())
+        quote = digest["quotes"][-1]
+        entry = page.locator(f"#item-quote-{quote['id']}")
+        entry.locator("[data-select]").click()
+        back = page.locator("[data-back-to-item]")
+        expect(back).to_be_visible()
+        expect(entry).not_to_be_in_viewport()
+        expect(back).to_be_in_viewport()
+        back.click()
+        expect(entry).to_be_in_viewport()
+        expect(back).to_be_hidden()
+
+
+def test_an_english_article_with_a_long_unbroken_title_fits_a_phone(browser: Any, server: str) -> None:
+    for page in _page(browser, 390):
+        page.goto(f"{server}/")
+        page.get_by_label("Article text").fill(
+            "Twelve civilians were killed on Monday in shelling on Douma, the Observatory said. " * 3
+        )
+        page.get_by_label("Title").fill("x" * 300)
+        page.get_by_role("radio", name=re.compile(r"^Offline")).check()
+        page.get_by_role("button", name="Digest the article").click()
+        page.wait_for_url(re.compile(r"/d/[0-9a-f]{64}$"))
+        expect(page.locator("#article-text")).to_have_attribute("dir", "auto")
+        assert page.locator("#article-text").evaluate("e => getComputedStyle(e).direction") == "ltr"
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
+
+
+def test_the_title_field_states_its_limit_and_a_longer_title_is_refused_in_words(
+    page: Any, server: str
+) -> None:
+    page.goto(f"{server}/")
+    expect(page.locator("#hint-title")).to_contain_text(f"at most {MAX_TITLE_CHARS:,} characters")
+    page.get_by_label("Article text").fill(_seed_text())
+    page.get_by_label("Title").fill("x" * (MAX_TITLE_CHARS + 1))
+    page.get_by_role("radio", name=re.compile(r"^Offline")).check()
+    page.get_by_role("button", name="Digest the article").click()
+    expect(page.locator("#error-summary")).to_contain_text(f"longer than {MAX_TITLE_CHARS:,} characters")
+    expect(page.get_by_label("Title")).to_have_value("x" * (MAX_TITLE_CHARS + 1))
+
+
+def test_a_long_article_gets_a_notice(page: Any, server: str) -> None:
+    long_text = "\n\n".join(_seed_text(seed.stem) for seed in SEEDS)
+    assert len(long_text) > LONG_ARTICLE_CHARS
+    _digest_through_the_form(page, server, long_text)
+    expect(page.locator(".notice-long")).to_contain_text(f"A long article: {len(long_text):,} characters")
