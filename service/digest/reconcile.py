@@ -4,8 +4,8 @@ This is the team's one casualty rule. The engines (`service.digest.assemble`, th
 compiler (`evals.labelling`) all call `reconcile`; nothing else re-implements it.
 
 Which figures take part
-- Metrics: killed, injured, displaced and evacuated only (`CASUALTY_METRICS`). Strikes, shells,
-  facilities hit, the besieged population and "other" are left out.
+- Metrics: the casualty tolls of `schemas/metrics.py` only (`CASUALTY_METRICS`: killed, injured,
+  displaced, evacuated). Strikes, shells, facilities hit, the besieged population and "other" are left out.
 - Totals only: a figure with `part_of` set ("بينهم 58 طفلا") is a subset and is never added to or
   weighed against its total.
 - Incident tolls only: a whole-war / cumulative toll is left out. The caller decides through
@@ -49,10 +49,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from schemas.digest import Bound, Casualty, Figure, Location, Metric, Qualifier
+from schemas.metrics import CASUALTY_METRICS
 from service.arabic.clitics import LIKE, PROCLITIC_LETTERS, strip_clitic_before_article
 from service.arabic.normalize import normalize_str
-
-CASUALTY_METRICS = (Metric.killed, Metric.injured, Metric.displaced, Metric.evacuated)
 
 
 def _alternatives(words: Sequence[str]) -> str:

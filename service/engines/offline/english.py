@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from schemas.digest import EventType, Metric, Qualifier
+from schemas.metrics import METRIC_FACTS
 from service.digest.claims import counted
 
 _SINGULAR = {
@@ -23,20 +24,6 @@ _SINGULAR = {
     "soldiers": "soldier",
     "journalists": "journalist",
     "families": "family",
-}
-METRIC_PASSIVES = {
-    Metric.killed: "killed",
-    Metric.injured: "injured",
-    Metric.displaced: "displaced or fled",
-    Metric.evacuated: "evacuated",
-    Metric.detained: "detained or abducted",
-    Metric.missing: "missing",
-}
-METRIC_NOUNS = {
-    Metric.strikes: "air strikes",
-    Metric.shells: "shells or rockets",
-    Metric.facilities_hit: "facilities hit",
-    Metric.besieged_population: "people living under siege",
 }
 EVENT_PHRASES = {
     EventType.air_strike: "air strikes",
@@ -77,6 +64,14 @@ _DEFINITE_FIRST_WORDS = frozenset(
     }
 )  # fmt: skip
 _VOWELS = "aeiouAEIOU"
+
+
+def metric_passive(metric: Metric) -> str:
+    """ "killed": how a count of people of `metric` is told (every casualty metric has one: a test)."""
+    passive = METRIC_FACTS[metric].passive_en
+    if passive is None:
+        raise ValueError(f"metric {metric} counts things, not people: it has no passive in English")
+    return passive
 
 
 def quantity(value: int, qualifier: Qualifier, subject: str | None) -> str:

@@ -31,7 +31,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from schemas.digest import ActorKind, ActorRole, EventType, Location, Metric
+from schemas.digest import ActorKind, ActorRole, EventType, Location
+from schemas.metrics import HARM_METRICS, METRIC_FACTS, VIOLENT_EVENT_TYPES
 from service.arabic.dates import TimeExpression
 from service.arabic.document import Document, Sentence
 from service.arabic.gazetteer import Gazetteer
@@ -40,7 +41,7 @@ from service.engines.offline.attribution import Attributions
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.figures import FigureDraft
 from service.engines.offline.places import Places
-from service.engines.offline.triggers import VIOLENT_TYPES, Trigger, Triggers
+from service.engines.offline.triggers import Trigger, Triggers
 
 _ARMED_KINDS = frozenset({ActorKind.state_force, ActorKind.armed_group})
 _POLITICAL_KINDS = frozenset({ActorKind.government, ActorKind.international_org})
@@ -155,7 +156,7 @@ class EventReader:
             return None
         clause = self._document.clause_of_token(trigger.token)
         found = self._places.in_tokens(clause.first_token, clause.end_token)
-        if found is None and trigger.type in VIOLENT_TYPES | {EventType.displacement}:
+        if found is None and trigger.type in VIOLENT_EVENT_TYPES | {EventType.displacement}:
             found = self._places.in_tokens(sentence.first_token, sentence.end_token)
         return found
 
@@ -284,7 +285,7 @@ class EventReader:
                     event.add_actor(attribution.actor, ActorRole.reporter)
 
     def _role(self, event_type: EventType, mention: EntityMention) -> ActorRole | None:
-        if event_type in VIOLENT_TYPES or event_type is EventType.arrest_or_abduction:
+        if event_type in VIOLENT_EVENT_TYPES or event_type is EventType.arrest_or_abduction:
             if mention.entry.actor_kind not in _ARMED_KINDS | {ActorKind.government}:
                 return None
             before = self._document.word(mention.first_token - 1)
@@ -320,20 +321,6 @@ def _normalised(document: Document, time: TimeExpression) -> str:
     return " ".join(document.word(index) for index in range(time.first_token, time.last_token + 1))
 
 
-_METRIC_EVENT_TYPES: dict[Metric, frozenset[EventType]] = {
-    Metric.killed: VIOLENT_TYPES,
-    Metric.injured: VIOLENT_TYPES,
-    Metric.strikes: frozenset({EventType.air_strike}),
-    Metric.shells: frozenset({EventType.shelling, EventType.air_strike}),
-    Metric.facilities_hit: VIOLENT_TYPES,
-    Metric.displaced: frozenset({EventType.displacement}),
-    Metric.evacuated: frozenset({EventType.displacement, EventType.humanitarian}),
-    Metric.detained: frozenset({EventType.arrest_or_abduction}),
-    Metric.missing: VIOLENT_TYPES | {EventType.displacement},
-}
-_TOLL_METRICS = frozenset({Metric.killed, Metric.injured})
-
-
 def link_figures(
     document: Document, events: Sequence[EventDraft], figures: Sequence[FigureDraft], places: Places
 ) -> list[int | None]:
@@ -353,7 +340,7 @@ def _event_of(
     document: Document, events: Sequence[EventDraft], figure: FigureDraft, places: Places
 ) -> int | None:
     sentence = document.sentence_of_token(figure.number.first)
-    fitting = _METRIC_EVENT_TYPES.get(figure.metric, frozenset())
+    fitting = METRIC_FACTS[figure.metric].event_types
     here = [i for i, event in enumerate(events) if sentence in event.sentences]
     candidates = [i for i in here if events[i].type in fitting] or here
     if candidates:
@@ -364,13 +351,13 @@ def _event_of(
                 _trigger_distance(events[i], figure.number.first),
             ),
         )
-    if figure.metric not in _TOLL_METRICS or figure.location is None:
+    if figure.metric not in HARM_METRICS or figure.location is None:
         return None
     same_place = [
         i
         for i, event in enumerate(events)
         if event.section == sentence.section
-        and event.type in VIOLENT_TYPES
+        and event.type in VIOLENT_EVENT_TYPES
         and event.location is not None
         and places.contains(event.location, figure.location)
     ]

@@ -23,14 +23,14 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from schemas.digest import ActorKind, Metric, QuoteMode
+from schemas.digest import ActorKind, QuoteMode
+from schemas.metrics import METRIC_FACTS
 from service.arabic.document import Document
 from service.arabic.lexicon import lookup, table
 from service.arabic.quotes import QuoteMention
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.english import (
     EVENT_PHRASES,
-    METRIC_NOUNS,
     actor_name,
     join,
     quantity,
@@ -42,12 +42,6 @@ from service.engines.offline.places import Places
 from service.engines.offline.triggers import Triggers
 
 _PRONOUNS = frozenset({"هو", "هي", "هم", "هما"})
-_GIST_LABELS = {
-    Metric.killed: "killed",
-    Metric.injured: "injured",
-    Metric.displaced: "displaced or fleeing",
-    Metric.evacuated: "(evacuation)",
-}
 _UNNAMED_SPEAKERS = table(
     {
         "سيدة": "a woman",
@@ -179,8 +173,7 @@ def _person_first(mentions: Sequence[EntityMention]) -> EntityMention | None:
 
 def _claim(figure: FigureDraft) -> str | None:
     """ "more than 170 civilians killed", "700 civilians (evacuation)": named, never asserted."""
-    label = _GIST_LABELS.get(figure.metric)
-    if label is not None:
-        return f"{quantity(figure.value, figure.qualifier, figure.subject_en)} {label}"
-    noun = METRIC_NOUNS.get(figure.metric)
-    return quantity(figure.value, figure.qualifier, noun) if noun is not None else None
+    facts = METRIC_FACTS[figure.metric]
+    if facts.gist_en is not None:
+        return f"{quantity(figure.value, figure.qualifier, figure.subject_en)} {facts.gist_en}"
+    return quantity(figure.value, figure.qualifier, facts.noun_en) if facts.noun_en is not None else None

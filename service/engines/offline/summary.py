@@ -18,28 +18,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schemas.digest import Actor, ActorRole, Casualty, Event, EventType, Figure, Metric, Quote, Summary
+from schemas.digest import Actor, ActorRole, Casualty, Event, EventType, Figure, Quote, Summary
+from schemas.metrics import CASUALTY_METRICS, HARM_METRICS, VIOLENT_EVENT_TYPES
 from service.arabic.document import Document
 from service.engines.offline.english import (
     EVENT_PHRASES,
     EVENT_TITLES,
-    METRIC_PASSIVES,
     actor_name,
     is_plural_quantity,
     join,
+    metric_passive,
     quantity,
     sentence,
 )
-from service.engines.offline.triggers import VIOLENT_TYPES
 
 HEADLINE_MAX = 90
 SUMMARY_AR_MAX = 300
 _MAX_SENTENCES = 5
 _MAX_KEY_POINTS = 6
 _MIN_KEY_POINTS = 3
-_TOLL_ORDER = (Metric.killed, Metric.injured, Metric.displaced, Metric.evacuated)
 _CLAUSE_BREAKS = "،,؛;:"
-_HARMED = frozenset({Metric.killed, Metric.injured})
 
 
 class SummaryWriter:
@@ -79,10 +77,10 @@ class SummaryWriter:
     def _toll_headline(self, casualty: Casualty) -> str:
         figure = self._figures[casualty.best.figure_ids[0]]
         amount = quantity(figure.value, figure.qualifier, figure.subject_en)
-        passive = METRIC_PASSIVES[casualty.metric]
+        passive = metric_passive(casualty.metric)
         place = self._place_of(casualty, figure)
         event = self._events.get(figure.event_id or "")
-        violent = event is not None and event.type in VIOLENT_TYPES and casualty.metric in _HARMED
+        violent = event is not None and event.type in VIOLENT_EVENT_TYPES and casualty.metric in HARM_METRICS
         cause = f" in {EVENT_PHRASES[event.type]}" if event is not None and violent else ""
         where = f" in {place}" if place else ""
         for text in (
@@ -130,7 +128,7 @@ class SummaryWriter:
         verb = "were" if is_plural_quantity(figure.value, figure.qualifier) else "was"
         place = self._place_of(casualty, figure)
         where = f" in {place}" if place else ""
-        return sentence(f"{_amount(figure)} {verb} {METRIC_PASSIVES[casualty.metric]}{where}")
+        return sentence(f"{_amount(figure)} {verb} {metric_passive(casualty.metric)}{where}")
 
     def _events_sentence(self) -> str | None:
         told = {self._figures[c.best.figure_ids[0]].event_id for c in self._casualties[:3]}
@@ -167,7 +165,7 @@ class SummaryWriter:
     def _toll_point(self, casualty: Casualty) -> str:
         figure = self._figures[casualty.best.figure_ids[0]]
         place = self._place_of(casualty, figure)
-        point = f"{METRIC_PASSIVES[casualty.metric].capitalize()}: {_amount(figure)}"
+        point = f"{metric_passive(casualty.metric).capitalize()}: {_amount(figure)}"
         point += f" in {place}" if place else ""
         sources = self._names(casualty.best.source_actor_ids)
         return point + (f" (according to {join(sources)})" if sources else "")
@@ -189,7 +187,7 @@ class SummaryWriter:
     # helpers -----------------------------------------------------------------------------------------
     def _toll_rank(self, casualty: Casualty) -> tuple[int, int, int]:
         first = min(self._figures[i].span.start for i in casualty.figure_ids)
-        return (_TOLL_ORDER.index(casualty.metric), -len(casualty.figure_ids), first)
+        return (CASUALTY_METRICS.index(casualty.metric), -len(casualty.figure_ids), first)
 
     def _news_events(self) -> list[Event]:
         return [event for event in self._events.values() if event.type is not EventType.other]

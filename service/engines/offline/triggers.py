@@ -114,17 +114,6 @@ _NOT_ASSERTED_BEFORE = _NEGATIONS | _CALLS | _PROSPECTIVE_BEFORE
 _BLOCK_REACH = 3
 _PROSPECT_REACH = 3
 _FACILITY_REACH = 3
-VIOLENT_TYPES = frozenset(
-    {
-        EventType.air_strike,
-        EventType.shelling,
-        EventType.ground_clash,
-        EventType.attack_on_facility,
-        EventType.chemical_attack,
-        EventType.bombing,
-        EventType.execution,
-    }
-)
 
 
 _ANY_TRIGGER = (

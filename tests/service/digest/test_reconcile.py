@@ -8,7 +8,8 @@ from itertools import count
 import pytest
 
 from schemas.digest import Casualty, Figure, Location, Metric, Qualifier, Span
-from service.digest.reconcile import CASUALTY_METRICS, is_whole_war_toll, place_key, reconcile
+from schemas.metrics import CASUALTY_METRICS
+from service.digest.reconcile import is_whole_war_toll, place_key, reconcile
 
 _positions = count(0, 10)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from helpers_offline import digest_of, numbers_in
 
+from schemas.digest import Figure, Location, Metric, Qualifier, Span
+from schemas.metrics import CASUALTY_METRICS, METRIC_FACTS
 from service.arabic.document import Document
-from service.engines.offline.summary import SUMMARY_AR_MAX, lead_ar
+from service.digest.reconcile import reconcile
+from service.engines.offline.summary import SUMMARY_AR_MAX, SummaryWriter, lead_ar
 
 ARTICLES = [
     "قتل 12 مدنيا وأصيب 30 آخرون في غارات جوية على مدينة دوما، وفقا للمرصد السوري لحقوق الإنسان. "
@@ -60,3 +63,25 @@ def test_a_long_first_sentence_is_cut_at_a_clause_break() -> None:
     text = "بداية الخبر، " + "كلمة " * 100 + "نهاية."
     lead = lead_ar(Document(text))
     assert lead == "بداية الخبر…" and len(lead) <= SUMMARY_AR_MAX + 1
+
+
+@pytest.mark.parametrize("metric", list(Metric))
+def test_a_figure_of_every_metric_is_summarised(metric: Metric) -> None:
+    """Every metric's English words come from one table (schemas/metrics.py): none is missing."""
+    text = "قتل 12 مدنيا في مدينة دوما."
+    figure = Figure(
+        id="f1",
+        value=12,
+        qualifier=Qualifier.exact,
+        metric=metric,
+        span=Span(start=4, end=6, text="12"),
+        location=Location(name_ar="دوما", name_en="Douma"),
+    )
+    casualties = reconcile([figure])
+    summary = SummaryWriter(Document(text), [figure], casualties, [], [], []).write()
+    if metric in CASUALTY_METRICS:
+        assert (
+            summary.headline_en.startswith("12 ") and METRIC_FACTS[metric].passive_en in summary.headline_en
+        )
+    else:
+        assert not casualties and summary.headline_en
