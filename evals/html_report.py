@@ -2,40 +2,35 @@
 
 Per article and field: gold vs predicted pairs, missed and spurious items with their Arabic shown
 right-to-left, and the article with that field's gold spans underlined (green when matched, red when
-missed) and predicted spans shaded (blue when matched, orange when spurious).
+missed) and predicted spans shaded (blue when matched, orange when spurious), drawn by the digest
+page's highlighter (`service/http/web/highlight.py`), nested where spans nest.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
+from markupsafe import Markup
 
 from evals.records import FIELDS, ArticleResult, FieldMatches, FieldName, ItemRef, RunRecord
+from service.http.web.highlight import Highlight, render_highlighted
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "report.html.j2"
 
 
-@dataclass(frozen=True)
-class Mark:
-    """One span to highlight: which side it is on, its state, and the item it belongs to."""
+class MarkKind(StrEnum):
+    """How a span of the report's article is drawn (its CSS class); gold nests outside predicted."""
 
-    start: int
-    end: int
-    css_class: str  # gold-matched, gold-missed, predicted-matched, predicted-spurious
-    note: str
-
-
-@dataclass(frozen=True)
-class Segment:
-    text: str
-    css_classes: str
-    title: str
+    gold_matched = "gold-matched"
+    gold_missed = "gold-missed"
+    predicted_matched = "predicted-matched"
+    predicted_spurious = "predicted-spurious"
 
 
 @dataclass(frozen=True)
@@ -45,7 +40,7 @@ class FieldView:
     precision: float
     recall: float
     f1: float
-    segments: list[Segment]
+    article_html: Markup
     open: bool
 
 
@@ -74,36 +69,23 @@ def field_view(article: ArticleResult, name: FieldName) -> FieldView:
         precision=score.precision,
         recall=score.recall,
         f1=score.f1,
-        segments=highlighted(article.article_text, field_marks(matches)),
+        article_html=render_highlighted(article.article_text, field_highlights(matches), css_prefix=""),
         open=bool(matches.missed or matches.spurious),
     )
 
 
-def _marks(items: Iterable[ItemRef], css_class: str, side: str) -> list[Mark]:
+def _highlights(items: Iterable[ItemRef], kind: MarkKind, side: str) -> list[Highlight]:
     return [
-        Mark(span.start, span.end, css_class, f"{side} {item.id}: {item.label}")
+        Highlight(kind, item.id, span.start, span.end, f"{side} {item.id}: {item.label}")
         for item in items
         for span in item.spans
     ]
 
 
-def field_marks(matches: FieldMatches) -> list[Mark]:
+def field_highlights(matches: FieldMatches) -> list[Highlight]:
     return (
-        _marks((pair.gold for pair in matches.pairs), "gold-matched", "gold")
-        + _marks(matches.missed, "gold-missed", "gold (missed)")
-        + _marks((pair.predicted for pair in matches.pairs), "predicted-matched", "predicted")
-        + _marks(matches.spurious, "predicted-spurious", "predicted (spurious)")
+        _highlights((pair.gold for pair in matches.pairs), MarkKind.gold_matched, "gold")
+        + _highlights(matches.missed, MarkKind.gold_missed, "gold (missed)")
+        + _highlights((pair.predicted for pair in matches.pairs), MarkKind.predicted_matched, "predicted")
+        + _highlights(matches.spurious, MarkKind.predicted_spurious, "predicted (spurious)")
     )
-
-
-def highlighted(text: str, marks: Sequence[Mark]) -> list[Segment]:
-    """The text cut at every mark boundary; each piece carries the classes and notes of the marks over it."""
-    inside = [mark for mark in marks if 0 <= mark.start < mark.end <= len(text)]
-    cuts = sorted({0, len(text), *(mark.start for mark in inside), *(mark.end for mark in inside)})
-    segments = []
-    for start, end in itertools.pairwise(cuts):
-        covering = [mark for mark in inside if mark.start <= start and end <= mark.end]
-        classes = sorted({mark.css_class for mark in covering})
-        notes = list(dict.fromkeys(mark.note for mark in covering))
-        segments.append(Segment(text[start:end], " ".join(classes), "\n".join(notes)))
-    return segments

@@ -5,6 +5,9 @@ kind), so a span inside another becomes a nested ``<mark>``; a span that crosses
 one is split into fragments, each properly nested. Every fragment carries the item's kind and id,
 the offsets of the whole span and of the fragment, so the fragments of one span put together give
 exactly ``article[start:end]``.
+
+The one highlighter of the project: the digest page draws items by `Kind`, the eval report
+(`evals/html_report.py`) draws gold and predicted spans by its own kinds with its own CSS classes.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -25,14 +29,15 @@ class Kind(StrEnum):
     figure = "figure"
 
 
-_NESTING_RANK = {kind: rank for rank, kind in enumerate(Kind)}
+WEB_CSS_PREFIX = "hl hl-"
 
 
 @dataclass(frozen=True)
 class Highlight:
-    """One span of one item: `article[start:end]` belongs to item `item_id` of kind `kind`."""
+    """One span of one item: `article[start:end]` belongs to item `item_id` of kind `kind`; for equal
+    spans, the kinds nest in the order of their enum."""
 
-    kind: Kind
+    kind: StrEnum
     item_id: str
     start: int
     end: int
@@ -46,20 +51,26 @@ class _Fragment:
     end: int
 
     def order(self) -> tuple[int, int, int, str]:
-        return (self.start, -self.end, _NESTING_RANK[self.highlight.kind], self.highlight.item_id)
+        return (self.start, -self.end, _nesting_rank(self.highlight.kind), self.highlight.item_id)
+
+
+def _nesting_rank(kind: StrEnum) -> int:
+    members: list[Any] = list(type(kind))
+    return members.index(kind)
 
 
 def drawable(text: str, highlights: list[Highlight]) -> list[Highlight]:
     """The highlights that can be drawn: inside the text, not empty, each span once."""
-    unique: dict[tuple[Kind, str, int, int], Highlight] = {}
+    unique: dict[tuple[StrEnum, str, int, int], Highlight] = {}
     for h in highlights:
         if 0 <= h.start < h.end <= len(text):
             unique.setdefault((h.kind, h.item_id, h.start, h.end), h)
     return list(unique.values())
 
 
-def render_highlighted(text: str, highlights: list[Highlight]) -> Markup:
-    """`text`, HTML-escaped, with a ``<mark>`` per fragment of every drawable highlight."""
+def render_highlighted(text: str, highlights: list[Highlight], css_prefix: str = WEB_CSS_PREFIX) -> Markup:
+    """`text`, HTML-escaped, with a ``<mark>`` per fragment of every drawable highlight, of CSS class
+    `css_prefix` + the highlight's kind."""
     parts: list[str] = []
     open_marks: list[_Fragment] = []
     queue = [(fragment.order(), n, fragment) for n, fragment in enumerate(_whole(drawable(text, highlights)))]
@@ -76,7 +87,7 @@ def render_highlighted(text: str, highlights: list[Highlight]) -> Markup:
             heapq.heappush(queue, (rest.order(), serial, rest))
             serial += 1
             fragment = _Fragment(fragment.highlight, fragment.start, open_marks[-1].end)
-        parts.append(_open_tag(fragment))
+        parts.append(_open_tag(fragment, css_prefix))
         open_marks.append(fragment)
     position = _close_until(text, parts, open_marks, position, len(text))
     parts.append(escape(text[position:]))
@@ -97,11 +108,11 @@ def _close_until(text: str, parts: list[str], open_marks: list[_Fragment], posit
     return position
 
 
-def _open_tag(fragment: _Fragment) -> str:
+def _open_tag(fragment: _Fragment, css_prefix: str) -> str:
     h = fragment.highlight
     first = fragment.start == h.start
     attributes = {
-        "class": f"hl hl-{h.kind.value}",
+        "class": f"{css_prefix}{h.kind.value}",
         "data-kind": h.kind.value,
         "data-item": h.item_id,
         "data-start": str(h.start),

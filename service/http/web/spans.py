@@ -11,14 +11,14 @@ from service.http.web.labels import claim, label
 
 
 @dataclass(frozen=True)
-class ItemSpans:
+class DigestHighlights:
     """The highlights of a digest that match the article, and the items whose spans do not."""
 
     highlights: list[Highlight] = field(default_factory=list)
     misplaced: list[str] = field(default_factory=list)
 
 
-def digest_highlights(digest: Digest, article: str) -> ItemSpans:
+def digest_highlights(digest: Digest, article: str) -> DigestHighlights:
     speakers = {actor.id: actor.name_en for actor in digest.actors}
     candidates: list[tuple[Highlight, Span]] = []
     for item in spans_of(digest):
@@ -29,7 +29,7 @@ def digest_highlights(digest: Digest, article: str) -> ItemSpans:
         ]
     placed = [(h, span) for h, span in candidates if is_verbatim(article, span)]
     misplaced = sorted({h.item_id for h, span in candidates if not is_verbatim(article, span)})
-    return ItemSpans([h for h, _ in placed], misplaced)
+    return DigestHighlights([h for h, _ in placed], misplaced)
 
 
 def _kind_and_text(item: Figure | Quote | Actor | Event, speakers: dict[str, str]) -> tuple[Kind, str]:
