@@ -1,6 +1,7 @@
 """The article as the rules see it: words, sentences, clauses and paragraphs, all with original offsets.
 
-Sentences end at . ! ? ؟ ؛ … (followed by a space, a closing quote or the end) and at line breaks;
+Sentences end at . ! ? ؟ ؛ … (followed by a space, a closing quote or the end) and at line breaks
+(`service.arabic.sentences`); words are the gazetteer's match-text tokens (`service.arabic.tokens`);
 a dot inside a word or a number ("ق.د"، "2.5") ends nothing. Paragraphs are separated by line breaks.
 A heading is a line of at most twelve words without a final stop (a title, a subheading such as
 "قصف مكثف"); subheadings cut the article into sections, the unit within which events are merged (web
@@ -13,7 +14,6 @@ across a clause use them.
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter
 from collections.abc import Container
 from dataclasses import dataclass
@@ -22,10 +22,9 @@ from schemas.digest import MatchKind, Span
 from service.arabic.clitics import clitic_variants
 from service.arabic.gazetteer import MatchText, Token
 from service.arabic.lexicon import stems, words
-from service.arabic.sentences import CLOSERS, FULL_STOPS, WEAK_STOPS, char_class
+from service.arabic.sentences import CLOSERS, FULL_STOPS, WEAK_STOPS, sentence_breaks
 
 _SENTENCE_ENDS = FULL_STOPS | WEAK_STOPS  # a document's sentences also end at ؛ and …
-_SENTENCE_END_RE = re.compile(rf"{char_class(_SENTENCE_ENDS)}+{char_class(CLOSERS)}*(?=\s|$)|\n+")
 _CLAUSE_PUNCTUATION = frozenset("،,;:؛«“")
 _SENTENCE_STOPS = _SENTENCE_ENDS | CLOSERS
 _HEADING_WORDS = 12
@@ -176,7 +175,7 @@ class Document:
     def _split_sentences(self) -> list[Sentence]:
         pieces: list[tuple[int, int, int]] = []
         paragraph, start = 0, 0
-        for match in _SENTENCE_END_RE.finditer(self.text):
+        for match in sentence_breaks(self.text, _SENTENCE_ENDS):
             end = match.end() if match.group()[0] != "\n" else match.start()
             pieces.append((start, end, paragraph))
             if "\n" in match.group():

@@ -32,11 +32,11 @@ from service.arabic.clitics import clitic_variants
 from service.arabic.lexicon import DATA_DIR, YAML_LOADER
 from service.arabic.normalize import NormalizedText, normalize, normalize_str
 from service.arabic.states import State, default_states
+from service.arabic.tokens import words_and_numbers
 
 PLACE_KIND = "place"
 DEFAULT_PATH = DATA_DIR / "gazetteer.yaml"
 
-_WORD_RE = re.compile(r"[^\W_]+")
 _GLUED_AFTER_WORD_FINAL_RE = re.compile(r"[هي](?=[^\W\d_])")
 _WORD_FINAL_LETTERS = frozenset("ةى")
 
@@ -80,7 +80,7 @@ class MatchText:
         return start, extend_over_marks(self.original, end)
 
     def _tokenize(self) -> Iterator[Token]:
-        spans = [match.span() for match in _WORD_RE.finditer(self.text)]
+        spans = [(token.start, token.end) for token in words_and_numbers(self.text)]
         starts, ends, origin = self._normalized.starts, self._normalized.ends, self._origin
         for index, (mstart, mend) in enumerate(spans):
             following = spans[index + 1][0] if index + 1 < len(spans) else mend

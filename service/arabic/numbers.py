@@ -47,7 +47,6 @@ Qualifiers and the span rule
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -59,6 +58,7 @@ from service.arabic.align import extend_over_marks, normalized_article
 from service.arabic.clitics import ARTICLE, ELIDED_ARTICLE, PROCLITICS, proclitic_splits
 from service.arabic.lexicon import word_set, word_table, word_values
 from service.arabic.normalize import NormalizedText, normalize_str
+from service.arabic.tokens import TextToken, words_and_numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,26 +169,7 @@ _MAX_DIGITS = 15
 
 _PROCLITICS = ("", *PROCLITICS)  # "" for the word without one
 _SHORT_STEM_CLITICS = ("", "و")  # "لست" is "I am not", "بست" a sit-in: short stems take only و
-_TOKEN_RE = re.compile(r"([^\W\d_]*+)([0-9]+(?:[.,][0-9]+)*)|[^\W\d_]+")
 _DATE_OR_TIME_GLUE = frozenset("/:")
-
-
-@dataclass(frozen=True, slots=True)
-class _Token:
-    start: int
-    end: int
-    word: str  # the normalised token, clitics included
-    digits: str  # the digit group of a digit token, "" for words
-    prefix: str  # letters glued before the digits ("ال" in "ال15"), "" for words
-
-
-def _tokenize(text: str) -> list[_Token]:
-    tokens = []
-    for match in _TOKEN_RE.finditer(text):
-        digits = match.group(2) or ""
-        prefix = match.group(1) or ""
-        tokens.append(_Token(match.start(), match.end(), match.group(0), digits, prefix))
-    return tokens
 
 
 @lru_cache(maxsize=16384)
@@ -251,11 +232,11 @@ class _Reader:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = _tokenize(text)
+        self.tokens = words_and_numbers(text)
 
     def word(self, index: int) -> str:
         if 0 <= index < len(self.tokens) and not self.tokens[index].digits:
-            return self.tokens[index].word
+            return self.tokens[index].text
         return ""
 
     def spaced(self, left: int, right: int) -> bool:
@@ -270,7 +251,7 @@ class _Reader:
 
     def core(self, index: int) -> _Core | None:
         token = self.tokens[index]
-        if not token.digits and not _may_be_number(token.word):
+        if not token.digits and not _may_be_number(token.text):
             return None
         return (
             self.digits(index)
@@ -307,7 +288,7 @@ class _Reader:
             return False
         return not self.is_year(index, previous, following)
 
-    def glued_to_date_or_model(self, token: _Token) -> bool:
+    def glued_to_date_or_model(self, token: TextToken) -> bool:
         before = self.text[token.start - 1] if token.start > 0 else ""
         after = self.text[token.end] if token.end < len(self.text) else ""
         if before in _DATE_OR_TIME_GLUE or after in _DATE_OR_TIME_GLUE:

@@ -45,7 +45,6 @@ Speakers
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -55,7 +54,8 @@ from service.arabic.align import extend_over_marks, normalized_article
 from service.arabic.clitics import CONJUNCTIONS, LIKE, PROCLITIC_LETTERS
 from service.arabic.lexicon import word_set
 from service.arabic.normalize import NormalizedText, normalize_str
-from service.arabic.sentences import FULL_STOPS
+from service.arabic.sentences import FULL_STOPS, sentence_breaks
+from service.arabic.tokens import tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,15 +123,6 @@ _MARK_FAMILIES = {"«": "«", "»": "«", "‹": "«", "›": "«", "“": "“"
 _MAX_GAP_WORDS = 16
 _MAX_SUBJECT_WORDS = 10
 _MIN_MARKED_WORDS = 3
-_TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]")
-
-
-@dataclass(frozen=True, slots=True)
-class _Token:
-    start: int  # normalised offsets
-    end: int
-    text: str
-    is_word: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +148,7 @@ class _Article:
         self.normalized: NormalizedText = normalized_article(original)
         self.original = original
         text = self.normalized.text
-        self.tokens = [
-            _Token(match.start(), match.end(), match.group(), match.group()[0].isalnum())
-            for match in _TOKEN_RE.finditer(text)
-        ]
+        self.tokens = tokenize(text)
         self.breaks = [self.line_break_before(index) for index in range(len(self.tokens))]
         self.pairs = self.pair_marks()
         self.closing = {close: open_ for open_, close in self.pairs.items()}
@@ -183,7 +171,7 @@ class _Article:
         return self.original[self.normalized.starts[self.tokens[index].start]]
 
     def word(self, index: int) -> str:
-        if 0 <= index < len(self.tokens) and self.tokens[index].is_word:
+        if 0 <= index < len(self.tokens) and not self.tokens[index].is_mark:
             return self.tokens[index].text
         return ""
 
@@ -191,7 +179,7 @@ class _Article:
         return 0 <= index < len(self.tokens) and self.tokens[index].text == _MARK
 
     def punct(self, index: int) -> str:
-        if 0 <= index < len(self.tokens) and not self.tokens[index].is_word:
+        if 0 <= index < len(self.tokens) and self.tokens[index].is_mark:
             return self.tokens[index].text
         return ""
 
@@ -243,20 +231,24 @@ class _Article:
 
     def sentences(self) -> list[int]:
         """The sentence number of each token; marks keep what they enclose in one sentence."""
+        ends = self.sentence_ends()
         numbers: list[int] = []
         current = 0
         for index in range(len(self.tokens)):
-            if index and (self.breaks[index] or self.ends_sentence(index - 1)):
+            if index and (self.breaks[index] or index - 1 in ends):
                 current += 1
             numbers.append(current)
         return numbers
 
-    def ends_sentence(self, index: int) -> bool:
-        punct = self.punct(index)
-        if punct not in _SENTENCE_ENDS or self.enclosing[index] != -1:
-            return False
-        following = self.char(self.tokens[index].end)
-        return punct != "." or following.isspace() or following in '")]' or index + 1 == len(self.tokens)
+    def sentence_ends(self) -> set[int]:
+        """The stop tokens that end a sentence (`service.arabic.sentences`) outside quote marks."""
+        token_at = {token.start: index for index, token in enumerate(self.tokens)}
+        ends = set()
+        for match in sentence_breaks(self.normalized.text, _SENTENCE_ENDS):
+            index = token_at.get(match.start())
+            if index is not None and self.tokens[index].is_mark and self.enclosing[index] == -1:
+                ends.add(index)
+        return ends
 
     def inside(self, index: int) -> bool:
         return self.enclosing[index] != -1
@@ -311,7 +303,7 @@ class _Article:
         return verb
 
     def words_between(self, first: int, last: int) -> int:
-        return sum(self.tokens[index].is_word for index in range(first + 1, last))
+        return sum((not self.tokens[index].is_mark) for index in range(first + 1, last))
 
     def verb_before(self, index: int, max_words: int, stems: frozenset[str] = frozenset()) -> int | None:
         """The nearest reporting verb before `index` in its sentence (one of `stems` if given),
@@ -326,7 +318,7 @@ class _Article:
             stem = self.verb_stem(position)
             if stem and (not stems or stem in stems) and not self.inside(position):
                 return position
-            if self.tokens[position].is_word:
+            if not self.tokens[position].is_mark:
                 words += 1
             elif (marks := marks + 1) > max_words:
                 return None
@@ -337,7 +329,7 @@ class _Article:
         return index + 1 in self.pairs and self.marked_words(index + 1) >= _MIN_MARKED_WORDS
 
     def marked_words(self, open_: int) -> int:
-        return sum(self.tokens[index].is_word for index in range(open_ + 1, self.pairs[open_]))
+        return sum((not self.tokens[index].is_mark) for index in range(open_ + 1, self.pairs[open_]))
 
     def says_directly(self, index: int) -> bool:
         """A participle of saying followed by the words said, not by a cue of its own."""
@@ -451,7 +443,7 @@ class _Article:
         found = self.trimmed(first, verb)
         if found is None:
             return None
-        words = [index for index in range(*found) if self.tokens[index].is_word]
+        words = [index for index in range(*found) if (not self.tokens[index].is_mark)]
         if len(words) > _MAX_SUBJECT_WORDS or self.word(found[0]) in _ADVERBIAL_STARTS:
             return None
         return found
