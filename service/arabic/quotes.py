@@ -72,46 +72,31 @@ class QuoteMention:
     verb: str
 
 
-def _keys(words: str) -> frozenset[str]:
-    """The normalised forms of the space-separated `words`."""
-    return frozenset(normalize_str(word) for word in words.split())
-
-
-_SAY_VERBS = word_set(
-    "reported_speech", "saying", "declaring", "saying_forms", "appearing", "expressing", "relaying"
-)
-_SAYING_PARTICIPLES = word_set("reported_speech", "saying_participles")
-_PARTICIPLES = _SAYING_PARTICIPLES | word_set("reported_speech", "participles")
+_SPEECH = "reported_speech"
+_SAY_VERBS = word_set(_SPEECH, "saying", "declaring", "saying_forms", "appearing", "expressing", "relaying")
+_SAYING_PARTICIPLES = word_set(_SPEECH, "saying_participles")
+_PARTICIPLES = _SAYING_PARTICIPLES | word_set(_SPEECH, "participles")
 _REPORTING_WORDS = _SAY_VERBS | _PARTICIPLES
-_QUOTING_VERBS = word_set("reported_speech", "relaying")  # "نقلت X عن Y قوله": the speaker is Y
-_QAWL = word_set("reported_speech", "saying_nouns")
+_QUOTING_VERBS = word_set(_SPEECH, "relaying")  # "نقلت X عن Y قوله": the speaker is Y
+_QAWL = word_set(_SPEECH, "saying_nouns")
 _FROM = normalize_str("عن")
-_SOURCE_VERBS = word_set("reported_speech", "appearing")  # "جاء في بيان X:": the speaker is the statement
+_SOURCE_VERBS = word_set(_SPEECH, "appearing")  # "جاء في بيان X:": the speaker is the statement
 _IN = normalize_str("في")
-_OBJECT_VERBS = word_set("reported_speech", "expressing")  # "أبدى اعتقاده أن": no speaker after the verb
-_COMPLEMENTIZERS = word_set("reported_speech", "complementizers", "complementizers_with_pronoun")
-_BLOCKERS = _keys(
-    """
-    بعد قبل دون بدون منذ يجب ينبغي يمكن المقرر المفترض الضروري المتوقع المنتظر لابد بد كما إلا غير بيد
-    رغم برغم مع لو ولو أي بما طالما مجرد يبدو حتى يذكر يشار
-    """
-)
-_ATTRIBUTIONS = word_set("reported_speech", "according_to", "quoting")
+_OBJECT_VERBS = word_set(_SPEECH, "expressing")  # "أبدى اعتقاده أن": no speaker after the verb
+_COMPLEMENTIZERS = word_set(_SPEECH, "complementizers", "complementizers_with_pronoun")
+_BLOCKERS = word_set(_SPEECH, "cue_blockers")
+_ATTRIBUTIONS = word_set(_SPEECH, "according_to", "quoting")
 _WHAT = normalize_str("لما")
-_TO_OR_FROM = _keys("إلى من")
+_TO_OR_FROM = word_set(_SPEECH, "to_or_from")
 _TIME_WORDS = word_set("time_words", "today", "yesterday", "weekdays", "day_parts", "past")
-_ADVERBIAL_STARTS = _TIME_WORDS | _keys(
-    "في عقب بعد قبل خلال ليل الليلة عن إلى الى من على أيضا مجددا بدوره بدورها كذلك أثناء إبان"
-)
-_TIME_PREPOSITIONS = _keys("خلال عقب أثناء إبان")
-_STATEMENT_NOUNS = _keys(
-    "بيان بيانه بيانها تصريح تصريحات تصريحه تصريحاتها مؤتمر حديث حديثه مقابلة كلمة تغريدة رسالة تقرير"
-)
-_APPOSITIVES = _keys("وهو وهي وهم وهما الذي التي الذين")
-_TRAILING_PARTICLES = _keys("قد ما غالبا لا لم لن أيضا من إلى الى") | _QAWL
-_LEADING_PARTICLES = _keys("كان كانت وكان وكانت أما وأما كما وكما أن إن إلا غير قد")
+_ADVERBIAL_STARTS = _TIME_WORDS | word_set(_SPEECH, "adverbial_starts", "also")
+_TIME_PREPOSITIONS = word_set(_SPEECH, "time_prepositions")
+_STATEMENT_NOUNS = word_set(_SPEECH, "statement_nouns")
+_APPOSITIVES = word_set(_SPEECH, "appositives")
+_TRAILING_PARTICLES = word_set(_SPEECH, "trailing_particles") | _QAWL
+_LEADING_PARTICLES = word_set(_SPEECH, "leading_particles")
 _CONTRASTIVE_PREFIXES = tuple(normalize_str(word) for word in ("لكن", "ولكن"))
-_CLAUSE_CONJUNCTIONS = _keys("فيما بينما حيث إذ اذ كما حين ثم عندما بعدما")
+_CLAUSE_CONJUNCTIONS = word_set(_SPEECH, "clause_conjunctions")
 _CLITICS_BEFORE_MARK = PROCLITIC_LETTERS - {LIKE}  # و"…" ف"…" ب"…" ل"…" open a quote; ك"…" is not read so
 _SENTENCE_ENDS = FULL_STOPS  # not ؛ (a clause break, with the commas) nor …: a quote goes on across them
 _COMMAS = frozenset("،,؛;")

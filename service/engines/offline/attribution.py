@@ -34,20 +34,13 @@ _ACCORDING_TO = word_set("reported_speech", "according_to", "quoting")
 _COMPLEMENTIZERS = word_set(
     "reported_speech", "complementizers", "complementizers_with_pronoun", "saying_nouns", "saying_participles"
 )
-_UNNAMED_SOURCES = words(
-    "مصادر", "مصدر", "ناشطون", "ناشطين", "نشطاء", "ناشط", "سكان", "شهود", "مسؤول", "مسؤولون", "مسؤولين",
-    "دبلوماسي", "مراسل", "مراسلو", "أطباء", "طبيب", "مسعفون", "عمال", "متحدث", "ممثلو", "ممثل",
-)  # fmt: skip
+_UNNAMED_SOURCES = word_set("titles", "unnamed_sources")
 _WHAT = words("ما", "لما")
 _PARTICIPLES = word_set("reported_speech", "saying_participles", "participles")
 TIME_WORDS = word_set("time_words", "today", "yesterday", "weekdays", "day_parts", "past") | word_set(
     "reported_speech", "also"
 )
-TITLE_WORDS = words(
-    "مدير", "رئيس", "المتحدث", "الناطق", "وزير", "وزيرة", "السفير", "سفير", "مندوب", "المبعوث", "مبعوث",
-    "الموفد", "موفد", "منسق", "مسؤول", "قائد", "الأمين", "ممثل", "مستشار", "نائب", "رئيسة", "مديرة",
-    "المتحدثة", "الرئيس", "زعيم", "قيادة", "مصدر", "بيان", "البيان",
-)  # fmt: skip
+TITLE_WORDS = word_set("titles", "speaker_titles")
 _LINKS = words("في", "من", "ب", "لدى", "داخل", "باسم")
 _SUBJECT_REACH = 7
 _VERB_SECOND_REACH = 8

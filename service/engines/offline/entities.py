@@ -15,14 +15,11 @@ from dataclasses import dataclass, replace
 from schemas.digest import ActorKind
 from service.arabic.document import Document
 from service.arabic.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch
-from service.arabic.lexicon import word_set, words
+from service.arabic.lexicon import word_set
 
-_LOCATIVE_WORDS = words(
-    "في", "إلى", "الى", "داخل", "أنحاء", "أرجاء", "قرب", "حول", "عبر", "شمال", "جنوب", "شرق", "غرب",
-    "شمالي", "جنوبي", "شرقي", "غربي", "مناطق", "محافظات", "مدن",
-)  # fmt: skip
+_LOCATIVE_WORDS = word_set("places", "locative_words")
 _LOCATIVE_PROCLITIC = "ب"
-_TITLES = words("مندوب", "سفير", "سفيرة", "وزير", "وزيرة", "رئيس", "ممثل", "مبعوث", "موفد", "حكومة", "جيش")
+_TITLES = word_set("titles", "state_titles")
 STANCE_VERBS = word_set(
     "reported_speech",
     "saying",

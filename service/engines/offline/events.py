@@ -45,22 +45,17 @@ from service.engines.offline.triggers import Trigger, Triggers
 
 _ARMED_KINDS = frozenset({ActorKind.state_force, ActorKind.armed_group})
 _POLITICAL_KINDS = frozenset({ActorKind.government, ActorKind.international_org})
-_TARGET_MARKERS = words("على", "ضد", "مواقع", "استهداف", "صفوف", "مقرات", "مركز", "تجمعات", "معاقل", "مسلحي")
+_TARGET_MARKERS = word_set("places", "target_markers")
 _CALL_VERBS = word_set("reported_speech", "calling")
 _STANCE_VERBS = word_set("reported_speech", "calling", "committing", "declaring", "expressing")
 _SAYING_VERBS = words("قال", "قالت")  # a statement only from a government or body itself, not an official
 _NOT_STATEMENT_KINDS = frozenset({ActorKind.media, ActorKind.ngo})
-_SUBJECT_WORDS = words(
-    "ممثلو", "ممثل", "وزير", "وزيرة", "السفير", "سفير", "مندوب", "المبعوث", "الموفد", "المتحدث", "الناطق",
-    "مختلف", "الرئيس", "رئيس", "منسق", "مسؤول",
-)  # fmt: skip
+_SUBJECT_WORDS = word_set("titles", "statement_titles")
 _TIME_WORDS = word_set("time_words", "today", "yesterday", "weekdays")
 _SUBJECT_REACH = 6
 _ACTOR_REACH = 8  # words between a trigger and an actor of its event
 # "مناطق سيطرة قوات النظام"، "تسيطر عليها المعارضة": an actor named as controller, not attacker
-_NOT_AGENT_MARKERS = words(
-    "سيطرة", "التابعة", "التابع", "حلفاء", "مناطق", "قبضة", "عليها", "عليه", "عليهم"
-)  # fmt: skip  "تسيطر عليها المعارضة": the actor of a relative clause, not of the attack
+_NOT_AGENT_MARKERS = word_set("places", "not_agent_markers")
 _BOMBARDMENTS = frozenset({EventType.air_strike, EventType.shelling})
 _MEANS_OF_ATTACK = _BOMBARDMENTS | {EventType.ground_clash}  # "الهجوم على منزلين": the attack is on a home
 

@@ -20,21 +20,15 @@ from collections.abc import Sequence
 from schemas.digest import Location
 from service.arabic.document import Document
 from service.arabic.gazetteer import Gazetteer, GazetteerEntry
-from service.arabic.lexicon import words
+from service.arabic.lexicon import word_set
 from service.engines.offline.entities import EntityMention
 
 _QUALIFYING = frozenset("لب")
-_REFERENCE_WORDS = words(
-    "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "قرب", "بالقرب", "محيط", "أطراف",
-    "القريبة", "القريب", "مشارف", "المطلة",
-)  # fmt: skip
-_ORIGIN_WORDS = words("انطلاقا")
-_TARGET_WORDS = words(
-    "على", "ضد", "استهدف", "استهدفت", "استهداف", "يستهدفون", "تستهدف", "يستهدف", "طاول", "طالت", "قصف",
-    "قصفت",
-)  # fmt: skip
-_CONTROL_WORDS = words("سيطرة", "تسيطر", "يسيطر", "السيطرة", "سيطرتها")
-_PLACE_HEADS = words("مدينة", "بلدة", "قرية", "حي", "منطقة", "محافظة", "مخيم", "مدينتي", "بلدتي")
+_REFERENCE_WORDS = word_set("places", "reference_words")
+_ORIGIN_WORDS = word_set("places", "origin_words")
+_TARGET_WORDS = word_set("places", "target_words")
+_CONTROL_WORDS = word_set("places", "control_words")
+_PLACE_HEADS = word_set("places", "place_heads")
 
 
 class Places:
