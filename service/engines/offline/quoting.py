@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from schemas.digest import ActorKind, QuoteMode
 from schemas.metrics import METRIC_FACTS
 from service.arabic.document import Document
-from service.arabic.lexicon import lookup, table
+from service.arabic.lexicon import lookup, word_table
 from service.arabic.quotes import QuoteMention
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.english import (
@@ -42,26 +42,7 @@ from service.engines.offline.places import Places
 from service.engines.offline.triggers import Triggers
 
 _PRONOUNS = frozenset({"هو", "هي", "هم", "هما"})
-_UNNAMED_SPEAKERS = table(
-    {
-        "سيدة": "a woman",
-        "امرأة": "a woman",
-        "رجل": "a man",
-        "مصدر": "a source",
-        "مصادر": "sources",
-        "ناشطون": "activists",
-        "نشطاء": "activists",
-        "ناشط": "an activist",
-        "دبلوماسي": "a diplomat",
-        "سكان": "residents",
-        "شهود": "witnesses",
-        "مسؤول": "an official",
-        "بيان": "a statement",
-        "البيان": "the statement",
-        "طبيب": "a doctor",
-        "مسعف": "a paramedic",
-    }
-)
+_UNNAMED_SPEAKERS = word_table("titles", "unnamed_speakers")
 
 
 @dataclass(frozen=True, slots=True)
