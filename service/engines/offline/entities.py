@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from schemas.digest import ActorKind
 from service.arabic.document import Document
 from service.arabic.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch
-from service.arabic.lexicon import word_set
+from service.arabic.lexicon import word_set, words
 
 _LOCATIVE_WORDS = word_set("places", "locative_words")
 _LOCATIVE_PROCLITIC = "ب"
