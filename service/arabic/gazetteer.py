@@ -124,6 +124,8 @@ class GazetteerEntry:
     forum: bool = False
     source: str | None = None  # a key of the file's `sources`
     name_en_source: NameSource = NameSource.gazetteer
+    country: str | None = None  # the state whose articles its `epithets` stand for it in
+    epithets: tuple[str, ...] = ()  # generic forms ("النظام"، "المتمردين") read only where `country` is named
 
     @property
     def is_place(self) -> bool:
@@ -142,6 +144,7 @@ class GazetteerMatch:
     text: str  # original[start:end]
     first_token: int
     last_token: int
+    by_epithet: bool = False  # matched one of the entry's `epithets`
 
 
 def _form_key(form: str) -> tuple[str, ...]:
@@ -158,9 +161,11 @@ class Gazetteer:
         self._max_words = 1
         self._places = {entry.name_en: entry for entry in self.entries if entry.is_place}
         self._actors = {entry.name_en: entry for entry in self.entries if not entry.is_place}
+        self._epithet_keys: set[str] = set()
         for entry in self.entries:
-            for form in entry.forms:
+            for form in (*entry.forms, *entry.epithets):
                 self._add_form(entry, form)
+            self._epithet_keys.update("".join(_form_key(form)) for form in entry.epithets)
 
     def _add_form(self, entry: GazetteerEntry, form: str) -> None:
         words = _form_key(form)
@@ -200,20 +205,21 @@ class Gazetteer:
             if found is None:
                 index += 1
                 continue
-            entry, skipped, last = found
+            entry, skipped, last, key = found
             start, end = mtext.to_original(tokens[index].mstart + skipped, tokens[last].mend)
-            matches.append(GazetteerMatch(entry, start, end, mtext.original[start:end], index, last))
+            text = mtext.original[start:end]
+            matches.append(GazetteerMatch(entry, start, end, text, index, last, key in self._epithet_keys))
             index = last + 1
         return matches
 
-    def _longest_at(self, tokens: Sequence[Token], first: int) -> tuple[GazetteerEntry, int, int] | None:
-        best: tuple[GazetteerEntry, int, int] | None = None
+    def _longest_at(self, tokens: Sequence[Token], first: int) -> tuple[GazetteerEntry, int, int, str] | None:
+        best: tuple[GazetteerEntry, int, int, str] | None = None
         for stem, skipped in clitic_variants(tokens[first].text):
             key, last = stem, first
             while True:
                 entry = self._by_key.get(key)
                 if entry is not None and (best is None or last > best[2]):
-                    best = (entry, skipped, last)
+                    best = (entry, skipped, last, key)
                 too_long = last - first + 1 >= self._max_words or last + 1 >= len(tokens)
                 if too_long or key not in self._prefixes or not tokens[last].joined_to_next:
                     break
@@ -241,6 +247,8 @@ def _entry_from_yaml(raw: dict[str, Any], sources: dict[str, Any]) -> GazetteerE
         stands_for=raw.get("stands_for"),
         forum=bool(raw.get("forum", False)),
         source=str(raw["source"]),
+        country=raw.get("country"),
+        epithets=tuple(str(form) for form in raw.get("epithets") or ()),
     )
 
 

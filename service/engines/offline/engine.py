@@ -97,10 +97,17 @@ def _all_mentions(
 
 
 def _with_institutions(known: list[EntityMention], institutions: list[EntityMention]) -> list[EntityMention]:
-    """An institution named by a nisba replaces the state mention it ends with ("وزارة الداخلية السعودية")."""
-    covered = {token for m in institutions for token in range(m.first_token, m.last_token + 1)}
-    kept = [m for m in known if not (m.entry.also_place and m.first_token in covered)]
-    return _all_mentions(kept, institutions)
+    """An institution replaces the states and organisations it is named with ("وزارة الداخلية السعودية"،
+    "بعثة الأمم المتحدة في العراق"); a person's name is never part of one; a place in it ("شرطة قندز") still
+    locates what happens there."""
+    covered = {token for m in institutions for token in _tokens(m)}
+    kept = [m for m in known if m.entry.kind == "person" or not any(t in covered for t in _tokens(m))]
+    places = [m for m in known if m.is_place and any(t in covered for t in _tokens(m))]
+    return sorted(_all_mentions(kept, institutions) + places, key=lambda mention: mention.start)
+
+
+def _tokens(mention: EntityMention) -> range:
+    return range(mention.first_token, mention.last_token + 1)
 
 
 def _sourced_by_quotes(figures: Sequence[FigureDraft], quotes: Sequence[QuoteDraft]) -> list[FigureDraft]:

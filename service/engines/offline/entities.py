@@ -10,12 +10,14 @@ Two readings depend on the words around a mention:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from schemas.digest import ActorKind
 from service.arabic.document import Document
 from service.arabic.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch
 from service.arabic.lexicon import word_set, words
+from service.arabic.states import nationality_of
 
 _LOCATIVE_WORDS = word_set("places", "locative_words")
 _LOCATIVE_PROCLITIC = "ب"
@@ -56,10 +58,24 @@ class EntityMention:
 
 def read_mentions(document: Document, gazetteer: Gazetteer) -> list[EntityMention]:
     """Every gazetteer match of the document, as an actor or a place; a group named with the noun that
-    says what it is takes that noun into its mention ("تنظيم داعش"، "جماعة بوكو حرام")."""
-    mentions = [_read(document, gazetteer, match) for match in gazetteer.find(document.mtext)]
+    says what it is takes that noun into its mention ("تنظيم داعش"، "جماعة بوكو حرام"); an epithet
+    ("النظام"، "المتمردين") names its entry only where the article names the entry's country."""
+    matches = gazetteer.find(document.mtext)
+    named = _named_states(document, matches)
+    kept = [m for m in matches if not m.by_epithet or m.entry.country in named]
+    mentions = [_read(document, gazetteer, match) for match in kept]
     taken = {token for m in mentions for token in range(m.first_token, m.last_token + 1)}
     return [_with_group_noun(document, mention, taken) for mention in mentions]
+
+
+def _named_states(document: Document, matches: Sequence[GazetteerMatch]) -> set[str]:
+    """The states the article names, by name ("سوريا") or by a nisba ("السوري")."""
+    named = {m.entry.name_en for m in matches if m.entry.also_place}
+    for index in range(len(document.tokens)):
+        state = nationality_of(document.word(index))
+        if state is not None:
+            named.add(state.name_en)
+    return named
 
 
 def _with_group_noun(document: Document, mention: EntityMention, taken: set[int]) -> EntityMention:

@@ -4,7 +4,9 @@
 Pattern: one or two institution words (a force, a government body, a ministry and its portfolio) followed
 directly by a nisba adjective of a state (`service.arabic.states`). The English name is composed from the
 parts, never romanised: the state's adjective, then the modifiers, then the head ("Iraqi security forces",
-"Saudi interior ministry"); after a title head the phrase is part of the title ("وزير الخارجية المصري").
+"Saudi interior ministry"). An institution in construct with a place ("شرطة قندز" → "Kunduz police") and
+a body of a known organisation ("بعثة الأمم المتحدة في العراق" → "United Nations mission in Iraq") are
+named the same way. After a title head the phrase is part of the title ("وزير الخارجية المصري").
 The kind is the head's: forces and police are `state_force`, bodies
 `government`. Mentions the gazetteer already holds are left to it ("الحكومة السورية").
 """
@@ -13,15 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schemas.digest import NameSource
+from schemas.digest import ActorKind, NameSource
 from service.arabic.document import Document
 from service.arabic.gazetteer import GazetteerEntry
-from service.arabic.lexicon import lookup, table
+from service.arabic.lexicon import lookup, table, words
 from service.arabic.states import nationality_of
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.titles import PORTFOLIOS, is_title_head, ministry_of
 
-_FORCE, _BODY = "state_force", "government"
+_FORCE, _BODY, _MEDIA = "state_force", "government", "media"
 
 
 # word → head in English | as a modifier | kind
@@ -43,8 +45,17 @@ _BY_WORD: dict[str, str] = table(
         "الرئاسة": f"presidency|presidential|{_BODY}",
         "وزارة": f"ministry|ministry|{_BODY}",
         "الوزارة": f"ministry|ministry|{_BODY}",
+        "شرطة": f"police|police|{_FORCE}",
+        "سلطات": f"authorities|authorities|{_BODY}",
+        "التلفزيون": f"television|television|{_MEDIA}",
+        "الإذاعة": f"radio|radio|{_MEDIA}",
     }
 )
+# a body of an organisation, named with the organisation and the place it serves:
+# "بعثة الأمم المتحدة في العراق" → "United Nations mission in Iraq"
+_SUB_BODIES = table({"بعثة": "mission", "مكتب": "office", "مفوضية": "commission", "ممثلية": "office"})
+_SUB_BODY_FILLERS = words("مساعدة", "الخاصة", "الخاص", "الدائمة")
+_SERVING = words("في", "لدى", "إلى", "الى", "ب")
 _HEAD_WORDS = frozenset(_BY_WORD) | PORTFOLIOS
 _MAX_INSTITUTION_WORDS = 2
 
@@ -62,7 +73,53 @@ def read_institutions(document: Document, known: Sequence[EntityMention]) -> lis
         first = _first_institution_word(document, index, taken)
         if first is not None and not is_title_head(document.word(first - 1)):
             found.append(_mention(document, first, index, state.adjective_en))
+    return found + _of_places(document, known) + _sub_bodies(document, known)
+
+
+def _of_places(document: Document, known: Sequence[EntityMention]) -> list[EntityMention]:
+    """ "شرطة قندز"، "حكومة إقليم كردستان": an institution in construct with a place or a state."""
+    found = []
+    for place in known:
+        head = place.first_token - 1
+        if (
+            not (place.is_place or place.entry.also_place)
+            or head < 0
+            or document.gap_before(place.first_token).strip()
+        ):
+            continue
+        if document.word(head).startswith("ال") or lookup(document.word(head), _BY_WORD) is None:
+            continue
+        head_en, _, kind = _part(document, head) or ("", "", "")
+        found.append(_composed(document, head, place.last_token, f"{place.entry.name_en} {head_en}", kind))
     return found
+
+
+def _sub_bodies(document: Document, known: Sequence[EntityMention]) -> list[EntityMention]:
+    """ "بعثة الأمم المتحدة في العراق"، "مكتب الأمم المتحدة": a body of a known organisation."""
+    by_first = {m.first_token: m for m in known}
+    found = []
+    for index in range(len(document.tokens)):
+        body = lookup(document.word(index), _SUB_BODIES)
+        if body is None or document.word(index).startswith("ال"):
+            continue
+        at = index + 1 + int(document.has(index + 1, _SUB_BODY_FILLERS))
+        organisation = by_first.get(at)
+        if organisation is None or organisation.entry.kind != ActorKind.international_org.value:
+            continue
+        last, name_en = organisation.last_token, f"{organisation.entry.name_en} {body}"
+        place = by_first.get(last + 2) if document.has(last + 1, _SERVING) else None
+        if place is not None and (place.is_place or place.entry.also_place):
+            last, name_en = place.last_token, f"{name_en} in {place.entry.name_en}"
+        found.append(_composed(document, index, last, name_en, ActorKind.international_org.value))
+    return found
+
+
+def _composed(document: Document, first: int, last: int, name_en: str, kind: str) -> EntityMention:
+    start = document.start_without_proclitics(first, _HEAD_WORDS | frozenset(_SUB_BODIES))
+    end = document.tokens[last].end
+    text = document.text[start:end]
+    entry = GazetteerEntry(name_en=name_en, kind=kind, forms=(text,), name_en_source=NameSource.composed)
+    return EntityMention(start, end, text, first, last, entry, False)
 
 
 def _part(document: Document, index: int) -> tuple[str, str, str] | None:
@@ -93,10 +150,4 @@ def _mention(document: Document, first: int, nisba: int, adjective: str) -> Enti
         english = second_head if head == "ministry" else f"{second_modifier} {head}"
     else:
         english = head
-    start = document.start_without_proclitics(first, _HEAD_WORDS)
-    end = document.tokens[nisba].end
-    text = document.text[start:end]
-    entry = GazetteerEntry(
-        name_en=f"{adjective} {english}", kind=kind, forms=(text,), name_en_source=NameSource.composed
-    )
-    return EntityMention(start, end, text, first, nisba, entry, False)
+    return _composed(document, first, nisba, f"{adjective} {english}", kind)

@@ -114,6 +114,7 @@ _NAME_STOPS = REPORTING_VERBS | STANCE_VERBS | TIME_WORDS | words(
     "لدى", "خلال", "بعد", "قبل", "عقب", "حول", "هو", "هي", "الذي", "التي", "قد", "كان", "كانت", "أيضا",
     "بدوره", "بدورها", "مؤكدا", "مضيفا", "مشيرا", "قائلا", "قائلة", "حينذاك", "حينها", "آنذاك", "مسألة",
     "شؤون", "لشؤون", "وفقا", "حالة", "وكالة", "منظمة", "وزارة", "هيئة", "مجلس", "لجنة", "حكومة", "قوات",
+    "أثناء", "اثناء", "وجود", "بطريقة", "بسبب", "نتيجة", "إثر", "جراء", "أمام", "داخل", "سيارة",
 )  # fmt: skip
 _ROLES_OF = frozenset({"director", "head", "spokesperson", "coordinator", "commander", "leader"})
 _LED_BY = words("بزعامة", "بقيادة", "برئاسة")
@@ -125,6 +126,8 @@ _ANONYMOUS = words(
     "مقتل", "وجود", "عن", "إن", "أن", "أنه", "في", "لـ", "له", "لها", "لهم",
 )  # fmt: skip
 _ON_BEHALF = words("باسم")
+_RANK_ROLES = frozenset(RANKS.values())  # a rank may also be a family name: "حسان الشيخ"
+_SHEIKH = RANKS["الشيخ"]
 _NAME_JOINERS = words("عبد", "أبو", "أبي", "بن", "ابن", "بنت")  # "عبد الله"، "أبو بكر البغدادي"
 _NAMES_LIKE_STOPS = frozenset({"علي"})  # spelled with ي it is the name Ali, not the preposition على
 _MAX_BODY_WORDS = 4
@@ -156,7 +159,7 @@ def read_titled_persons(document: Document, known: Sequence[EntityMention]) -> l
     found: list[EntityMention] = []
     for index in range(len(document.tokens)):
         role = lookup(document.word(index), _HEADS)
-        if role is None or index in by_token:
+        if role is None or index in by_token or _family_name(document, index, role):
             continue
         title = _title(document, index, role, by_token)
         if title is None:
@@ -165,6 +168,15 @@ def read_titled_persons(document: Document, known: Sequence[EntityMention]) -> l
         if person is not None:
             found.append(person)
     return found + _untitled_people(document, by_token)
+
+
+def _family_name(document: Document, index: int, role: str) -> bool:
+    """ "حسان الشيخ": "الشيخ" right after a given name is the family name, not a title."""
+    return (
+        role == _SHEIKH
+        and _name_like(document.word(index - 1))
+        and not document.word(index - 1).startswith("ال")
+    )
 
 
 def _untitled_people(document: Document, by_token: dict[int, EntityMention]) -> list[EntityMention]:
@@ -311,7 +323,9 @@ def _ends_apposition(document: Document, following: int) -> bool:
 
 
 def _name_like(word: str) -> bool:
-    if not word.isalpha() or word in _NAME_STOPS or is_title_head(word):
+    """A word a name may have: no function word, verb of speech or time word, and no title ("ونائبة"),
+    though a rank may be a family name ("حسان الشيخ")."""
+    if not word.isalpha() or word in _NAME_STOPS or lookup(word, _HEADS) not in (None, *_RANK_ROLES):
         return False
     return not any(stem in _NAME_STOPS for stem in stems(word))
 

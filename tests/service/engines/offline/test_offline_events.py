@@ -71,7 +71,7 @@ def test_a_clause_dated_by_a_past_year_is_background() -> None:
 
 
 def test_perpetrators_targets_and_reporters() -> None:
-    text = "وقال الدفاع المدني إن قوات النظام قصفت مواقع المعارضة المسلحة في حرستا."
+    text = "وقال الدفاع المدني السوري إن قوات النظام قصفت مواقع المعارضة المسلحة في حرستا."
     digest = digest_of(text)
     roles = {actor_name(digest, a.actor_id): a.role for a in digest.events[0].actors}
     assert roles == {

@@ -95,7 +95,7 @@ def test_unnamed_sources_give_no_source_and_stop_a_farther_one() -> None:
 
 
 def test_sources_in_a_named_group_speak_for_it() -> None:
-    text = "وقالت مصادر في المعارضة المسلحة إن 20 مقاتلا قتلوا في المعارك."
+    text = "وقالت مصادر في المعارضة المسلحة إن 20 مقاتلا قتلوا في المعارك في سوريا."
     digest = digest_of(text)
     assert actor_name(digest, figure_at(digest, text, "20").source_actor_id) == "Syrian armed opposition"
 

@@ -19,7 +19,7 @@ from service.arabic.gazetteer import (
 from service.arabic.states import default_states, nationality_of, nisba_forms
 
 GAZETTEER = default_gazetteer()
-FORMS = [(entry, form) for entry in GAZETTEER.entries for form in entry.forms]
+FORMS = [(entry, form) for entry in GAZETTEER.entries for form in (*entry.forms, *entry.epithets)]
 
 
 @pytest.mark.parametrize(("entry", "form"), FORMS, ids=[f"{e.name_en}:{f}" for e, f in FORMS])

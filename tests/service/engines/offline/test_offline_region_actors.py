@@ -91,3 +91,29 @@ def test_new_heads_name_organisations() -> None:
     actors = _actors("وأعلنت كتيبة الفاروق وحزب المستقبل ومفوضية الانتخابات موقفها.")
     assert {a.kind for a in actors.values()} == {ActorKind.armed_group, ActorKind.other}
     assert set(actors) == {"كتيبة الفاروق", "حزب المستقبل", "مفوضية الانتخابات"}
+
+
+def test_an_epithet_names_its_entry_only_where_the_article_names_the_country() -> None:
+    elsewhere = _actors("وقال المتمردون إن قوات النظام انسحبت من المدينة اليمنية.")
+    assert {a.name_en for a in elsewhere.values()} & {
+        "Syrian armed opposition",
+        "Syrian government forces",
+    } == set()
+    syrian = _actors("وقال المتمردون إن قوات النظام انسحبت من ريف حمص في سوريا.")
+    assert {a.name_en for a in syrian.values()} == {"Syrian armed opposition", "Syrian government forces"}
+
+
+def test_bodies_of_a_place_and_of_an_organisation() -> None:
+    actors = _actors(
+        "وقال متحدث باسم شرطة قندوز إن بعثة الأمم المتحدة في العراق والتلفزيون الكاميروني أكدوا ذلك."
+    )
+    assert {name: a.name_en for name, a in actors.items()} == {
+        "شرطة قندوز": "Kunduz police",
+        "بعثة الأمم المتحدة في العراق": "United Nations mission in Iraq",
+        "التلفزيون الكاميروني": "Cameroonian television",
+    }
+
+
+def test_a_rank_after_a_given_name_is_a_family_name() -> None:
+    assert _actors("وقتل العقيد حسان الشيخ أثناء وجود أولاده.")["حسان الشيخ"].title_en == "Colonel"
+    assert not [a for a in digest_of("وقتل حسان الشيخ أثناء وجود أولاده.").actors if a.title_en == "Sheikh"]
