@@ -22,7 +22,11 @@
 - execution: إعدام، أعدم، "نفذ حكم القتل"; not a death sentence passed ("حكم بالإعدام"، "أحكام بإعدام"،
   "عقوبات تصل إلى الإعدام") nor rulings carried out ("تنفيذ الأحكام");
 - protest: مظاهرة، تظاهرة، احتجاجات، اعتصام، متظاهرين، شغب; a مسيرة only when no aircraft precedes it
-  ("طائرة مسيرة" is a drone);
+  ("طائرة مسيرة" is a drone); people going out or gathering (خرج، تجمع، احتشد) in a sentence that states a
+  demand (للمطالبة، منددين، هتافات);
+- a definite "الهجوم" refers to an attack already told and proposes nothing; an attack in a sentence
+  that names an explosive set off is a bombing; a word of targeting in a clause that names aircraft is an
+  air strike; a nuclear bomb (القنبلة النووية) is no strike;
 - humanitarian: aid convoys (قافلة مساعدات);
 - ceasefire_or_talks: a meeting or talks (اجتماع، مباحثات، محادثات، مفاوضات، هدنة، تهدئة, the UN Security
   Council and other `forum` entries of the gazetteer) — strong; a ceasefire named on its own ("وقف إطلاق
@@ -65,7 +69,10 @@ _FACILITIES = words(
     "مستشفى", "مستشفيات", "مشفى", "مشافي", "مستوصف", "مستوصفا", "مستوصفات", "مدارس", "مدرسة", "منشآت",
     "منشأة", "مرافق", "مرفق",
 )  # fmt: skip
-_HOMES = words("منزل", "منزلا", "منزلين", "منازل", "بيت", "بيوت", "مسجد", "مسجدا", "مساجد", "كنيسة", "مخيم")
+_HOMES = words(
+    "منزل", "منزلا", "منزلين", "منازل", "منزله", "منزلها", "منازلهم", "بيت", "بيوت", "مسجد", "مسجدا", "مساجد",
+    "كنيسة", "مخيم",
+)  # fmt: skip
 _ASSAULT = words(
     "داهمت", "داهم", "داهموا", "مداهمة", "اقتحمت", "اقتحم", "اقتحموا", "اقتحام", "أحرق", "أحرقت", "إحراق",
     "هجوم", "هاجم", "هاجمت", "هاجموا",
@@ -87,6 +94,14 @@ _PEOPLE = words(
 _CORRIDORS = words("ممر", "ممرات", "معابر")
 _SAFE_OR_HUMANITARIAN = words("إنساني", "إنسانية", "الإنساني", "آمن", "آمنة")
 _HUMANITARIAN = words("قافلة", "قوافل")
+_NOT_A_STRIKE = words("النووية", "النووي", "الذرية")
+_TARGETING = words("استهدف", "استهدفت", "استهدفتها", "استهدفته", "استهدفتهم", "استهدفوا")
+_ATTACK = words("الهجوم", "الهجمات", "الهجومين")
+_GATHERING = words("خرج", "خرجوا", "خروج", "تجمع", "تجمعوا", "احتشد", "احتشدوا", "تظاهر")
+_ARTICLE = "ال"
+_DEMANDS = words(
+    "للمطالبة", "مطالبين", "مطالبة", "للتنديد", "منددين", "مندد", "هتافات", "شعارات", "رافعين", "احتجاجا",
+)  # fmt: skip
 _BOMBING_STRONG = word_set("coercion_and_explosions", "bombing")
 _BOMBING_WEAK = word_set("coercion_and_explosions", "explosion")
 _ARREST = word_set("coercion_and_explosions", "arrest_or_abduction")
@@ -123,6 +138,8 @@ _ANY_TRIGGER = (
     | _GROUND
     | _FACILITIES
     | _HOMES
+    | _TARGETING
+    | _GATHERING
     | _CHEMICAL
     | _DISPLACEMENT_STRONG
     | _DISPLACEMENT_WEAK
@@ -186,7 +203,11 @@ def _trigger_at(document: Document, clause: Clause, index: int, allegation: bool
         return Trigger(index, EventType.bombing)
     if not _AIR_HEADS.isdisjoint(readings) and document.has(index + 1, _AIR_ADJECTIVES):
         return Trigger(index, EventType.air_strike)
+    if not _TARGETING.isdisjoint(readings) and _clause_names_aircraft(document, clause):
+        return Trigger(index, EventType.air_strike)  # "عربة استهدفتها طائرات التحالف"
     if not _BOMBARDMENT.isdisjoint(readings):
+        if document.has(index + 1, _NOT_A_STRIKE):
+            return None  # "القنبلة النووية": a weapons programme, not a strike
         if _clause_names_aircraft(document, clause):
             return Trigger(index, EventType.air_strike)
         if _clause_names_explosive(document, clause):
@@ -194,6 +215,10 @@ def _trigger_at(document: Document, clause: Clause, index: int, allegation: bool
         unspecified = not _UNSPECIFIED_BOMBARDMENT.isdisjoint(readings)
         return Trigger(index, EventType.shelling, unspecified=unspecified)
     if not _GROUND.isdisjoint(readings):
+        if document.word(index).startswith(_ARTICLE) and document.has(index, _ATTACK):
+            return None  # "عدد قتلى الهجوم"، "إن الهجوم وقع": the attack already told
+        if _sentence_names_explosive(document, index):
+            return Trigger(index, EventType.bombing)
         if _clause_names_aircraft(document, clause):
             return Trigger(index, EventType.air_strike)
         if _clause_names_explosive(document, clause):
@@ -239,6 +264,8 @@ def _non_violent_trigger(
     corridor_ok = _CORRIDORS.isdisjoint(readings) or _humanitarian_corridor(document, index)
     if not _DISPLACEMENT_STRONG.isdisjoint(readings) and corridor_ok:
         return Trigger(index, EventType.displacement)
+    if not _GATHERING.isdisjoint(readings) and _sentence_demands(document, index):
+        return Trigger(index, EventType.protest)  # "خرج المئات ... للمطالبة بإقالة الوزير"
     if not _DISPLACEMENT_WEAK.isdisjoint(readings) and (
         _clause_names_people(document, clause) or document.has_number(index + 1)
     ):
@@ -250,6 +277,11 @@ def _non_violent_trigger(
     if not _CEASE.isdisjoint(readings) and _ceases_fighting(document, index):
         return Trigger(index, EventType.ceasefire_or_talks, weak=True)
     return None
+
+
+def _sentence_demands(document: Document, index: int) -> bool:
+    sentence = document.sentence_of_token(index)
+    return document.any_has(sentence.first_token, sentence.end_token, _DEMANDS)
 
 
 def _humanitarian_corridor(document: Document, index: int) -> bool:
@@ -264,12 +296,17 @@ def _clause_names_aircraft(document: Document, clause: Clause) -> bool:
     return document.any_has(clause.first_token, clause.end_token, _AIRCRAFT)
 
 
+def _sentence_names_explosive(document: Document, index: int) -> bool:
+    sentence = document.sentence_of_token(index)
+    return document.any_has(sentence.first_token, sentence.end_token, _BOMBING_STRONG)
+
+
 def _clause_names_explosive(document: Document, clause: Clause) -> bool:
-    return any(document.has(i, _BOMBING_STRONG) for i in range(clause.first_token, clause.end_token))
+    return document.any_has(clause.first_token, clause.end_token, _BOMBING_STRONG)
 
 
 def _clause_names_bombardment(document: Document, clause: Clause) -> bool:
-    return any(document.has(i, _BOMBARDMENT) for i in range(clause.first_token, clause.end_token))
+    return document.any_has(clause.first_token, clause.end_token, _BOMBARDMENT)
 
 
 def _clause_names_people(document: Document, clause: Clause) -> bool:

@@ -106,3 +106,23 @@ def test_an_attack_or_a_bomb_that_is_set_off_is_a_bombing(text: str) -> None:
 def test_an_assault_on_homes_is_one_attack_on_a_facility() -> None:
     assert _types("وأصيب ثلاثة أشخاص في الهجوم على منزلين في القرية.") == [EventType.attack_on_facility]
     assert _types("داهمت قوة خاصة منزل المواطن فجر اليوم.") == [EventType.attack_on_facility]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("خرج المئات من المواطنين في ساحة البلدة للمطالبة بإقالة المحافظ.", [EventType.protest]),
+        ("أصيب جنديان عندما استهدفت طائرات التحالف عربة عسكرية.", [EventType.air_strike]),
+        ("وقتل عشرة أشخاص في هجوم جديد على حاجز، بعد أسبوع من تفجيرين انتحاريين.", [EventType.bombing]),
+        ("ويمنع الاتفاق إيران من امتلاك القنبلة النووية.", []),  # a weapons programme
+    ],
+)
+def test_marches_with_demands_targeting_aircraft_and_nuclear_bombs(
+    text: str, expected: list[EventType]
+) -> None:
+    assert _types(text) == expected
+
+
+def test_the_attack_already_told_proposes_no_new_event() -> None:
+    text = "انفجرت سيارة مفخخة في سوق المدينة. وارتفع عدد قتلى الهجوم إلى 20 شخصا."
+    assert _types(text) == [EventType.bombing]
