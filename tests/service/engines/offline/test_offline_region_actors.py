@@ -117,3 +117,9 @@ def test_bodies_of_a_place_and_of_an_organisation() -> None:
 def test_a_rank_after_a_given_name_is_a_family_name() -> None:
     assert _actors("وقتل العقيد حسان الشيخ أثناء وجود أولاده.")["حسان الشيخ"].title_en == "Colonel"
     assert not [a for a in digest_of("وقتل حسان الشيخ أثناء وجود أولاده.").actors if a.title_en == "Sheikh"]
+
+
+def test_a_direction_after_a_town_is_not_part_of_its_name() -> None:
+    digest = digest_of("قتل 20 شخصا في هجوم انتحاري في مدينة مروة أقصى شمال البلاد.")
+    location = digest.figures[0].location
+    assert location is not None and location.name_ar == "مروة"
