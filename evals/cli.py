@@ -1,7 +1,7 @@
 """`digest eval ...`: run an engine over the gold set, compare two runs, record the baseline.
 
 digest eval run [--engine llm|offline] [--prompt FILE] [--model NAME] [--gold DIR] [--out DIR] [--refresh]
-digest eval compare RUN_A RUN_B [--max-drop 0.02]   (a run directory, its run.json, or a baseline file)
+digest eval compare RUN_A RUN_B [--max-drop 0.02] [--html FILE]   (RUN: a run directory, run.json or baseline)
 digest eval baseline [--engine offline] [--gold DIR] [--out FILE]
 """
 
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from evals.baseline import baseline_of, baseline_path, write_baseline
 from evals.compare import compare_runs, render_comparison
+from evals.compare_html import render_comparison_html
 from evals.errors import EvalError
 from evals.gate import DEFAULT_MAX_DROP
 from evals.gold import GOLD_DIR
@@ -84,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_DROP,
         metavar="MARGIN",
         help=f"largest allowed drop of a field's F1 or of the grounding rate (default {DEFAULT_MAX_DROP})",
+    )
+    compare.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="also write the comparison as a self-contained page to open in a browser (default none)",
     )
     compare.set_defaults(handler=_compare)
 
@@ -210,6 +217,10 @@ def _compare(args: argparse.Namespace) -> int:
         max_drop=args.max_drop,
     )
     print(render_comparison(comparison), end="")
+    if args.html:
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(render_comparison_html(comparison), encoding="utf-8")
+        print(f"wrote {display_path(args.html)}")
     return 1 if comparison.failed else 0
 
 

@@ -45,19 +45,34 @@ class FieldView:
 
 
 @lru_cache(maxsize=1)
-def _template() -> Template:
-    environment = Environment(
+def environment() -> Environment:
+    """The templates of the eval pages (run report, compare view), sharing their CSS and filter script."""
+    return Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return environment.get_template(TEMPLATE)
+
+
+def _template() -> Template:
+    return environment().get_template(TEMPLATE)
+
+
+def search_text(article: ArticleResult) -> str:
+    """What the report's search box looks in: the article's id and title, and its items' labels and Arabic."""
+    items = [
+        item
+        for matches in article.matches.values()
+        for item in (*(pair.gold for pair in matches.pairs), *matches.missed, *matches.spurious)
+    ]
+    words = [article.id, article.title or "", *(f"{item.label} {item.text_ar}" for item in items)]
+    return " ".join(words).casefold()
 
 
 def render_html(record: RunRecord) -> str:
     articles = [(article, [field_view(article, name) for name in FIELDS]) for article in record.articles]
-    return _template().render(record=record, fields=FIELDS, articles=articles)
+    return _template().render(record=record, fields=FIELDS, articles=articles, search_text=search_text)
 
 
 def field_view(article: ArticleResult, name: FieldName) -> FieldView:

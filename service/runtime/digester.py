@@ -15,6 +15,7 @@ from service.errors import EngineUnavailable, UpstreamFailure
 from service.metrics import Metrics
 from service.runtime.backpressure import Limiter, llm_bounds, llm_slot_metrics
 from service.runtime.cache import ModelCache, cache_key, code_fingerprint
+from service.runtime.listing import Listing, recent, record
 from service.runtime.singleflight import SingleFlight
 from service.runtime.workers import OfflineWorkers
 from service.settings import Settings
@@ -106,6 +107,14 @@ class Digester:
         endpoint = self._settings.llm_base_url or "openai"
         return {"endpoint": endpoint, "model": llm.model, "prompt": llm.prompt_version, "sampling": sampling}
 
+    @property
+    def cache_enabled(self) -> bool:
+        return self._settings.cache_enabled
+
+    def recent(self, query: str = "") -> list[Listing]:
+        """The digests kept in the cache, newest first, filtered by the words of `query`."""
+        return recent(self._cache, query)
+
     def lookup(self, key: str) -> tuple[DigestRequest, Digest] | None:
         """A digest made earlier and the request it answers, by cache key (for shareable links)."""
         digest = self._cache.get(key, Digest)
@@ -130,6 +139,7 @@ class Digester:
         """Keep the digest under `key` (its shareable link); if the cache cannot, the digest says so."""
         digest.provenance.cache_key = key
         if self._cache.put(_request_key(key), request) and self._cache.put(key, digest):
+            record(self._cache, key, request, digest)
             return
         digest.provenance.cache_key = None
         if self._settings.cache_enabled:

@@ -140,3 +140,25 @@ def test_a_baseline_of_another_gold_set_says_exactly_what_to_pass(gold_dir, tmp_
     err = capsys.readouterr().err
     assert "is a baseline of 2 articles with no per-article scores" in err
     assert "pass a run of `digest eval run --engine offline`" in err
+
+
+def test_the_html_view_shows_deltas_and_flipped_items_side_by_side(gold_dir, tmp_path, capsys, monkeypatch):
+    before = run_offline(gold_dir, tmp_path / "a")
+    monkeypatch.setattr(
+        service.runtime.workers, "offline_digest", quoteless(service.runtime.workers.offline_digest)
+    )
+    after = run_offline(gold_dir, tmp_path / "b")
+    page = tmp_path / "view" / "compare.html"
+
+    assert eval_main(["compare", str(before), str(after), "--html", str(page)]) == 1
+    assert f"wrote {page}" in capsys.readouterr().out
+    html = page.read_text(encoding="utf-8")
+    assert "REGRESSION on the 2 shared articles" in html
+    douma = html[html.index('<details class="article" id="fixture-douma"') :]
+    douma = douma[: douma.index("</details>")]
+    assert 'data-changed="true"' in douma
+    flip = douma[douma.index('<div class="flip">') :]
+    assert "الوضع كارثي ولا مستشفيات تعمل" in flip
+    assert flip.index('data-side="A"') < flip.index("A: matched") < flip.index('data-side="B"')
+    assert "B: missed" in flip
+    assert "<script src" not in html and "<link" not in html  # self-contained

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath
+from litestar.params import FromPath, Parameter
 from litestar.response import Redirect, Template
 from pydantic import ValidationError
 
@@ -49,6 +49,15 @@ class MadeDigest:
 @get("/", name="web:form")
 async def form_page(state: State) -> Template:
     return _form(state.digester, FormValues())
+
+
+@get("/digests", name="web:digests")
+async def list_digests(
+    state: State, q: Annotated[str, Parameter(max_length=200, description="words to search for")] = ""
+) -> Template:
+    digester: Digester = state.digester
+    context = {"listings": digester.recent(q), "query": q, "cache_enabled": digester.cache_enabled}
+    return Template(template_name="digests.html", context=context)
 
 
 @post("/digests", name="web:submit", status_code=303)
@@ -95,7 +104,7 @@ def web_router() -> Router:
     recent = RecentDigests()
     return Router(
         path="/",
-        route_handlers=[form_page, submit_article, show_digest],
+        route_handlers=[form_page, list_digests, submit_article, show_digest],
         dependencies={"recent": Provide(lambda: recent, use_cache=True, sync_to_thread=False)},
         response_headers=SECURITY_HEADERS,
         exception_handlers={

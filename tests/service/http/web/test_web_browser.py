@@ -366,3 +366,26 @@ def test_a_long_article_gets_a_notice(page: Any, server: str) -> None:
     assert len(long_text) > LONG_ARTICLE_CHARS
     _digest_through_the_form(page, server, long_text)
     expect(page.locator(".notice-long")).to_contain_text(f"A long article: {len(long_text):,} characters")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_digest_list_links_to_each_digest_and_searches(browser: Any, server: str, width: int) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for page in _page(browser, width):
+        for name in SCREENSHOT_SEEDS:
+            _digest_through_the_form(page, server, _seed_text(name))
+        page.get_by_role("link", name="Recent digests").click()
+        expect(page.get_by_role("heading", name="Recent digests")).to_be_visible()
+        listings = page.locator(".listing")
+        assert listings.count() >= len(SCREENSHOT_SEEDS)
+        page.screenshot(path=str(SCREENSHOTS / f"digests-{width}.png"), full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"the list scrolls sideways by {overflow}px at {width}px"
+        headline = listings.first.locator(".listing-headline").inner_text()
+        page.get_by_label("Search titles, sources and headlines").fill(headline.split()[0])
+        page.get_by_role("button", name="Search").click()
+        expect(page.locator(".listing").first).to_contain_text(headline)
+        page.locator(".listing-headline").first.click()
+        expect(page.locator("h1#headline")).to_have_text(headline)
