@@ -243,6 +243,7 @@ def test_the_html_report_shows_arabic_right_to_left_with_highlighted_spans_in_ch
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto((out / "report.html").as_uri())
+            page.locator("#fixture-douma > summary").click()  # each article is collapsed at first
             article = page.locator("#fixture-douma details[open] div.text").first
             article.scroll_into_view_if_needed()
             style = "(element, name) => getComputedStyle(element).getPropertyValue(name)"
