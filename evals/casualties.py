@@ -1,9 +1,10 @@
-"""Casualty reconciliation checked against the gold: low / best / high per metric and place.
+"""Casualty reconciliation checked against the gold: low / best / high per toll (metric, scope, incident).
 
-Each gold casualty entry is matched, one to one, with the predicted entry of the same metric and
-place (names compared by `evals.names` keys; a missing place is compatible with any place, an equal
-place is preferred); it scores the number of its low / best / high values the prediction equals,
-0 when nothing matches. Predicted entries with no gold counterpart are not penalised here: their
+Each gold toll is matched, one to one, with a predicted toll of the same metric and scope that is the
+same incident: their figures' spans overlap, or their places agree (names compared by `evals.names`
+keys; a missing place is compatible with any place). Overlapping figures are preferred, then an equal
+place, then equal values. A match scores the number of its low / best / high values the prediction
+equals, 0 when nothing matches. Predicted tolls with no gold counterpart are not penalised here: their
 figures already count as spurious figures.
 """
 
@@ -15,7 +16,7 @@ from evals.assignment import assign
 from evals.matching import same_place
 from evals.names import arabic_name_keys
 from evals.records import CasualtyCheck
-from schemas.digest import Casualty
+from schemas.digest import Casualty, Figure, Span
 
 
 def _bounds(casualty: Casualty) -> list[int]:
@@ -40,17 +41,41 @@ def _equal_places(gold: Casualty, predicted: Casualty) -> bool:
     )
 
 
-def _casualty_similarity(gold: Casualty, predicted: Casualty) -> float | None:
-    """None unless metric and place agree; an equal place scores above any place-less entry, then values."""
-    if predicted.metric != gold.metric or not same_place(gold.location, predicted.location):
+def _spans(casualty: Casualty, figures: Sequence[Figure]) -> list[Span]:
+    ids = set(casualty.figure_ids)
+    return [figure.span for figure in figures if figure.id in ids]
+
+
+def _casualty_similarity(gold: Casualty, predicted: Casualty, overlap: bool) -> float | None:
+    """None unless metric and scope agree and the incident is the same (figures overlap or places agree)."""
+    if predicted.metric != gold.metric or predicted.scope != gold.scope:
         return None
-    equal_place = 3 if _equal_places(gold, predicted) else 0
-    return (_values_equal(_bounds(gold), _bounds(predicted)) + equal_place) / 6
+    if not overlap and not same_place(gold.location, predicted.location):
+        return None
+    shared = 8 if overlap else 0
+    equal_place = 4 if _equal_places(gold, predicted) else 0
+    return (_values_equal(_bounds(gold), _bounds(predicted)) + equal_place + shared) / 15
 
 
-def casualty_checks(gold: Sequence[Casualty], predicted: Sequence[Casualty]) -> list[CasualtyCheck]:
-    """Each gold casualty entry with the predicted entry it matched, and how many values agree."""
-    pairs = dict(assign([[_casualty_similarity(mine, theirs) for theirs in predicted] for mine in gold]))
+def casualty_checks(
+    gold: Sequence[Casualty],
+    predicted: Sequence[Casualty],
+    gold_figures: Sequence[Figure],
+    predicted_figures: Sequence[Figure],
+) -> list[CasualtyCheck]:
+    """Each gold toll with the predicted toll it matched, and how many values agree."""
+    gold_spans = [_spans(casualty, gold_figures) for casualty in gold]
+    predicted_spans = [_spans(casualty, predicted_figures) for casualty in predicted]
+    similarity = [
+        [
+            _casualty_similarity(
+                mine, theirs, any(a.overlaps(b) for a in gold_spans[i] for b in predicted_spans[j])
+            )
+            for j, theirs in enumerate(predicted)
+        ]
+        for i, mine in enumerate(gold)
+    ]
+    pairs = dict(assign(similarity))
     checks = []
     for index, entry in enumerate(gold):
         match = predicted[pairs[index]] if index in pairs else None

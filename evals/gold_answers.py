@@ -61,6 +61,7 @@ def perfect_output(gold: GoldArticle) -> LLMDigest:
                 source_ref=item.source_actor_id,
                 event_ref=item.event_id,
                 part_of_ref=item.part_of,
+                scope=item.scope,
             )
         )
     events = []

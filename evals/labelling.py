@@ -7,8 +7,10 @@ The YAML is written by a person following `evals/GUIDE.md`; this tool only does 
   (occurrence 1), and is turned into `{start, end, text, match: "exact"}`;
 * `low` / `high` of a figure follow from its qualifier (docs/DESIGN.md §3); written values are checked;
 * places are written once under `places:` and referred to by key;
+* a figure's `scope` (incident, period or cumulative) is the labeller's, written in the YAML (default
+  incident), never guessed from its period;
 * the casualties are derived from the figures by the team's one reconciliation rule,
-  `service.digest.reconcile.reconcile` (whole-war tolls: the figures flagged `whole_war: true`), and the
+  `service.digest.reconcile.reconcile`, one per toll (metric, scope, event or place), and the
   hand-written `casualties:` entries of the YAML are checked against the derived ones;
 * an event's `figure_ids` default to the figures whose `event_id` is that event;
 * every id reference is checked.
@@ -35,9 +37,8 @@ import yaml
 from pydantic import ValidationError
 
 from evals.gold import GOLD_DIR, REPO_ROOT, GoldArticle
-from schemas.digest import Casualty, Figure, Location, Qualifier
-from service.digest.reconcile import place_key
-from service.digest.reconcile import reconcile as service_reconcile
+from schemas.digest import Casualty, Location, Qualifier, Scope
+from service.digest.reconcile import period_key, place_key, reconcile
 
 SRC_DIR = GOLD_DIR / "src"
 
@@ -48,13 +49,15 @@ _TOP_KEYS = frozenset(
 _ACTOR_KEYS = frozenset({"id", "name_ar", "name_en", "kind", "title_en", "affiliation", "mentions"})
 _FIGURE_KEYS = frozenset(
     {"id", "span", "value", "low", "high", "qualifier", "metric", "subject_en", "period_ar"}
-    | {"location", "source_actor_id", "event_id", "part_of", "whole_war"}
+    | {"location", "source_actor_id", "event_id", "part_of", "scope"}
 )
 _QUOTE_KEYS = frozenset({"id", "span", "text_ar", "text_en", "speaker_actor_id", "mode"})
 _EVENT_KEYS = frozenset(
     {"id", "type", "description_en", "location", "when", "actors", "figure_ids", "evidence"}
 )
-_CASUALTY_KEYS = frozenset({"metric", "place", "low", "best", "high", "conflicting", "figure_ids"})
+_CASUALTY_KEYS = frozenset(
+    {"metric", "scope", "event", "place", "period", "low", "best", "high", "conflicting", "figure_ids"}
+)
 _ID_PREFIX = {"actors": "a", "figures": "f", "quotes": "q", "events": "e"}
 
 
@@ -122,14 +125,6 @@ def bounds_for(qualifier: Qualifier, value: int) -> tuple[int | None, int | None
 
 
 # --------------------------------------------------------------------------- casualties
-
-
-def reconcile(figures: Sequence[Figure], whole_war_ids: frozenset[str] = frozenset()) -> list[Casualty]:
-    """The casualties of an article's figures by the team's one rule, `service.digest.reconcile.reconcile`.
-
-    Whole-war tolls are exactly the figures the YAML flags `whole_war: true` (`whole_war_ids`), not the
-    service's `period_ar` heuristic, so that the gold labels say what the labeller decided."""
-    return service_reconcile(figures, whole_war=lambda figure: figure.id in whole_war_ids)
 
 
 # --------------------------------------------------------------------------- compiling one article
@@ -203,7 +198,10 @@ class _ArticleCompiler:
     def figure(self, item: Mapping[str, Any]) -> dict[str, Any]:
         where = self.where("figure", item)
         _check_keys(item, _FIGURE_KEYS, where)
-        out = {key: value for key, value in item.items() if key != "whole_war"}
+        out = dict(item)
+        if "scope" in item and item["scope"] not in {scope.value for scope in Scope}:
+            scopes = ", ".join(scope.value for scope in Scope)
+            raise LabelError(f"{where}: scope must be one of {scopes}, got {item['scope']!r}")
         out["span"] = self.span(item.get("span"), where)
         if "location" in item and item["location"] is not None:
             out["location"] = self.location(item["location"], where)
@@ -272,21 +270,20 @@ class _ArticleCompiler:
         }
         data["id"] = aid
         data["actors"] = [self.actor(item) for item in _items(raw, "actors", aid)]
-        data["figures"] = [self.figure(item) for item in _items(raw, "figures", aid)]
+        data["figures"] = _subsets_take_their_totals_scope(
+            [self.figure(item) for item in _items(raw, "figures", aid)]
+        )
         for figure in data["figures"]:
             if figure.get("event_id") is not None:
                 self.figures_of_event.setdefault(str(figure["event_id"]), []).append(str(figure["id"]))
         data["quotes"] = [self.quote(item) for item in _items(raw, "quotes", aid)]
         data["events"] = [self.event(item) for item in _items(raw, "events", aid)]
-        whole_war = frozenset(
-            str(item["id"]) for item in _items(raw, "figures", aid) if item.get("whole_war")
-        )
         try:
             gold = GoldArticle.model_validate(data)
         except ValidationError as error:
             raise LabelError(f"{aid}: does not validate as a GoldArticle:\n{error}") from error
         check_references(gold)
-        gold.casualties = reconcile(gold.figures, whole_war)
+        gold.casualties = reconcile(gold.figures)
         self.check_casualties(gold)
         return gold
 
@@ -296,16 +293,21 @@ class _ArticleCompiler:
         if "casualties" not in self.raw:
             raise LabelError(f"{aid}: `casualties:` is required (an empty list when there are none)")
         written = _items(self.raw, "casualties", aid)
-        derived = {(c.metric.value, place_key(c.location)): c for c in gold.casualties}
-        seen: set[tuple[str, object]] = set()
+        derived = {_written_key(c): c for c in gold.casualties}
+        seen: set[tuple[str, str, str, frozenset[str]]] = set()
         for entry in written:
             _check_keys(entry, _CASUALTY_KEYS, f"{aid} casualty")
             place = entry.get("place")
             location = None if place is None else Location.model_validate(self.location(place, aid))
-            key = (str(entry.get("metric")), place_key(location))
-            where = f"{aid} casualty {entry.get('metric')} at {place}"
+            scope = str(entry.get("scope", Scope.incident.value))
+            event = entry.get("event")
+            incident = f"event {event}" if event is not None else f"place {place_key(location)}"
+            period = entry.get("period") if scope == Scope.period.value else None
+            key = (str(entry.get("metric")), scope, incident, period_key(period))
+            where = f"{aid} casualty {entry.get('metric')} ({scope}) of {incident}"
             if key not in derived:
-                raise LabelError(f"{where}: the figures give no such casualty group")
+                known = "; ".join(" ".join(map(str, k[:3])) for k in derived)
+                raise LabelError(f"{where}: the figures give no such toll (they give: {known})")
             if key in seen:
                 raise LabelError(f"{where}: written twice")
             seen.add(key)
@@ -320,9 +322,29 @@ class _ArticleCompiler:
             for name, value in got.items():
                 if name in entry and entry[name] != value:
                     raise LabelError(f"{where}: written {name}={entry[name]!r}, derived {value!r}")
-        missing = [f"{metric} at {place}" for metric, place in derived if (metric, place) not in seen]
+        missing = [" ".join(map(str, key[:3])) for key in derived if key not in seen]
         if missing:
             raise LabelError(f"{aid}: casualty groups derived but not written in the YAML: {missing}")
+
+
+def _subsets_take_their_totals_scope(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A subset (`part_of`) written without a scope has its total's."""
+    scopes = {figure.get("id"): figure.get("scope") for figure in figures}
+    for figure in figures:
+        total_scope = scopes.get(figure.get("part_of"))
+        if "scope" not in figure and total_scope is not None:
+            figure["scope"] = total_scope
+    return figures
+
+
+def _written_key(casualty: Casualty) -> tuple[str, str, str, frozenset[str]]:
+    """How a YAML `casualties:` entry names a toll: metric, scope, its event or else its place, and for
+    scope period the period's words (`period_key`)."""
+    if casualty.event_id is not None:
+        incident = f"event {casualty.event_id}"
+    else:
+        incident = f"place {place_key(casualty.location)}"
+    return casualty.metric.value, casualty.scope.value, incident, period_key(casualty.period_ar)
 
 
 def check_references(gold: GoldArticle) -> None:

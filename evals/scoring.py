@@ -38,7 +38,12 @@ def score_article(
         for name, found in matches.items()
     }
     digest_json = digest.model_dump(mode="json") if digest is not None else None
-    casualties = casualty_checks(gold.casualties, digest.casualties if digest is not None else [])
+    casualties = casualty_checks(
+        gold.casualties,
+        digest.casualties if digest is not None else [],
+        gold.figures,
+        digest.figures if digest is not None else [],
+    )
     provenance = digest.provenance if digest is not None else None
     metrics = article_metrics(
         scores,

@@ -105,6 +105,16 @@ class Metric(StrEnum):
     other = "other"
 
 
+class Scope(StrEnum):
+    """What a toll covers (UCDP GED practice): the incident itself, a stated period ("خلال ثلاثة أيام"،
+    "منذ بدء الحملة"، "الأسبوع الماضي"), or a cumulative count (the whole war, "منذ عام 2011", a year's or
+    an organisation's running total). Tolls of different scopes are never weighed against each other."""
+
+    incident = "incident"
+    period = "period"
+    cumulative = "cumulative"
+
+
 class Location(Strict):
     name_ar: str = Field(min_length=1)
     name_en: str | None = None
@@ -122,6 +132,9 @@ class Figure(Strict):
     metric: Metric
     subject_en: str | None = Field(default=None, description='"civilians", "children" ...')
     period_ar: str | None = Field(default=None, description="The period as written")
+    scope: Scope = Field(
+        default=Scope.incident, description="What the toll covers: the incident, a period, or a running count"
+    )
     location: Location | None = None
     source_actor_id: ItemId | None = None
     event_id: ItemId | None = None
@@ -235,13 +248,22 @@ class Bound(Strict):
 
 
 class Casualty(Strict):
-    """The figure claims of one metric at one place, reconciled into low / best / high.
+    """The figure claims of one toll (incident, metric, scope), reconciled into low / best / high.
 
     Only totals count (subsets such as "among them 58 children" are never added), a later
     figure from the same source supersedes its earlier one, `best` is the lower median of
-    the remaining claims, and `conflicting` is set when sources give different values."""
+    the remaining claims, and `conflicting` is set when two named sources give different values.
+    Claims of other incidents or scopes are other tolls. The bounds are data (a "more than 400"
+    gives low 401); English shows each claim as written."""
 
     metric: Metric
+    scope: Scope = Scope.incident
+    event_id: ItemId | None = Field(
+        default=None, description="The incident the toll is for; null when the figures name no event"
+    )
+    period_ar: str | None = Field(
+        default=None, description="For scope period: the period as its first claim writes it"
+    )
     location: Location | None = Field(default=None, description="The place the toll is for, if known")
     low: Bound
     best: Bound

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.digest import ActorKind, ActorRole, EventType, Metric, Qualifier, QuoteMode
+from schemas.digest import ActorKind, ActorRole, EventType, Metric, Qualifier, QuoteMode, Scope
 
 
 class _Output(BaseModel):
@@ -39,6 +39,10 @@ class LLMFigure(_Output):
     source_ref: str | None = Field(description="ref of the actor who reported the number")
     event_ref: str | None
     part_of_ref: str | None = Field(description="ref of the total this is a subset of («بينهم 58 طفلا»)")
+    scope: Scope = Field(
+        description="What the toll covers: incident (its event), period (a stated span) or cumulative "
+        "(the whole war, a year's or an organisation's running total)"
+    )
 
 
 class LLMQuote(_Output):

@@ -209,6 +209,7 @@ def _ground_figures(
                 metric=figure.metric,
                 subject_en=figure.subject_en,
                 period_ar=_verbatim_or_none(article, figure.period_ar),
+                scope=figure.scope,
                 location=_location(article, figure.location_ar, figure.location_en),
                 source_actor_id=_resolve(figure.source_ref, actor_ids, items, ids[figure.ref]),
                 event_id=_resolve(figure.event_ref, event_ids, items, ids[figure.ref]),

@@ -3,21 +3,34 @@
 This is the team's one casualty rule. The engines (`service.digest.assemble`, the offline engine) and the gold
 compiler (`evals.labelling`) all call `reconcile`; nothing else re-implements it.
 
+A toll is (incident, metric, scope), after UCDP GED practice: claims of different incidents or different
+scopes are never weighed against each other.
+
 Which figures take part
 - Metrics: the casualty tolls of `schemas/metrics.py` only (`CASUALTY_METRICS`: killed, injured,
   displaced, evacuated). Strikes, shells, facilities hit, the besieged population and "other" are left out.
 - Totals only: a figure with `part_of` set ("بينهم 58 طفلا") is a subset and is never added to or
   weighed against its total.
-- Incident tolls only: a whole-war / cumulative toll is left out. The caller decides through
-  `whole_war`; the default, `is_whole_war_toll`, reads `period_ar`: "منذ بداية/بدء/اندلاع/انطلاق
-  الحرب/النزاع/الصراع/الثورة/الأزمة/الاحتجاجات", "منذ (آذار|عام) 2011", or a period of counted years
-  ("منذ اندلاعه قبل ست سنوات", "خلال 7 أعوام", "خلال السنوات الماضية"; a bare "منذ سنوات" is not one).
-  The gold compiler passes its own predicate, the YAML's `whole_war: true` flags.
 
-Grouping: one toll per (metric, place). The place key is the figure's `location.name_ar` normalised
-(`normalize_str`), with one leading proclitic و / ب / ل / ف removed when the rest starts with ال
-("والغوطة الشرقية" and "الغوطة الشرقية" are one place; see `place_key`). Figures without a location form
-their own "unknown place" group. `Casualty.location` is the location of the group's earliest figure.
+Scope (`Figure.scope`): `incident` (the toll of the event itself), `period` (a toll over a stated span of
+time: "خلال ثلاثة أيام"، "منذ بدء الحملة"، "الأسبوع الماضي") or `cumulative` (the whole war, a year's or an
+organisation's running count). Engines set it from the period as written with `scope_of_period`; the gold
+labeller writes it. `scope_of_period` (word lists in `service/arabic/data/toll_scope.yaml`): no period →
+incident; a period naming a war's start or the war ("منذ اندلاع الحرب"، "منذ بدء العدوان"، "طوال الحرب"),
+the start of fighting ("منذ اندلاع المعارك"), a year ("منذ عام 2015"، "منذ آذار 2011"، "خلال 2016"), years
+("خلال سبع سنوات"، "منذ سنوات"، "السنوات الماضية") or the year itself ("منذ مطلع العام"، "خلال العام الماضي")
+→ cumulative; any other period → period.
+
+Grouping: one toll per (metric, scope, incident, period). The incident is the figure's `event_id`; a figure
+with no event is grouped by its place instead: `location.name_ar` normalised (`normalize_str`), with one
+leading proclitic و / ب / ل / ف removed when the rest starts with ال ("والغوطة الشرقية" and "الغوطة
+الشرقية" are one place; see `place_key`), figures with neither event nor place forming one group per
+metric and scope. Two periods are two tolls (July's toll and June's, "the past three days" and "the past
+four days"): for scope `period` the key also holds `period_key(period_ar)`, the period's words without
+article, prepositions of time and adjectives of the recent past, as a set ("خلال الأيام الثلاثة
+الماضية" and "في ثلاثة أيام" are one period). `Casualty.event_id` is the group's event (None for a group by
+place), `Casualty.scope` its scope, `Casualty.period_ar` (scope period) and `Casualty.location` the period
+and location of the group's earliest figure.
 
 Supersession: within a group, a later figure (by span start) from the same named source
 (`source_actor_id` not None) supersedes that source's earlier figure, whatever its value ("ارتفعت
@@ -31,12 +44,13 @@ Bounds of the claims
 - low = the smallest lower bound.
 - high = the largest of max(value, lower bound) over the claims, so high >= low always.
 - best = the lower median of the claims' values (sorted ascending, element (n - 1) // 2), clamped into
-  [low, high]. A lone "أكثر من 400" gives low = best = high = 401.
+  [low, high]. A lone "أكثر من 400" gives low = best = high = 401: bounds are data; English shows the
+  claim as written ("more than 400", `service.digest.claims`).
 - Each Bound lists the figures that give it (low: lower bound equal to it; high: max(value, lower
   bound) equal to it; best: value equal to it, or, when the median was clamped up to low, the figures
   giving low) and their source actor ids, deduplicated in text order.
-- conflicting = the claims have at least two distinct values and come from at least two distinct
-  sources (an unattributed claim is a source of its own).
+- conflicting ("sources disagree") = two claims of the toll with different values come from two
+  different named sources. Unattributed claims ("source not stated") never make a disagreement.
 
 Output: one Casualty per group, ordered by metric (the order of `CASUALTY_METRICS`), then by the
 group's first span start. Deterministic.
@@ -44,37 +58,39 @@ group's first span start. Deterministic.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from schemas.digest import Bound, Casualty, Figure, Location, Metric, Qualifier
+from schemas.digest import Bound, Casualty, Figure, Location, Metric, Qualifier, Scope
 from schemas.metrics import CASUALTY_METRICS
 from service.arabic.clitics import LIKE, PROCLITIC_LETTERS, strip_clitic_before_article
+from service.arabic.lexicon import is_one_of, stems, word_set
 from service.arabic.normalize import normalize_str
 
 
-def _alternatives(words: Sequence[str]) -> str:
-    return "(?:" + "|".join(re.escape(normalize_str(word)) for word in words) + ")"
+_WAR_STARTS = word_set("toll_scope", "war_starts")
+_WARS = word_set("toll_scope", "wars")
+_FIGHTING = word_set("toll_scope", "fighting")
+_YEARS = word_set("toll_scope", "years", "this_year")
+_PERIOD_FILLERS = word_set("toll_scope", "period_fillers")
+_A_YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
-_SINCE = normalize_str("منذ")
-_START = _alternatives(("بداية", "بدء", "بدايات", "اندلاع", "انطلاق"))
-_WAR = _alternatives(("الحرب", "النزاع", "الصراع", "الثورة", "الأزمة", "الاحتجاجات"))
-_YEARS = _alternatives(("سنوات", "سنين", "أعوام"))
-_THE_YEARS = _alternatives(("السنوات", "الأعوام"))
-_NOT_A_COUNT = _alternatives(("منذ", "قبل", "بعد"))
-_WHOLE_WAR = re.compile(
-    rf"{_SINCE} {_START} {_WAR}"  # منذ اندلاع الحرب
-    rf"|{_SINCE} (?:\S+ )?2011"  # منذ 2011، منذ آذار 2011
-    rf"|(?:^|\s)(?!{_NOT_A_COUNT}\s)\S+ {_YEARS}(?!\S)"  # منذ اندلاعه قبل ست سنوات، خلال 7 أعوام
-    rf"|(?:^|\s){_THE_YEARS}(?!\S)"  # خلال السنوات الماضية
-)
-
-
-def is_whole_war_toll(figure: Figure) -> bool:
-    """True when the figure's period, as written, covers the whole war or several years."""
-    return figure.period_ar is not None and _WHOLE_WAR.search(normalize_str(figure.period_ar)) is not None
+def scope_of_period(period_ar: str | None) -> Scope:
+    """The scope of a toll whose period is written `period_ar` (module docstring)."""
+    if period_ar is None or not period_ar.strip():
+        return Scope.incident
+    tokens = normalize_str(period_ar).split()
+    fighting_started = any(
+        is_one_of(before, _WAR_STARTS) and is_one_of(after, _FIGHTING)
+        for before, after in itertools.pairwise(tokens)
+    )
+    cumulative = fighting_started or any(
+        is_one_of(token, _WARS | _YEARS) or _A_YEAR.match(token) for token in tokens
+    )
+    return Scope.cumulative if cumulative else Scope.period
 
 
 _PLACE_PROCLITICS = PROCLITIC_LETTERS - {LIKE}  # "كالغوطه" compares with a place, so it keeps its ك
@@ -86,6 +102,30 @@ def place_key(location: Location | None) -> str | None:
     if location is None:
         return None
     return strip_clitic_before_article(normalize_str(location.name_ar), _PLACE_PROCLITICS)
+
+
+def period_key(period_ar: str | None) -> frozenset[str]:
+    """The words that tell one period from another (module docstring)."""
+    if period_ar is None:
+        return frozenset()
+    return frozenset(
+        stems(token)[-1] for token in normalize_str(period_ar).split() if not is_one_of(token, _PERIOD_FILLERS)
+    )
+
+
+TollKey = tuple[Metric, Scope, str | None, frozenset[str]]
+
+
+def toll_key(figure: Figure) -> TollKey:
+    """(metric, scope, incident, period): the incident is "event:<id>", else "place:<key>", else None;
+    the period only for scope `period`."""
+    if figure.event_id is not None:
+        incident: str | None = f"event:{figure.event_id}"
+    else:
+        place = place_key(figure.location)
+        incident = None if place is None else f"place:{place}"
+    period = period_key(figure.period_ar) if figure.scope is Scope.period else frozenset()
+    return figure.metric, figure.scope, incident, period
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +141,6 @@ class _Claim:
     def upper(self) -> int:
         """What the claim gives for `high`: max(value, lower bound)."""
         return max(self.figure.value, self.lower or 0)
-
-    @property
-    def source(self) -> str:
-        """The source key: the actor id, or the figure's own id when the figure has no source."""
-        return self.figure.source_actor_id or f"unattributed:{self.figure.id}"
 
 
 def _claims(figures: Sequence[Figure]) -> list[_Claim]:
@@ -136,6 +171,14 @@ def _without_superseded(group: Sequence[Figure]) -> list[Figure]:
     ]
 
 
+def _sources_disagree(claims: Sequence[_Claim]) -> bool:
+    named = [(claim.figure.source_actor_id, claim.value) for claim in claims if claim.figure.source_actor_id]
+    return any(
+        source != other_source and value != other_value
+        for (source, value), (other_source, other_value) in itertools.combinations(named, 2)
+    )
+
+
 def _bound(value: int, claims: Sequence[_Claim]) -> Bound:
     sources: list[str] = []
     for claim in claims:
@@ -145,7 +188,8 @@ def _bound(value: int, claims: Sequence[_Claim]) -> Bound:
     return Bound(value=value, figure_ids=[claim.figure.id for claim in claims], source_actor_ids=sources)
 
 
-def _casualty(metric: Metric, group: Sequence[Figure]) -> Casualty:
+def _casualty(key: TollKey, group: Sequence[Figure]) -> Casualty:
+    metric, scope, incident, _ = key
     claims = _claims(_without_superseded(group))
     low = min(claim.lower for claim in claims if claim.lower is not None)
     high = max(claim.upper for claim in claims)
@@ -156,26 +200,26 @@ def _casualty(metric: Metric, group: Sequence[Figure]) -> Casualty:
     ]
     return Casualty(
         metric=metric,
+        scope=scope,
+        event_id=group[0].event_id if incident is not None and incident.startswith("event:") else None,
+        period_ar=group[0].period_ar if scope is Scope.period else None,
         location=group[0].location,
         low=_bound(low, [claim for claim in claims if claim.lower == low]),
         best=_bound(best, best_claims),
         high=_bound(high, [claim for claim in claims if claim.upper == high]),
-        conflicting=len({claim.value for claim in claims}) >= 2
-        and len({claim.source for claim in claims}) >= 2,
+        conflicting=_sources_disagree(claims),
         figure_ids=[claim.figure.id for claim in claims],
     )
 
 
-def reconcile(
-    figures: Sequence[Figure], *, whole_war: Callable[[Figure], bool] = is_whole_war_toll
-) -> list[Casualty]:
-    """One Casualty per casualty metric and place, in metric order then text order (module docstring)."""
-    groups: dict[tuple[Metric, str | None], list[Figure]] = {}
+def reconcile(figures: Sequence[Figure]) -> list[Casualty]:
+    """One Casualty per toll (metric, scope, incident), in metric order then text order (module docstring)."""
+    groups: dict[TollKey, list[Figure]] = {}
     for figure in sorted(figures, key=lambda figure: (figure.span.start, figure.span.end, figure.id)):
-        if figure.metric in CASUALTY_METRICS and figure.part_of is None and not whole_war(figure):
-            groups.setdefault((figure.metric, place_key(figure.location)), []).append(figure)
+        if figure.metric in CASUALTY_METRICS and figure.part_of is None:
+            groups.setdefault(toll_key(figure), []).append(figure)
     ordered = sorted(
         groups.items(),
-        key=lambda item: (CASUALTY_METRICS.index(item[0][0]), item[1][0].span.start, item[0][1] or ""),
+        key=lambda item: (CASUALTY_METRICS.index(item[0][0]), item[1][0].span.start, item[0][2] or ""),
     )
-    return [_casualty(metric, group) for (metric, _), group in ordered]
+    return [_casualty(key, group) for key, group in ordered]

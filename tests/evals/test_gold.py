@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from evals.gold import GOLD_DIR, REPO_ROOT, GoldArticle, GoldKind, load_gold
-from evals.labelling import LabelError, compile_file, locate, reconcile
+from evals.labelling import LabelError, compile_file, locate
 from schemas.digest import Figure, Location, Metric, Qualifier, Span
+from service.digest.reconcile import reconcile
 
 GOLD = load_gold()
 BY_ID = {gold.id: gold for gold in GOLD}
@@ -252,14 +253,6 @@ def test_reconcile_same_values_from_several_sources_do_not_conflict() -> None:
     [casualty] = reconcile(figures)
     assert not casualty.conflicting
     assert casualty.low.figure_ids == casualty.best.figure_ids == casualty.high.figure_ids == ["f1", "f2"]
-
-
-def test_reconcile_leaves_out_whole_war_tolls() -> None:
-    figures = [
-        _figure("f1", 48000, Qualifier.more_than, "a1", 0),
-        _figure("f2", 37, Qualifier.at_least, "a1", 9),
-    ]
-    assert [c.figure_ids for c in reconcile(figures, frozenset({"f1"}))] == [["f2"]]
 
 
 def test_locate_finds_the_nth_occurrence_and_fails_loudly() -> None:

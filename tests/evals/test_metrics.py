@@ -22,7 +22,7 @@ from evals.metrics import field_score, set_metrics
 from evals.names import arabic_name_keys, english_name_key, same_arabic_name
 from evals.records import FieldName
 from evals.scoring import score_article
-from schemas.digest import Bound, Casualty, EventType, Location, Metric, Qualifier, Span
+from schemas.digest import Bound, Casualty, EventType, Location, Metric, Qualifier, Scope, Span
 from tests.evals.builders import actor, digest, event, figure, quote, span
 
 ARTICLE = (
@@ -68,15 +68,24 @@ def gold_article() -> GoldArticle:
     )
 
 
-def casualty(metric: Metric, place: str | None, low: int, best: int, high: int) -> Casualty:
+def casualty(
+    metric: Metric,
+    place: str | None,
+    low: int,
+    best: int,
+    high: int,
+    scope: Scope = Scope.incident,
+    figure_id: str = "f1",
+) -> Casualty:
     return Casualty(
         metric=metric,
+        scope=scope,
         location=Location(name_ar=place) if place else None,
-        low=Bound(value=low, figure_ids=["f1"]),
-        best=Bound(value=best, figure_ids=["f1"]),
-        high=Bound(value=high, figure_ids=["f1"]),
+        low=Bound(value=low, figure_ids=[figure_id]),
+        best=Bound(value=best, figure_ids=[figure_id]),
+        high=Bound(value=high, figure_ids=[figure_id]),
         conflicting=low != high,
-        figure_ids=["f1"],
+        figure_ids=[figure_id],
     )
 
 
@@ -277,10 +286,31 @@ def test_casualties_prefer_the_entry_at_the_same_place():
     elsewhere = casualty(Metric.killed, "حمص", 10, 12, 15)
     here = casualty(Metric.killed, "دوما", 10, 11, 15)
     anywhere = casualty(Metric.killed, None, 10, 12, 15)
-    assert casualty_checks(gold, [elsewhere])[0].predicted is None  # other place: no match, 0 of 3
+    assert casualty_checks(gold, [elsewhere], [], [])[0].predicted is None  # other place: no match, 0 of 3
     # the same-place entry wins over the place-less one even though it agrees on fewer values
-    check = casualty_checks(gold, [anywhere, here])[0]
+    check = casualty_checks(gold, [anywhere, here], [], [])[0]
     assert (check.predicted, check.values_equal) == ([10, 11, 15], 2)
+
+
+def test_casualties_of_another_scope_never_match():
+    gold = [casualty(Metric.killed, "دوما", 80, 80, 80)]
+    month = casualty(Metric.killed, "دوما", 80, 80, 80, scope=Scope.period)
+    assert casualty_checks(gold, [month], [], [])[0].predicted is None
+
+
+def test_casualties_prefer_the_toll_whose_figures_overlap():
+    gold_figures = [figure(ARTICLE, "f1", "12 مدنيا", 12, Metric.killed)]
+    predicted_figures = [
+        figure(ARTICLE, "f1", "30 آخرون", 30, Metric.killed),
+        figure(ARTICLE, "f2", "12 مدنيا", 12, Metric.killed),
+    ]
+    gold = [casualty(Metric.killed, "دوما", 12, 12, 12)]
+    same_place_other_figures = casualty(Metric.killed, "دوما", 12, 12, 12, figure_id="f1")
+    overlapping_elsewhere = casualty(Metric.killed, "حمص", 12, 12, 30, figure_id="f2")
+    check = casualty_checks(
+        gold, [same_place_other_figures, overlapping_elsewhere], gold_figures, predicted_figures
+    )
+    assert check[0].predicted == [12, 12, 30]  # the same figures are the same incident, whatever the place
 
 
 # --------------------------------------------------------------------------- the assignment

@@ -25,7 +25,7 @@ from service.arabic.gazetteer import default_gazetteer
 from service.arabic.numbers import find_numbers
 from service.arabic.quotes import find_quotes
 from service.digest.assemble import DigestItems, assemble_digest
-from service.digest.reconcile import reconcile
+from service.digest.reconcile import reconcile, scope_of_period
 from service.engines.offline.actors import ActorIndex, build_actors
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.english import actor_name, quantity
@@ -126,6 +126,7 @@ def _figures(
 ) -> list[Figure]:
     figures = []
     for number, (draft, link) in enumerate(zip(drafts, links, strict=True), start=1):
+        period = document.text[draft.period.start : draft.period.end] if draft.period else None
         figures.append(
             Figure(
                 id=f"f{number}",
@@ -135,7 +136,8 @@ def _figures(
                 qualifier=draft.qualifier,
                 metric=draft.metric,
                 subject_en=draft.subject_en,
-                period_ar=document.text[draft.period.start : draft.period.end] if draft.period else None,
+                period_ar=period,
+                scope=scope_of_period(period),
                 location=draft.location,
                 source_actor_id=index.id_of(draft.source),
                 event_id=f"e{link + 1}" if link is not None else None,

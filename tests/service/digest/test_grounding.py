@@ -25,6 +25,7 @@ def figure(phrase: str, value: int, **changes: object) -> LLMFigure:
         "source_ref": None,
         "event_ref": None,
         "part_of_ref": None,
+        "scope": "incident",
     }
     return LLMFigure.model_validate({**fields, **changes})
 

@@ -7,9 +7,9 @@ from itertools import count
 
 import pytest
 
-from schemas.digest import Casualty, Figure, Location, Metric, Qualifier, Span
+from schemas.digest import Casualty, Figure, Location, Metric, Qualifier, Scope, Span
 from schemas.metrics import CASUALTY_METRICS
-from service.digest.reconcile import is_whole_war_toll, place_key, reconcile
+from service.digest.reconcile import place_key, reconcile, scope_of_period
 
 _positions = count(0, 10)
 
@@ -27,6 +27,7 @@ def figure(
     part_of: str | None = None,
     event: str | None = None,
     period: str | None = None,
+    scope: Scope = Scope.incident,
     location: Location | None = GHOUTA,
     low: int | None = None,
     high: int | None = None,
@@ -44,6 +45,7 @@ def figure(
         part_of=part_of,
         event_id=event,
         period_ar=period,
+        scope=scope,
         location=location,
         span=Span(start=start, end=start + 3, text="abc"),
     )
@@ -109,7 +111,7 @@ def test_unattributed_figures_never_supersede() -> None:
     ]
     (casualty,) = reconcile(figures)
     assert casualty.figure_ids == ["f1", "f2", "f3"]
-    assert bounds(casualty) == (80, 80, 100, True)
+    assert bounds(casualty) == (80, 80, 100, False)  # no source stated: no disagreement between sources
     assert casualty.low.figure_ids == casualty.best.figure_ids == ["f1", "f3"]
     assert casualty.best.source_actor_ids == []
 
@@ -284,10 +286,46 @@ def test_figures_without_a_place_form_their_own_group() -> None:
     assert place_key(None) is None
 
 
-def test_events_do_not_split_a_place() -> None:
+def test_two_incidents_at_one_place_are_two_tolls() -> None:
+    figures = [  # a strike on a hospital and the shelling of a neighbourhood, in one city
+        figure("f1", 3, source="a7", event="e3"),
+        figure("f2", 4, source="a5", event="e2"),
+        figure("f3", 3, source="a8", event="e3"),
+    ]
+    casualties = reconcile(figures)
+    assert [(c.event_id, c.figure_ids, bounds(c)) for c in casualties] == [
+        ("e3", ["f1", "f3"], (3, 3, 3, False)),
+        ("e2", ["f2"], (4, 4, 4, False)),
+    ]
+
+
+def test_a_later_figure_of_another_incident_supersedes_nothing() -> None:
     figures = [figure("f1", 12, source="a1", event="e1"), figure("f2", 19, source="a1", event="e2")]
-    (casualty,) = reconcile(figures)
-    assert casualty.figure_ids == ["f2"]
+    assert [c.figure_ids for c in reconcile(figures)] == [["f1"], ["f2"]]
+
+
+def test_an_incident_a_period_and_a_running_count_are_three_tolls() -> None:
+    figures = [
+        figure("f1", 80, Qualifier.at_least, event="e1"),  # yesterday's strikes
+        figure("f2", 100, Qualifier.vague, low=100, event="e1", period="منذ شهر", scope=Scope.period),
+        figure("f3", 350000, source="a1", period="منذ اندلاع النزاع", scope=Scope.cumulative, location=None),
+        figure("f4", 80, event="e1"),
+    ]
+    casualties = reconcile(figures)
+    assert [(c.scope, c.event_id, c.figure_ids, bounds(c)) for c in casualties] == [
+        (Scope.incident, "e1", ["f1", "f4"], (80, 80, 80, False)),
+        (Scope.period, "e1", ["f2"], (100, 100, 100, False)),
+        (Scope.cumulative, None, ["f3"], (350000, 350000, 350000, False)),
+    ]
+
+
+def test_sources_disagree_only_between_named_sources() -> None:
+    unattributed = [figure("f1", 80, Qualifier.at_least), figure("f2", 100, Qualifier.vague, low=100)]
+    assert not reconcile(unattributed)[0].conflicting
+    one_named = [figure("f1", 80, source="a1"), figure("f2", 95)]
+    assert not reconcile(one_named)[0].conflicting
+    two_named = [figure("f1", 80, source="a1"), figure("f2", 95), figure("f3", 90, source="a2")]
+    assert reconcile(two_named)[0].conflicting
 
 
 def test_metrics_are_kept_apart_and_non_casualty_metrics_skipped() -> None:
@@ -325,49 +363,49 @@ def test_output_is_in_metric_order_then_text_order_whatever_the_input_order() ->
     assert reconcile(figures) == reconcile(figures[::-1])
 
 
-# ------------------------------------------------------------------ whole-war tolls
+# ------------------------------------------------------------------ scope
 
 
 @pytest.mark.parametrize(
-    ("period", "whole_war"),
+    ("period", "scope"),
     [
-        ("منذ اندلاع الحرب", True),
-        ("منذ بدء النزاع في سوريا", True),
-        ("منذ بداية الثورة", True),
-        ("منذ آذار 2011", True),
-        ("منذ عام 2011", True),
-        ("منذ اندلاعه قبل ست سنوات", True),
-        ("خلال سبع سنوات", True),
-        ("خلال السنوات الماضية", True),
-        ("منذ سنوات", False),
-        ("منذ بداية الشهر", False),
-        ("منذ عام 2015", False),
-        ("منذ مساء الأحد", False),
-        ("خلال ثلاثة أيام", False),
-        (None, False),
+        ("منذ اندلاع الحرب", Scope.cumulative),
+        ("منذ بدء النزاع في سوريا", Scope.cumulative),
+        ("منذ بداية الثورة", Scope.cumulative),
+        ("منذ بدء العدوان على غزة", Scope.cumulative),
+        ("منذ الانقلاب", Scope.cumulative),
+        ("طوال الحرب", Scope.cumulative),
+        ("منذ اندلاع المعارك في نيسان", Scope.cumulative),
+        ("منذ آذار 2011", Scope.cumulative),
+        ("منذ عام 2011", Scope.cumulative),
+        ("منذ عام 2015", Scope.cumulative),
+        ("منذ مارس 2015", Scope.cumulative),
+        ("خلال 2016", Scope.cumulative),
+        ("منذ مطلع العام", Scope.cumulative),
+        ("منذ بداية العام الجاري", Scope.cumulative),
+        ("خلال العام الماضي", Scope.cumulative),
+        ("منذ اندلاعه قبل ست سنوات", Scope.cumulative),
+        ("خلال سبع سنوات", Scope.cumulative),
+        ("خلال السنوات الماضية", Scope.cumulative),
+        ("منذ سنوات", Scope.cumulative),
+        ("منذ بداية الشهر", Scope.period),
+        ("منذ بدء الحملة", Scope.period),
+        ("منذ بدء الهجوم على المدينة", Scope.period),
+        ("خلال المعارك الأخيرة", Scope.period),
+        ("الأسبوع الماضي", Scope.period),
+        ("منذ مساء الأحد", Scope.period),
+        ("خلال ثلاثة أيام", Scope.period),
+        ("خلال 24 ساعة", Scope.period),
+        ("منذ شهر", Scope.period),
+        ("", Scope.incident),
+        (None, Scope.incident),
     ],
 )
-def test_whole_war_periods(period: str | None, whole_war: bool) -> None:
-    assert is_whole_war_toll(figure("f1", 1, period=period)) is whole_war
-
-
-def test_a_whole_war_toll_is_left_out() -> None:
-    figures = [
-        figure("f1", 250, source="a1", period="منذ مساء الأحد"),
-        figure("f2", 350000, source="a1", period="منذ اندلاع النزاع"),
-    ]
-    (casualty,) = reconcile(figures)
-    assert casualty.figure_ids == ["f1"]  # and f2, though later and of the same source, supersedes nothing
-
-
-def test_the_caller_decides_what_is_a_whole_war_toll() -> None:
-    figures = [figure("f1", 250, source="a1"), figure("f2", 500000, source="a2", period="منذ اندلاع الحرب")]
-    (casualty,) = reconcile(figures, whole_war=lambda figure_: figure_.id == "f1")
-    assert casualty.figure_ids == ["f2"]
+def test_scope_of_period(period: str | None, scope: Scope) -> None:
+    assert scope_of_period(period) is scope
 
 
 def test_nothing_to_reconcile() -> None:
     assert reconcile([]) == []
     assert reconcile([figure("f1", 3, metric=Metric.strikes)]) == []
     assert reconcile([figure("f1", 3, part_of="f0")]) == []
-    assert reconcile([figure("f1", 3, period="منذ بداية الحرب")]) == []

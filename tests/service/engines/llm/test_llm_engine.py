@@ -7,7 +7,7 @@ import asyncio
 import httpx2
 import pytest
 
-from schemas.digest import Digest, Engine, MatchKind, WarningCode
+from schemas.digest import Digest, Engine, MatchKind, Scope, WarningCode
 from schemas.llm_output import LLMDigest, LLMFigure, LLMQuote
 from schemas.request import DigestRequest
 from service.engines.llm.client import LLMClient
@@ -113,6 +113,7 @@ async def test_invented_quote_and_figure_are_reasked_then_dropped_with_warnings(
             source_ref=None,
             event_ref=None,
             part_of_ref=None,
+            scope=Scope.incident,
         )
     )
     replay = ReplayLLM([completion(invented)])
