@@ -9,7 +9,7 @@ import pytest
 
 from schemas.digest import Casualty, Figure, Location, Metric, Qualifier, Scope, Span
 from schemas.metrics import CASUALTY_METRICS
-from service.digest.reconcile import place_key, reconcile, scope_of_period
+from service.digest.reconcile import period_key, place_key, reconcile, scope_of_period
 
 _positions = count(0, 10)
 
@@ -409,3 +409,26 @@ def test_nothing_to_reconcile() -> None:
     assert reconcile([]) == []
     assert reconcile([figure("f1", 3, metric=Metric.strikes)]) == []
     assert reconcile([figure("f1", 3, part_of="f0")]) == []
+
+
+def test_two_periods_are_two_tolls_and_one_period_written_twice_is_one() -> None:
+    figures = [
+        figure("f1", 1332, source="a8", period="خلال شهر تموز الماضي", scope=Scope.period),
+        figure("f2", 1446, period="شهر حزيران الماضي", scope=Scope.period),
+        figure(
+            "f3",
+            170,
+            Qualifier.more_than,
+            source="a5",
+            period="خلال الأيام الثلاثة الماضية",
+            scope=Scope.period,
+        ),
+        figure("f4", 207, Qualifier.more_than, source="a1", period="خلال ثلاثة أيام", scope=Scope.period),
+    ]
+    casualties = reconcile(figures)
+    assert [(c.period_ar, c.figure_ids, c.conflicting) for c in casualties] == [
+        ("خلال شهر تموز الماضي", ["f1"], False),
+        ("شهر حزيران الماضي", ["f2"], False),
+        ("خلال الأيام الثلاثة الماضية", ["f3", "f4"], True),
+    ]
+    assert period_key("في الأيام الأربعة الماضية") != period_key("خلال ثلاثة أيام")
