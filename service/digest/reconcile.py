@@ -25,8 +25,9 @@ Grouping: one toll per (metric, scope, incident, period). The incident is the fi
 place (an event reported at two places gives a toll per place; a figure with no event is grouped by its
 place alone). The place is `location.name_ar` normalised (`normalize_str`), with one leading proclitic و /
 ب / ل / ف removed when the rest starts with ال ("والغوطة الشرقية" and "الغوطة الشرقية" are one place; see
-`place_key`); figures with neither event nor place form one group per metric and scope. Two periods are two tolls (July's toll and June's, "the past three days" and "the past
-four days"): for scope `period` the key also holds `period_key(period_ar)`, the period's words without
+`place_key`); figures with neither event nor place form one group per metric and scope. Two periods are
+two tolls (July's toll and June's, "the past three days" and "the past four days"): for scope `period`
+the key also holds `period_key(period_ar)`, the period's words without
 article, prepositions of time and adjectives of the recent past, as a set ("خلال الأيام الثلاثة
 الماضية" and "في ثلاثة أيام" are one period). `Casualty.event_id` is the group's event (None for a group by
 place), `Casualty.scope` its scope, `Casualty.period_ar` (scope period) and `Casualty.location` the period
