@@ -16,6 +16,7 @@ from schemas.digest import (
     Figure,
     Provenance,
     Quote,
+    Scope,
     Summary,
 )
 from schemas.request import DigestRequest
@@ -75,7 +76,12 @@ def read_article(request: DigestRequest) -> tuple[DigestItems, Summary]:
     times = find_time_expressions(document)
     triggers = Triggers(document, mentions)
     event_drafts = EventReader(document, gazetteer, mentions, places, attributions, times, triggers).read()
-    links = link_figures(document, event_drafts, figure_drafts, places)
+    links = [
+        None if scope_of_period(_period_text(document, draft)) is Scope.cumulative else link
+        for draft, link in zip(
+            figure_drafts, link_figures(document, event_drafts, figure_drafts, places), strict=True
+        )
+    ]  # a running count is the toll of no one incident
     quote_reader = QuoteReader(document, mentions, attributions, figure_drafts, places, triggers)
     quote_drafts = quote_reader.read(find_quotes(request.text))
     figure_drafts = _sourced_by_quotes(figure_drafts, quote_drafts)
@@ -126,7 +132,7 @@ def _figures(
 ) -> list[Figure]:
     figures = []
     for number, (draft, link) in enumerate(zip(drafts, links, strict=True), start=1):
-        period = document.text[draft.period.start : draft.period.end] if draft.period else None
+        period = _period_text(document, draft)
         figures.append(
             Figure(
                 id=f"f{number}",
@@ -146,6 +152,10 @@ def _figures(
             )
         )
     return figures
+
+
+def _period_text(document: Document, draft: FigureDraft) -> str | None:
+    return document.text[draft.period.start : draft.period.end] if draft.period else None
 
 
 def _events(

@@ -8,7 +8,13 @@ What a number counts is read by `service.engines.offline.metrics`. Then, per fig
   injured") is part of the latest total of that metric; a partitive "مئة من القتلى" ("a hundred of the
   dead") is part of an earlier total of its metric in the sentence (a sub-period of the same toll). A
   subset takes the total's metric, and its period, place and source unless it has its own;
-- period: the period phrase in the same clause, nearest first;
+- period: the period phrase in the same clause, nearest first, with no other number between the two unless
+  it is at most six words away ("موقعة 80 قتيلاً ... الذي حصد المئات منذ شهر": the month is the hundreds',
+  not the 80's; "قتل 170 وجرح مئات خلال ثلاثة أيام": both tolls are the three days'); a casualty figure with
+  no period of its own takes that of the casualty figure before it in its sentence ("ارتفعت الحصيلة منذ مساء
+  الأحد إلى 250 مدنيا، وأصيب مئات"). A flow of people (displaced, evacuated) told for one day ("غادر نحو 4127
+  شخصا الغوطة أمس") is that day's share of the flow: the day word is its period. Its scope
+  (`service.digest.reconcile.scope_of_period`) follows;
 - place: the place its clause names, else the place named by the nearest clause before it in its sentence,
   else after it in the sentence, else the article's main place (the lead sets the scene), else a state
   named as a place;
@@ -24,8 +30,9 @@ from dataclasses import dataclass, replace
 from schemas.digest import Location, Metric, Qualifier
 from service.arabic.clitics import clitic_variants
 from service.arabic.document import Document
-from service.arabic.lexicon import is_one_of, lookup, words
+from service.arabic.lexicon import is_one_of, lookup, word_set, words
 from service.arabic.numbers import NumberMention
+from service.digest.reconcile import CASUALTY_METRICS
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.metrics import (
@@ -36,6 +43,7 @@ from service.engines.offline.metrics import (
     is_definite_digits,
     is_duration,
     is_evacuation,
+    is_not_a_count,
     metric_from_context,
     subject_of,
 )
@@ -54,6 +62,9 @@ _CASUALTY_METRIC_OF_WORD = {
 }
 _KILLED_OR_INJURED_WORDS = frozenset(_CASUALTY_METRIC_OF_WORD)
 _AND = "و"
+_FLOWS = frozenset({Metric.displaced, Metric.evacuated})
+_DAYS = word_set("time_words", "today", "yesterday")
+_PERIOD_REACH_PAST_NUMBERS = 6  # words: a toll conjoined to the figure's shares its period
 _OF = words("من")
 
 
@@ -91,7 +102,7 @@ def read_figures(
     drafts: list[FigureDraft] = []
     for mention, number in candidates:
         read, counts = _draft(document, mention, number, blocked, periods, places, attributions)
-        draft = _as_subset(document, read, drafts)
+        draft = _with_sentence_period(document, _as_subset(document, read, drafts), drafts)
         if counts or draft.part_of is not None:
             drafts.append(draft)
     return drafts
@@ -111,7 +122,11 @@ def _candidates(
 def _counts_something(document: Document, candidate: tuple[NumberMention, NumberWords]) -> bool:
     mention, number = candidate
     number_text = document.text[mention.number_start : mention.number_end]
-    return not is_definite_digits(number_text) and not is_duration(document, number)
+    return not (
+        is_definite_digits(number_text)
+        or is_duration(document, number)
+        or is_not_a_count(document, number, number_text, mention.value)
+    )
 
 
 def _singular_figures(
@@ -179,13 +194,27 @@ def _draft(
         qualifier=mention.qualifier,
         metric=metric or Metric.other,
         subject_en=_subject(document, number, counted),
-        period=_period_in_clause(document, number, periods),
+        period=_period_in_clause(document, number, periods, blocked)
+        or (_day_of_flow(document, number) if metric in _FLOWS else None),
         location=_location(document, number, places),
         source=attributions.source_at(number.first),
         part_of=None,
         partitive=_partitive(document, number, counted),
     )
     return draft, metric is not None
+
+
+def _with_sentence_period(
+    document: Document, draft: FigureDraft, earlier: Sequence[FigureDraft]
+) -> FigureDraft:
+    """A casualty figure without a period takes that of the casualty figure before it in its sentence."""
+    if draft.period is not None or draft.metric not in CASUALTY_METRICS or not earlier:
+        return draft
+    previous = earlier[-1]
+    sentence = document.sentence_of_token(draft.number.first)
+    if previous.number.first < sentence.first_token or previous.metric not in CASUALTY_METRICS:
+        return draft
+    return replace(draft, period=previous.period)
 
 
 def _partitive(document: Document, number: NumberWords, counted: tuple[int, str | None] | None) -> bool:
@@ -215,12 +244,38 @@ def _subject(document: Document, number: NumberWords, counted: tuple[int, str | 
     return subject_of(document, number, counted)
 
 
-def _period_in_clause(document: Document, number: NumberWords, periods: Sequence[Period]) -> Period | None:
+def _period_in_clause(
+    document: Document, number: NumberWords, periods: Sequence[Period], other_numbers: set[int]
+) -> Period | None:
     clause = document.clause_of_token(number.first)
-    inside = [p for p in periods if clause.first_token <= p.first_token < clause.end_token]
+    inside = [
+        p
+        for p in periods
+        if clause.first_token <= p.first_token < clause.end_token
+        and (
+            _distance(p, number) <= _PERIOD_REACH_PAST_NUMBERS
+            or not any(
+                min(p.last_token, number.last) < t < max(p.first_token, number.first) for t in other_numbers
+            )
+        )
+    ]
     if not inside:
         return None
-    return min(inside, key=lambda p: min(abs(p.first_token - number.last), abs(number.first - p.last_token)))
+    return min(inside, key=lambda p: _distance(p, number))
+
+
+def _day_of_flow(document: Document, number: NumberWords) -> Period | None:
+    """The day word ("أمس"، "اليوم") in the clause of a flow of people: the day's share of the flow."""
+    clause = document.clause_of_token(number.first)
+    for index in range(clause.first_token, clause.end_token):
+        if document.has(index, _DAYS):
+            start, end = document.token_span(index, index)
+            return Period(start, end, index, index)
+    return None
+
+
+def _distance(period: Period, number: NumberWords) -> int:
+    return min(abs(period.first_token - number.last), abs(number.first - period.last_token))
 
 
 def _location(document: Document, number: NumberWords, places: Places) -> Location | None:

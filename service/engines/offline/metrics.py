@@ -106,6 +106,9 @@ _BESIEGED_NOUNS = words("محاصر", "محاصرين", "المحاصرة", "ا�
 _OF = words("من")
 _TOLLS = frozenset({Metric.killed, Metric.injured})
 _ONE = words("واحد", "واحدة")
+_PER_CENT = word_set("non_counts", "per_cent")
+_CURRENCIES = word_set("non_counts", "currencies")
+_IN = words("في")
 _RANKS = words("صفوف")  # "في صفوف المدنيين": among the civilians
 
 SUBJECTS: dict[str, str] = table(
@@ -157,6 +160,25 @@ def is_duration(document: Document, number: NumberWords) -> bool:
     if is_one_of(after, TIME_NOUNS) or document.has(number.last, TIME_NOUNS):
         return True
     return is_one_of(before, TIME_NOUNS) and _definite_or_one(document.word(number.first))
+
+
+def is_not_a_count(document: Document, number: NumberWords, number_text: str, value: int) -> bool:
+    """A percentage ("80%"، "60 في المئة"), a sum of money ("20 مليون دولار") or a year told alone ("مقارنة
+    بالنصف الأول من 2014"، "في 2012."): four digits from 1900 to 2100 with no counted noun after them."""
+    after = document.word(number.last + 1)
+    if any(mark in document.gap_before(number.last + 1) for mark in "%٪") or is_one_of(after, _PER_CENT):
+        return True
+    if document.has(number.last + 1, _IN) and is_one_of(document.word(number.last + 2), _PER_CENT):
+        return True
+    if is_one_of(after, _CURRENCIES):
+        return True
+    digits = number_text.strip()
+    return (
+        len(digits) == 4
+        and digits.isdigit()
+        and 1900 <= value <= 2100
+        and counted_noun(document, number) is None
+    )
 
 
 def _definite_or_one(word: str) -> bool:

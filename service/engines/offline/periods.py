@@ -3,6 +3,9 @@
 A period is a preposition of time (خلال، منذ، طوال، طيلة، على مدى، في ...) followed by up to six words
 of time: time nouns, numbers, parts of the day, weekdays and the adjectives that qualify them
 (الماضية، الأخيرة، القليلة، فقط ...). It must contain a time noun or a weekday, so "في الغوطة" is not one.
+After "منذ", the start of a war or of fighting is an anchor too, with the war it names or a "قبل" and a
+count of years: "منذ اندلاع الحرب"، "منذ بدء العدوان"، "منذ اندلاعه قبل ست سنوات" (word lists in
+`service/arabic/data/toll_scope.yaml`, shared with `service.digest.reconcile.scope_of_period`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ WEEKDAYS = word_set("time_words", "weekdays")
 DAY_PARTS = word_set("time_words", "day_parts", "day_parts_of_periods")
 _TIME_ADJECTIVES = word_set("time_words", "past", "period_adjectives")
 _MAX_WORDS = 6
+_SINCE = words("منذ")
+_BEFORE = words("قبل")
+_WAR_START_PREFIXES = tuple(start.removesuffix("ه") for start in word_set("toll_scope", "war_starts"))
+_WARS = word_set("toll_scope", "wars", "fighting")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +67,28 @@ def _period_end(document: Document, first: int, number_tokens: set[int]) -> int 
     for index in range(first + 1, min(first + 1 + _MAX_WORDS, len(document.tokens))):
         if document.gap_before(index).strip():
             break
-        is_anchor = document.has(index, TIME_NOUNS) or document.has(index, WEEKDAYS)
+        is_anchor = (
+            document.has(index, TIME_NOUNS)
+            or document.has(index, WEEKDAYS)
+            or _starts_a_war(document, first, index)
+            or (last is not None and document.has(index, _WARS))
+        )
         qualifies = document.has(index, DAY_PARTS) or document.has(index, _TIME_ADJECTIVES)
-        counts = index in number_tokens or _is_year(document.word(index))
+        counts = index in number_tokens or _is_year(document.word(index)) or document.has(index, _BEFORE)
         if is_anchor or (last is not None and (qualifies or _is_year(document.word(index)))):
             last = index
         elif not (counts or qualifies):
             break
     return last
+
+
+def _starts_a_war(document: Document, first: int, index: int) -> bool:
+    """ "منذ اندلاع..."، "منذ بدايتها": a war's or fighting's start right after "منذ"."""
+    return (
+        index == first + 1
+        and document.has(first, _SINCE)
+        and document.word(index).startswith(_WAR_START_PREFIXES)
+    )
 
 
 def _is_year(word: str) -> bool:

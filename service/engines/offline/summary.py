@@ -5,10 +5,15 @@ gazetteer's English names, and every number written is a figure's value (see `en
 
 Past campaigns (events of type `other`, dated by a past year) and their tolls are left out.
 
-- headline (≤ 90 characters): the main toll (the killed toll reported by the most claims, else injured,
-  displaced, evacuated) with its place and the kind of event, else the main event;
-- summary (2 to 5 sentences): the main toll with its sources, the range of claims when sources disagree,
-  the other tolls, the other events, then who is named or quoted if there is room;
+- the lead toll: the main incident's largest toll, as stated. The main incident is the event of the
+  earliest figure of an incident's own toll (scope incident; the lead tells it); its largest toll is
+  its killed toll, else injured, displaced, evacuated, the largest best value first. Without incident
+  tolls, the same over all tolls. The other tolls follow: incident tolls, then periods, then running
+  totals, each in metric order then text order. Every amount is its figure's claim as written;
+- headline (≤ 90 characters): the lead toll with its place and the kind of event, else the main event;
+- summary (2 to 5 sentences): the lead toll with its sources, the range of claims when named sources
+  disagree, the other tolls (a period's "over a longer period", a running total's "in all"), the
+  other events, then who is named or quoted if there is room;
 - key points (3 to 6): one per toll, then one per event, then the actors and quoted speakers;
 - summary_ar: the article's own lead: its first sentence, and the second while the two stay within 300
   characters; a first sentence longer than that is cut at its last clause break (or space) before it.
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schemas.digest import Actor, ActorRole, Casualty, Event, EventType, Figure, Quote, Summary
+from schemas.digest import Actor, ActorRole, Casualty, Event, EventType, Figure, Quote, Scope, Summary
 from schemas.metrics import CASUALTY_METRICS, HARM_METRICS, VIOLENT_EVENT_TYPES
 from service.arabic.document import Document
 from service.engines.offline.english import (
@@ -37,6 +42,8 @@ SUMMARY_AR_MAX = 300
 _MAX_SENTENCES = 5
 _MAX_KEY_POINTS = 6
 _MIN_KEY_POINTS = 3
+_SCOPE_ORDER = (Scope.incident, Scope.period, Scope.cumulative)
+_SCOPE_WORDS = {Scope.incident: "", Scope.period: " over a longer period", Scope.cumulative: " in all"}
 _CLAUSE_BREAKS = "،,؛;:"
 
 
@@ -53,7 +60,7 @@ class SummaryWriter:
         self._document = document
         self._figures = {figure.id: figure for figure in figures}
         self._events = {event.id: event for event in events}
-        self._casualties = sorted((c for c in casualties if not self._background(c)), key=self._toll_rank)
+        self._casualties = self._in_order([c for c in casualties if not self._background(c)])
         self._actors = {actor.id: actor for actor in actors}
         self._quotes = list(quotes)
 
@@ -128,7 +135,8 @@ class SummaryWriter:
         verb = "were" if is_plural_quantity(figure.value, figure.qualifier) else "was"
         place = self._place_of(casualty, figure)
         where = f" in {place}" if place else ""
-        return sentence(f"{_amount(figure)} {verb} {metric_passive(casualty.metric)}{where}")
+        scope = _SCOPE_WORDS[casualty.scope]
+        return sentence(f"{_amount(figure)} {verb} {metric_passive(casualty.metric)}{where}{scope}")
 
     def _events_sentence(self) -> str | None:
         told = {self._figures[c.best.figure_ids[0]].event_id for c in self._casualties[:3]}
@@ -167,6 +175,7 @@ class SummaryWriter:
         place = self._place_of(casualty, figure)
         point = f"{metric_passive(casualty.metric).capitalize()}: {_amount(figure)}"
         point += f" in {place}" if place else ""
+        point += _SCOPE_WORDS[casualty.scope]
         sources = self._names(casualty.best.source_actor_ids)
         return point + (f" (according to {join(sources)})" if sources else "")
 
@@ -185,9 +194,28 @@ class SummaryWriter:
         return points
 
     # helpers -----------------------------------------------------------------------------------------
+    def _in_order(self, casualties: list[Casualty]) -> list[Casualty]:
+        """The lead toll first, then the others (module docstring)."""
+        ordered = sorted(casualties, key=self._toll_rank)
+        if not ordered:
+            return ordered
+        own = [c for c in ordered if c.scope is Scope.incident] or ordered
+        main = min(own, key=self._first_start).event_id
+        lead = min(
+            (c for c in own if c.event_id == main),
+            key=lambda c: (CASUALTY_METRICS.index(c.metric), -c.best.value, self._first_start(c)),
+        )
+        return [lead, *(c for c in ordered if c is not lead)]
+
     def _toll_rank(self, casualty: Casualty) -> tuple[int, int, int]:
-        first = min(self._figures[i].span.start for i in casualty.figure_ids)
-        return (CASUALTY_METRICS.index(casualty.metric), -len(casualty.figure_ids), first)
+        return (
+            _SCOPE_ORDER.index(casualty.scope),
+            CASUALTY_METRICS.index(casualty.metric),
+            self._first_start(casualty),
+        )
+
+    def _first_start(self, casualty: Casualty) -> int:
+        return min(self._figures[i].span.start for i in casualty.figure_ids)
 
     def _news_events(self) -> list[Event]:
         return [event for event in self._events.values() if event.type is not EventType.other]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from schemas.digest import Actor, Casualty, Digest, DigestWarning, Event, Figure, Location, WarningCode
+from schemas.digest import Actor, Bound, Casualty, Digest, DigestWarning, Event, Figure, Scope, WarningCode
 from schemas.request import DigestRequest
 from service.http.web.highlight import Kind, drawable, render_highlighted
 from service.http.web.labels import claim, label
@@ -23,6 +23,24 @@ LAYERS = (
 LAYERS_ON = frozenset({"figure", "quote"})
 _ARABIC = Markup('lang="ar" dir="rtl"')
 _ANY_DIRECTION = Markup('dir="auto"')
+
+_SCOPE_TITLES = {
+    Scope.incident: "toll of this incident",
+    Scope.period: "over a period",
+    Scope.cumulative: "running total",
+}
+
+
+@dataclass(frozen=True)
+class Incident:
+    """The tolls of one reported event (or of none), as the casualty table groups them."""
+
+    event: Event | None
+    casualties: list[Casualty]
+
+    @property
+    def title(self) -> str:
+        return self.event.description_en if self.event is not None else "Tolls not tied to one reported event"
 
 
 @dataclass(frozen=True)
@@ -97,14 +115,23 @@ class DigestPage:
     def event(self, event_id: str | None) -> Event | None:
         return next((e for e in self.digest.events if e.id == event_id), None)
 
-    def casualty_event(self, casualty: Casualty) -> Event | None:
-        """The single event all claims of a toll belong to, if they share one."""
-        event_ids = {f.event_id for f in self.claims(casualty)}
-        return self.event(event_ids.pop()) if len(event_ids) == 1 else None
+    def incidents(self) -> list[Incident]:
+        """The tolls grouped by incident (their event), incidents in the order of their first toll."""
+        groups: dict[str | None, list[Casualty]] = {}
+        for casualty in self.digest.casualties:
+            groups.setdefault(casualty.event_id, []).append(casualty)
+        return [Incident(self.event(event_id), tolls) for event_id, tolls in groups.items()]
 
-    def casualty_place(self, casualty: Casualty) -> Location | None:
-        event = self.casualty_event(casualty)
-        return casualty.location or (event.location if event is not None else None)
+    def scope_title(self, casualty: Casualty) -> str:
+        return _SCOPE_TITLES[casualty.scope]
+
+    def bound_claim(self, bound: Bound) -> str:
+        """A low, best or high as the article states it: the claim of the first figure that gives it
+        ("more than 400", never the derived 401)."""
+        figure = self.figure(bound.figure_ids[0])
+        if figure is None:
+            raise ValueError(f"bound names figure {bound.figure_ids[0]}, which the digest does not have")
+        return claim(figure)
 
     def claims(self, casualty: Casualty) -> list[Figure]:
         """The figures behind a casualty row, in the order of the article."""

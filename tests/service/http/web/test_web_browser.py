@@ -98,6 +98,29 @@ def test_a_seed_article_is_digested_shown_and_highlighted_faithfully(
         _check_a_quote_click_emphasises_its_arabic_span(page, quote)
 
 
+@pytest.mark.parametrize("seed", SCREENSHOT_SEEDS)
+def test_the_casualty_table_shows_each_incident_apart_without_false_disagreement(
+    page: Any, server: str, seed: str
+) -> None:
+    digest = _digest_through_the_form(
+        page, server, (REPO / "seeds" / f"{seed}.txt").read_text(encoding="utf-8")
+    )
+    incidents = list(dict.fromkeys(c["event_id"] or "" for c in digest["casualties"]))
+    killed = [(c["event_id"], c["scope"]) for c in digest["casualties"] if c["metric"] == "killed"]
+    # Aleppo: a hospital hit and a neighbourhood's shelling; Ghouta-80: yesterday's toll and the month's
+    assert len(set(killed)) >= 2, f"{seed}: the killed claims are of two incidents or scopes"
+
+    expect(page.locator(".casualties .incident")).to_have_count(len(incidents))
+    for casualty in digest["casualties"]:
+        incident = page.locator(f'.casualties .incident[data-incident="{casualty["event_id"] or ""}"]')
+        toll = f'.casualty[data-casualty="{casualty["metric"]}"][data-scope="{casualty["scope"]}"]'
+        expect(incident.locator(toll).first).to_be_visible()
+    expect(page.locator(".casualties .badge-conflict")).to_have_count(0)
+    tables = page.locator(".casualties").inner_text()
+    for derived in ("2,501", "40,001", "401"):  # bounds derived from "more than ...", never shown as claims
+        assert derived not in tables
+
+
 def test_selecting_a_highlight_shows_its_item_and_keyboard_works(page: Any, server: str) -> None:
     text = (REPO / "seeds" / f"{SCREENSHOT_SEEDS[0]}.txt").read_text(encoding="utf-8")
     digest = _digest_through_the_form(page, server, text)
