@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from helpers_offline import digest_of
-from paths import REPO
+from paths import REAL_DEV_ARTICLES
 
 from service.arabic.document import Document
 from service.arabic.lexicon import words
 
-REAL_DEV = Path(os.environ.get("REAL_DEV_DIR", REPO.parent / "shared" / "real-dev")) / "articles"
+REAL_DEV = REAL_DEV_ARTICLES
 _VIOLENCE = words(
     "قتل", "مقتل", "قتلى", "قتيلا", "جرحى", "انفجار", "تفجير", "غارة", "غارات", "قصف", "هجوم", "اشتباكات",
     "انتحاري", "مفخخة", "اعتقال", "اختطاف", "إعدام",

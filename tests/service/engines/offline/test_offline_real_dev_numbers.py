@@ -2,8 +2,8 @@
 region): no figure is a year, a date, an age, a duration or a percentage, and no English string holds a
 number the article does not state (docs/DESIGN.md §3).
 
-The articles sit outside the repository (`<repo>/../shared/real-dev/articles` on CI, beside the clone);
-they are looked for in the repository's parent folders. The test skips, saying so, only off CI.
+The articles sit outside the repository (`paths.REAL_DEV_ARTICLES`: beside the clone on CI); the test skips,
+saying so, only off CI, and fails on CI when they are missing.
 """
 
 from __future__ import annotations
@@ -13,23 +13,20 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers_offline import digest_of as offline_digest_of
+from paths import REAL_DEV_ARTICLES
 
 from schemas.digest import Digest, Figure, Qualifier
-from schemas.request import DigestRequest
 from service.arabic.lexicon import is_one_of, word_set, words
 from service.arabic.normalize import normalize_str
 from service.arabic.numbers import find_numbers
 from service.digest.assemble import numbers_not_in_figures
 from service.digest.claims import numbers_in_english, stated_numbers
-from service.engines.offline.engine import offline_digest
-from tests.paths import REPO
 
-_RELATIVE = Path("shared") / "real-dev" / "articles"
-ARTICLES_DIR = next((parent / _RELATIVE for parent in REPO.parents if (parent / _RELATIVE).is_dir()), None)
-ARTICLES = sorted(ARTICLES_DIR.glob("*.txt")) if ARTICLES_DIR is not None else []
+ARTICLES = sorted(REAL_DEV_ARTICLES.glob("*.txt"))
 if not ARTICLES and os.environ.get("CI") == "true":
-    raise RuntimeError(f"CI must have the real-dev articles: no {_RELATIVE} in a parent folder of {REPO}")
-pytestmark = pytest.mark.skipif(not ARTICLES, reason=f"no {_RELATIVE} in a parent folder of {REPO}")
+    raise RuntimeError(f"CI must have the real development articles: none in {REAL_DEV_ARTICLES}")
+pytestmark = pytest.mark.skipif(not ARTICLES, reason=f"no real development articles in {REAL_DEV_ARTICLES}")
 
 _MONTHS = word_set("time_words", "months_gregorian", "months_levantine")
 _TIME_NOUNS = word_set("time_words", "time_nouns")
@@ -39,7 +36,7 @@ _AGE_WORDS = words("عمره", "عمرها", "عمر", "العمر", "عمرهم
 
 @cache
 def digest_of(path: Path) -> Digest:
-    return offline_digest(DigestRequest(text=path.read_text(encoding="utf-8")))
+    return offline_digest_of(path.read_text(encoding="utf-8"))
 
 
 def _words_around(text: str, figure: Figure) -> tuple[list[str], list[str]]:
@@ -86,7 +83,8 @@ def test_no_english_string_has_a_number_the_article_does_not_state(path: Path) -
     text = path.read_text(encoding="utf-8")
     in_article = {m.value for m in find_numbers(text) if m.qualifier is not Qualifier.vague}
     allowed = stated_numbers(digest.figures) | in_article
-    english = [event.description_en for event in digest.events] + [quote.text_en for quote in digest.quotes]
+    english = [event.description_en for event in digest.events]
+    english += [text for quote in digest.quotes for text in (quote.text_en, quote.gist_en) if text]
     english += [actor.name_en for actor in digest.actors]
     stray = [
         written for line in english for written, value in numbers_in_english(line) if value not in allowed
