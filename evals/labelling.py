@@ -300,7 +300,8 @@ class _ArticleCompiler:
             place = entry.get("place")
             location = None if place is None else Location.model_validate(self.location(place, aid))
             scope = str(entry.get("scope", Scope.incident.value))
-            incident = f"event {entry.get('event')} place {place_key(location)}"
+            event = entry.get("event")
+            incident = f"event {event}" if event is not None else f"place {place_key(location)}"
             period = entry.get("period") if scope == Scope.period.value else None
             key = (str(entry.get("metric")), scope, incident, period_key(period))
             where = f"{aid} casualty {entry.get('metric')} ({scope}) of {incident}"
@@ -337,9 +338,12 @@ def _subsets_take_their_totals_scope(figures: list[dict[str, Any]]) -> list[dict
 
 
 def _written_key(casualty: Casualty) -> tuple[str, str, str, frozenset[str]]:
-    """How a YAML `casualties:` entry names a toll: metric, scope, its event and its place, and for scope
-    period the period's words (`period_key`)."""
-    incident = f"event {casualty.event_id} place {place_key(casualty.location)}"
+    """How a YAML `casualties:` entry names a toll: metric, scope, its event (else its place), and for
+    scope period the period's words (`period_key`)."""
+    if casualty.event_id is not None:
+        incident = f"event {casualty.event_id}"
+    else:
+        incident = f"place {place_key(casualty.location)}"
     return casualty.metric.value, casualty.scope.value, incident, period_key(casualty.period_ar)
 
 

@@ -21,10 +21,10 @@ the start of fighting ("منذ اندلاع المعارك"), a year ("منذ ع
 ("خلال سبع سنوات"، "منذ سنوات"، "السنوات الماضية") or the year itself ("منذ مطلع العام"، "خلال العام الماضي")
 → cumulative; any other period → period.
 
-Grouping: one toll per (metric, scope, incident, period). The incident is the figure's `event_id` and its
-place (an event reported at two places gives a toll per place; a figure with no event is grouped by its
-place alone). The place is `location.name_ar` normalised (`normalize_str`), with one leading proclitic و /
-ب / ل / ف removed when the rest starts with ال ("والغوطة الشرقية" and "الغوطة الشرقية" are one place; see
+Grouping: one toll per (metric, scope, incident, period). The incident is the figure's `event_id` (an event
+is one incident at one place, as in UCDP GED); a figure with no event is grouped by its place instead. The
+place is `location.name_ar` normalised (`normalize_str`), with one leading proclitic و / ب / ل / ف
+removed when the rest starts with ال ("والغوطة الشرقية" and "الغوطة الشرقية" are one place; see
 `place_key`); figures with neither event nor place form one group per metric and scope. Two periods are
 two tolls (July's toll and June's, "the past three days" and "the past four days"): for scope `period`
 the key also holds `period_key(period_ar)`, the period's words without
@@ -120,14 +120,12 @@ TollKey = tuple[Metric, Scope, str | None, frozenset[str]]
 
 
 def toll_key(figure: Figure) -> TollKey:
-    """(metric, scope, incident, period): the incident is "event:<id>" and/or "place:<key>" (None when
-    neither is known); the period only for scope `period`."""
+    """(metric, scope, incident, period): the incident is "event:<id>", else "place:<key>", else None;
+    the period only for scope `period`."""
     place = place_key(figure.location)
-    parts = [
-        f"event:{figure.event_id}" if figure.event_id is not None else "",
-        f"place:{place}" if place else "",
-    ]
-    incident = " ".join(part for part in parts if part) or None
+    incident = (
+        f"event:{figure.event_id}" if figure.event_id is not None else (f"place:{place}" if place else None)
+    )
     period = period_key(figure.period_ar) if figure.scope is Scope.period else frozenset()
     return figure.metric, figure.scope, incident, period
 

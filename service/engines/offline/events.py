@@ -320,8 +320,9 @@ def link_figures(
     document: Document, events: Sequence[EventDraft], figures: Sequence[FigureDraft], places: Places
 ) -> list[int | None]:
     """The event (index) of each figure: an event of a fitting type told in the figure's sentence, nearest
-    trigger first; else, for a toll, the violent event of its section at its place; a subset goes with
-    its total."""
+    trigger first; for a figure in a heading, else the first such event of the lead (the heading's next
+    sentence that is no heading: a headline tells what its lead tells); else, for a toll, the violent
+    event of its section at its place; a subset goes with its total."""
     links: list[int | None] = []
     for figure in figures:
         if figure.part_of is not None:
@@ -346,6 +347,11 @@ def _event_of(
                 _trigger_distance(events[i], figure.number.first),
             ),
         )
+    if sentence.heading:
+        lead = next((s for s in document.sentences[sentence.index + 1 :] if not s.heading), None)
+        in_lead = [i for i, event in enumerate(events) if lead in event.sentences and event.type in fitting]
+        if in_lead:
+            return in_lead[0]
     if figure.metric not in HARM_METRICS or figure.location is None:
         return None
     same_place = [

@@ -126,3 +126,12 @@ def test_evidence_is_the_sentence_verbatim() -> None:
     text = "مقدمة. شنت الطائرات غارات على بلدة زملكا؛ وتحدث ناشطون عن ضحايا."
     evidence = digest_of(text).events[0].evidence[0]
     assert evidence.text == "شنت الطائرات غارات على بلدة زملكا؛" == text[evidence.start : evidence.end]
+
+
+def test_a_headline_toll_goes_with_the_event_its_lead_tells() -> None:
+    headline = "عشرات القتلى في هجوم على مخيم للنازحين"
+    text = f"{headline}\n\nقتل عشرات المدنيين في غارات جوية استهدفت مخيم الأمل قرب مدينة مأرب."
+    digest = digest_of(text)
+    toll = next(figure for figure in digest.figures if figure.span.start == 0)
+    (event,) = [event for event in digest.events if event.type is EventType.air_strike]
+    assert toll.event_id == event.id
