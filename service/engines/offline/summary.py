@@ -5,10 +5,9 @@ gazetteer's English names, and every number written is a figure's value (see `en
 
 Past campaigns (events of type `other`, dated by a past year) and their tolls are left out.
 
-- the lead toll: the main incident's largest toll, as stated. The main incident is the event of the
-  earliest figure of an incident's own toll (scope incident; the lead tells it); its largest toll is
-  its killed toll, else injured, displaced, evacuated, the largest best value first. Without incident
-  tolls, the same over all tolls. The other tolls follow: incident tolls, then periods, then running
+- the lead toll: the main incident's largest toll, as stated: of the incidents' own tolls (scope
+  incident; else of all tolls), the killed toll with the largest best value (else injured, displaced,
+  evacuated), earliest first on a tie; its incident is the main one. The other tolls follow: incident tolls, then periods, then running
   totals, each in metric order then text order. Every amount is its figure's claim as written;
 - headline (≤ 90 characters): the lead toll with its place and the kind of event, else the main event;
 - summary (2 to 5 sentences): the lead toll with its sources, the range of claims when named sources
@@ -200,11 +199,7 @@ class SummaryWriter:
         if not ordered:
             return ordered
         own = [c for c in ordered if c.scope is Scope.incident] or ordered
-        main = min(own, key=self._first_start).event_id
-        lead = min(
-            (c for c in own if c.event_id == main),
-            key=lambda c: (CASUALTY_METRICS.index(c.metric), -c.best.value, self._first_start(c)),
-        )
+        lead = min(own, key=lambda c: (CASUALTY_METRICS.index(c.metric), -c.best.value, self._first_start(c)))
         return [lead, *(c for c in ordered if c is not lead)]
 
     def _toll_rank(self, casualty: Casualty) -> tuple[int, int, int]:
