@@ -7,8 +7,9 @@ Past campaigns (events of type `other`, dated by a past year) and their tolls ar
 
 - the lead toll: the main incident's largest toll, as stated: of the incidents' own tolls (scope
   incident; else of all tolls), the killed toll with the largest best value (else injured, displaced,
-  evacuated), earliest first on a tie; its incident is the main one. The other tolls follow: incident tolls, then periods, then running
-  totals, each in metric order then text order. Every amount is its figure's claim as written;
+  evacuated), earliest first on a tie; its incident is the main one. The other tolls follow: incident
+  tolls, then periods, then running totals, each in metric order then text order. Every amount is its
+  figure's claim as written;
 - headline (≤ 90 characters): the lead toll with its place and the kind of event, else the main event;
 - summary (2 to 5 sentences): the lead toll with its sources, the range of claims when named sources
   disagree, the other tolls (a period's "over a longer period", a running total's "in all"), the
