@@ -8,10 +8,9 @@ offline engine reads each one, so the rule may sit in the number reader or in th
 from __future__ import annotations
 
 import pytest
+from helpers_offline import digest_of
 
 from schemas.digest import Metric
-from schemas.request import DigestRequest
-from service.engines.offline.engine import offline_digest
 
 NOT_COUNTS: list[tuple[str, int]] = [
     # years and dates, both calendars of month names
@@ -133,7 +132,7 @@ COUNTS: list[tuple[str, int, Metric]] = [
 
 def figure_values(sentence: str) -> dict[int, set[Metric]]:
     values: dict[int, set[Metric]] = {}
-    for figure in offline_digest(DigestRequest(text=sentence)).figures:
+    for figure in digest_of(sentence).figures:
         values.setdefault(figure.value, set()).add(figure.metric)
     return values
 
