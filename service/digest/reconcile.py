@@ -70,7 +70,6 @@ from service.arabic.clitics import LIKE, PROCLITIC_LETTERS, strip_clitic_before_
 from service.arabic.lexicon import is_one_of, stems, word_set
 from service.arabic.normalize import normalize_str
 
-
 _WAR_STARTS = word_set("toll_scope", "war_starts")
 _WARS = word_set("toll_scope", "wars")
 _FIGHTING = word_set("toll_scope", "fighting")

@@ -28,11 +28,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from schemas.digest import Location, Metric, Qualifier
+from schemas.metrics import CASUALTY_METRICS
 from service.arabic.clitics import clitic_variants
 from service.arabic.document import Document
 from service.arabic.lexicon import is_one_of, lookup, word_set, words
 from service.arabic.numbers import NumberMention
-from service.digest.reconcile import CASUALTY_METRICS
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.metrics import (
