@@ -69,14 +69,8 @@ _FACILITIES = words(
     "مستشفى", "مستشفيات", "مشفى", "مشافي", "مستوصف", "مستوصفا", "مستوصفات", "مدارس", "مدرسة", "منشآت",
     "منشأة", "مرافق", "مرفق",
 )  # fmt: skip
-_HOMES = words(
-    "منزل", "منزلا", "منزلين", "منازل", "منزله", "منزلها", "منازلهم", "بيت", "بيوت", "مسجد", "مسجدا", "مساجد",
-    "كنيسة", "مخيم",
-)  # fmt: skip
-_ASSAULT = words(
-    "داهمت", "داهم", "داهموا", "مداهمة", "اقتحمت", "اقتحم", "اقتحموا", "اقتحام", "أحرق", "أحرقت", "إحراق",
-    "هجوم", "هاجم", "هاجمت", "هاجموا",
-)  # fmt: skip
+_HOMES = word_set("event_words", "homes")
+_ASSAULT = word_set("event_words", "assault")
 _HITTING = words(
     "استهدف", "استهدفت", "استهداف", "طاول", "طال", "أصابت", "أصاب", "إصابة", "قصف", "تدمير", "تدميرها",
     "دمر", "دمرت", "على", "ضرب", "ضربت", "استهدفوا", "اصابت",
@@ -94,14 +88,12 @@ _PEOPLE = words(
 _CORRIDORS = words("ممر", "ممرات", "معابر")
 _SAFE_OR_HUMANITARIAN = words("إنساني", "إنسانية", "الإنساني", "آمن", "آمنة")
 _HUMANITARIAN = words("قافلة", "قوافل")
-_NOT_A_STRIKE = words("النووية", "النووي", "الذرية")
-_TARGETING = words("استهدف", "استهدفت", "استهدفتها", "استهدفته", "استهدفتهم", "استهدفوا")
-_ATTACK = words("الهجوم", "الهجمات", "الهجومين")
-_GATHERING = words("خرج", "خرجوا", "خروج", "تجمع", "تجمعوا", "احتشد", "احتشدوا", "تظاهر")
+_NOT_A_STRIKE = word_set("event_words", "not_a_strike")
+_TARGETING = word_set("event_words", "targeting")
+_ATTACK = word_set("event_words", "attack_told")
+_GATHERING = word_set("event_words", "gathering")
 _ARTICLE = "ال"
-_DEMANDS = words(
-    "للمطالبة", "مطالبين", "مطالبة", "للتنديد", "منددين", "مندد", "هتافات", "شعارات", "رافعين", "احتجاجا",
-)  # fmt: skip
+_DEMANDS = word_set("event_words", "demands")
 _BOMBING_STRONG = word_set("coercion_and_explosions", "bombing")
 _BOMBING_WEAK = word_set("coercion_and_explosions", "explosion")
 _ARREST = word_set("coercion_and_explosions", "arrest_or_abduction")
