@@ -3,6 +3,7 @@
 digest eval run [--engine llm|offline] [--prompt FILE] [--model NAME] [--gold DIR] [--out DIR] [--refresh]
 digest eval compare RUN_A RUN_B [--max-drop 0.02] [--html FILE]   (RUN: a run directory, run.json or baseline)
 digest eval baseline [--engine offline] [--gold DIR] [--out FILE]
+digest eval feedback export [--out DIR]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from evals.baseline import baseline_of, baseline_path, write_baseline
 from evals.compare import compare_runs, render_comparison
 from evals.compare_html import render_comparison_html
 from evals.errors import EvalError
+from evals.feedback import DRAFTS_DIR, drafts, write_drafts
 from evals.gate import DEFAULT_MAX_DROP
 from evals.gold import GOLD_DIR
 from evals.paths import display_path
@@ -26,6 +28,7 @@ from evals.runner import DEFAULT_CONCURRENCY, RunOptions, evaluate
 from evals.tables import by_kind_table, score, text_table
 from schemas.digest import Engine
 from service.engines.llm.prompt import PromptFileError, load_prompt
+from service.runtime.digester import Digester
 from service.settings import Settings, load_settings
 
 
@@ -101,6 +104,25 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="FILE", help="baseline file (default evals/baselines/<engine>.json)"
     )
     baseline.set_defaults(handler=_baseline, refresh=False, concurrency=DEFAULT_CONCURRENCY)
+
+    feedback_help = "the editors' feedback on digests (the digest page's Feedback)"
+    feedback = commands.add_parser("feedback", help=feedback_help, description=feedback_help)
+    feedback_commands = feedback.add_subparsers(
+        dest="feedback_command", metavar="COMMAND", required=True, help="export: write the gold drafts"
+    )
+    export_help = (
+        "write a gold draft (JSON and text) for every digest in the cache with feedback: items marked wrong "
+        "left out, the notes saying what was reviewed and what is missing"
+    )
+    export = feedback_commands.add_parser("export", help=export_help, description=export_help)
+    export.add_argument(
+        "--out",
+        type=Path,
+        default=DRAFTS_DIR,
+        metavar="DIR",
+        help=f"folder for the drafts (default {DRAFTS_DIR})",
+    )
+    export.set_defaults(handler=_export_feedback)
     return parser
 
 
@@ -222,6 +244,19 @@ def _compare(args: argparse.Namespace) -> int:
         args.html.write_text(render_comparison_html(comparison), encoding="utf-8")
         print(f"wrote {display_path(args.html)}")
     return 1 if comparison.failed else 0
+
+
+def _export_feedback(args: argparse.Namespace) -> int:
+    digester = Digester(load_settings())
+    try:
+        written = write_drafts(drafts(digester, args.out), args.out)
+    finally:
+        asyncio.run(digester.close())
+    if not written:
+        print("no digest in the cache has feedback: give some on a digest page (Feedback under each item)")
+        return 0
+    print(f"wrote {len(written)} gold draft(s) to {display_path(args.out)}: review them by evals/GUIDE.md")
+    return 0
 
 
 def _baseline(args: argparse.Namespace) -> int:

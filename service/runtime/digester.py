@@ -15,6 +15,7 @@ from service.errors import EngineUnavailable, UpstreamFailure
 from service.metrics import Metrics
 from service.runtime.backpressure import Limiter, llm_bounds, llm_slot_metrics
 from service.runtime.cache import ModelCache, cache_key, code_fingerprint
+from service.runtime.feedback import DigestFeedback, ItemFeedback, load_feedback, save_feedback
 from service.runtime.listing import Listing, recent, record
 from service.runtime.singleflight import SingleFlight
 from service.runtime.workers import OfflineWorkers
@@ -114,6 +115,12 @@ class Digester:
     def recent(self, query: str = "") -> list[Listing]:
         """The digests kept in the cache, newest first, filtered by the words of `query`."""
         return recent(self._cache, query)
+
+    def feedback(self, key: str) -> DigestFeedback:
+        return load_feedback(self._cache, key)
+
+    def save_feedback(self, key: str, entry: ItemFeedback) -> bool:
+        return save_feedback(self._cache, key, entry)
 
     def lookup(self, key: str) -> tuple[DigestRequest, Digest] | None:
         """A digest made earlier and the request it answers, by cache key (for shareable links)."""

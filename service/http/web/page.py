@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -12,6 +12,7 @@ from schemas.request import DigestRequest
 from service.http.web.highlight import Kind, drawable, render_highlighted
 from service.http.web.labels import claim, label
 from service.http.web.spans import digest_highlights
+from service.runtime.feedback import MAX_NOTE_CHARS, DigestFeedback
 
 LONG_ARTICLE_CHARS = 10_000  # about four screens of Arabic at 1280 px: the point where layers matter
 LAYERS = (
@@ -51,6 +52,8 @@ class DigestPage:
     article_html: Markup
     highlight_counts: dict[str, int]
     misplaced: list[str]
+    feedback: DigestFeedback = field(default_factory=DigestFeedback)
+    max_note_chars: int = MAX_NOTE_CHARS
     layers: tuple[tuple[str, str], ...] = LAYERS
     layers_on: frozenset[str] = LAYERS_ON
 
@@ -139,7 +142,9 @@ class DigestPage:
         return sorted((f for f in found if f is not None), key=lambda f: f.span.start)
 
 
-def digest_page(key: str, request: DigestRequest, digest: Digest) -> DigestPage:
+def digest_page(
+    key: str, request: DigestRequest, digest: Digest, feedback: DigestFeedback | None = None
+) -> DigestPage:
     spans = digest_highlights(digest, request.text)
     drawn = drawable(request.text, spans.highlights)
     counts = Counter(h.kind.value for h in drawn)
@@ -150,4 +155,5 @@ def digest_page(key: str, request: DigestRequest, digest: Digest) -> DigestPage:
         article_html=render_highlighted(request.text, drawn),
         highlight_counts={kind.value: counts.get(kind.value, 0) for kind in Kind},
         misplaced=spans.misplaced,
+        feedback=feedback or DigestFeedback(),
     )

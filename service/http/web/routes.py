@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from service.http.web.messages import (
 from service.http.web.page import digest_page
 from service.http.web.recent import RecentDigests
 from service.runtime.digester import Digester
+from service.runtime.feedback import MAX_NOTE_CHARS, ItemFeedback, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +99,56 @@ async def show_digest(
     request, digest = entry
     if wants_json:
         return _download(key, digest)
-    return Template(template_name="digest.html", context={"page": digest_page(key, request, digest)})
+    page = digest_page(key, request, digest, state.digester.feedback(key))
+    return Template(template_name="digest.html", context={"page": page})
+
+
+@post("/d/{key:str}/feedback", name="web:feedback", status_code=303)
+async def give_feedback(
+    key: FromPath[str], request: Request[Any, Any, Any], state: State, recent: NamedDependency[RecentDigests]
+) -> Response[Any]:
+    """One item marked correct or wrong (or something missing noted); back to the item on the page."""
+    if _from_another_site(request):
+        raise HTTPException(status_code=403, detail="feedback must be sent from this site's digest page")
+    found = _find(key, state.digester, recent)
+    if found is None:
+        raise HTTPException(status_code=404, detail="no digest has this link")
+    form = await request.form()
+    item_id = str(form.get("item", "")) or None
+    try:
+        entry = ItemFeedback.model_validate(
+            {
+                "item_id": item_id,
+                "verdict": str(form.get("verdict", "")),
+                "note": str(form.get("note", "")).strip(),
+                "at": dt.datetime.now(dt.UTC),
+            }
+        )
+    except ValidationError as error:
+        raise HTTPException(status_code=400, detail=_feedback_problem(error)) from error
+    page = digest_page(key, *found)
+    anchor = page.anchor_of(item_id)
+    if (entry.verdict is Verdict.missing) != (item_id is None) or (item_id is not None and anchor is None):
+        raise HTTPException(
+            status_code=400, detail="mark an item of this digest correct or wrong, or note what is missing"
+        )
+    if not state.digester.save_feedback(key, entry):
+        raise HTTPException(status_code=503, detail="the digest cache could not keep the feedback: try again")
+    return Redirect(path=f"/d/{key}#{anchor or 'missing-heading'}", status_code=303)
+
+
+def _feedback_problem(error: ValidationError) -> str:
+    fields = {str(item["loc"][0]) for item in error.errors() if item["loc"]}
+    if "verdict" in fields:
+        return "choose Correct or Wrong before saving the feedback"
+    return f"the note is longer than {MAX_NOTE_CHARS:,} characters: shorten it"
 
 
 def web_router() -> Router:
     recent = RecentDigests()
     return Router(
         path="/",
-        route_handlers=[form_page, list_digests, submit_article, show_digest],
+        route_handlers=[form_page, list_digests, submit_article, show_digest, give_feedback],
         dependencies={"recent": Provide(lambda: recent, use_cache=True, sync_to_thread=False)},
         response_headers=SECURITY_HEADERS,
         exception_handlers={

@@ -143,7 +143,7 @@
   // ------------------------------------------------------------------ events
   document.addEventListener("click", (event) => {
     const target = event.target instanceof Element ? event.target : null;
-    if (!target || target.closest("a, input, label, textarea")) return;
+    if (!target || target.closest("a, input, label, textarea, .feedback")) return;
     if (article.contains(target)) {
       const mark = visibleMark(target);
       if (mark) fromArticle(mark);

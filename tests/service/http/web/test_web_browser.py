@@ -412,3 +412,20 @@ def test_the_digest_list_links_to_each_digest_and_searches(browser: Any, server:
         expect(page.locator(".listing").first).to_contain_text(headline)
         page.locator(".listing-headline").first.click()
         expect(page.locator("h1#headline")).to_have_text(headline)
+
+
+def test_feedback_on_an_item_is_saved_and_shown_after_the_reload(page: Any, server: str) -> None:
+    digest = _digest_through_the_form(page, server, _seed_text())
+    figure = digest["figures"][0]
+    entry = page.locator(f"#item-figure-{figure['id']}")
+    entry.locator(".feedback summary").click()
+    expect(page.locator("#article-text mark.is-active")).to_have_count(0)  # opening feedback selects nothing
+    entry.get_by_label("Wrong").check()
+    entry.get_by_label("Note").fill("this counts the injured")
+    entry.get_by_role("button", name="Save feedback").click()
+    page.wait_for_url(re.compile(rf"/d/[0-9a-f]{{64}}#item-figure-{figure['id']}$"))
+    saved = page.locator(f"#item-figure-{figure['id']} .feedback")
+    expect(saved.locator("summary")).to_contain_text("Feedback: marked wrong")
+    saved.locator("summary").click()
+    expect(saved.get_by_label("Wrong")).to_be_checked()
+    expect(saved.get_by_label("Note")).to_have_value("this counts the injured")
