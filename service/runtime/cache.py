@@ -1,4 +1,9 @@
-"""The cache (diskcache) of digests and of LLM answers: validated on read, failures never stored.
+"""The cache (diskcache) of digests and of LLM answers: checked on read, failures never stored.
+
+Digests are stored as the JSON bytes the API sends for a hit, made from a validated model when the
+digest was made and framed with a format version and a CRC-32: a hit is those bytes once the checksum
+holds, not a re-validation and re-serialisation (issue 11: the hot path). LLM answers and requests
+are stored as model JSON and validated on read.
 
 The cache never stops the service: a cache that cannot be opened because it is damaged ("file is not
 a database") is moved aside (`<dir>.damaged-<time>`) and rebuilt empty; one that cannot be opened or
@@ -21,6 +26,7 @@ import json
 import logging
 import sqlite3
 import time
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,6 +41,7 @@ from service.paths import PACKAGE_ROOT
 log = logging.getLogger(__name__)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+_FRAME = b"json-1"  # stored JSON: b"json-1 <crc32 hex>\n" + the bytes
 _PACKAGES = ("schemas", "service")
 
 
@@ -97,6 +104,11 @@ def _move_aside(directory: Path) -> Path:
     return aside
 
 
+def _unframed(raw: bytes) -> bytes | None:
+    head, _, body = raw.partition(b"\n")
+    return body if head == b"%s %08x" % (_FRAME, zlib.crc32(body)) else None
+
+
 class ModelCache:
     """pydantic models by key. Absent, corrupt or schema-incompatible entries are misses, never errors."""
 
@@ -104,28 +116,52 @@ class ModelCache:
         self._store = open_store(directory) if directory is not None else None
 
     def get(self, key: str, model: type[ModelT]) -> ModelT | None:
-        if self._store is None:
+        """The model under `key`, stored by `put` or as JSON by `put_json`."""
+        raw = self._read(key)
+        text = self._checked(key, raw) if isinstance(raw, bytes) else raw
+        if text is None:
             return None
         try:
-            raw = self._store.get(key)
-        except Exception:  # a damaged cache must never take a request down
-            log.warning("cache read failed; treating as a miss", exc_info=True)
-            return None
-        if raw is None:
-            return None
-        try:
-            return model.model_validate_json(raw)
+            return model.model_validate_json(text)
         except (ValidationError, ValueError, TypeError):
             log.warning("cache entry %s is corrupt or from another schema; dropping it", key[:12])
             self._discard(key)
             return None
 
+    def get_json(self, key: str) -> bytes | None:
+        """The JSON stored by `put_json`, checked against its checksum only: the cheap read of a hit."""
+        raw = self._read(key)
+        return self._checked(key, raw) if isinstance(raw, bytes) else None
+
+    def _checked(self, key: str, raw: bytes) -> bytes | None:
+        body = _unframed(raw)
+        if body is None:
+            log.warning("cache entry %s fails its checksum or is of another format; dropping it", key[:12])
+            self._discard(key)
+        return body
+
     def put(self, key: str, value: BaseModel) -> bool:
         """Store `value`; False when it was not stored (no cache, or the write failed)."""
+        return self._write(key, value.model_dump_json())
+
+    def put_json(self, key: str, body: bytes) -> bool:
+        """Store JSON bytes validated by the caller, framed with a format version and a checksum."""
+        return self._write(key, b"%s %08x\n%s" % (_FRAME, zlib.crc32(body), body))
+
+    def _read(self, key: str) -> Any:
+        if self._store is None:
+            return None
+        try:
+            return self._store.get(key)
+        except Exception:  # a damaged cache must never take a request down
+            log.warning("cache read failed; treating as a miss", exc_info=True)
+            return None
+
+    def _write(self, key: str, value: str | bytes) -> bool:
         if self._store is None:
             return False
         try:
-            self._store.set(key, value.model_dump_json())
+            self._store.set(key, value)
         except Exception:
             log.warning("cache write failed; the result is returned uncached", exc_info=True)
             return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from enum import StrEnum
 
 from schemas.digest import Digest, DigestWarning, Engine, WarningCode
@@ -28,6 +29,15 @@ class EngineChoice(StrEnum):
     auto = "auto"
     llm = "llm"
     offline = "offline"
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """A digest as the API sends it: its JSON, the engine that made it, whether it came from the cache."""
+
+    body: bytes
+    engine: Engine
+    cached: bool
 
 
 class Digester:
@@ -77,7 +87,7 @@ class Digester:
         refresh: bool = False,
         fallback: bool = True,
     ) -> Digest:
-        if engine is EngineChoice.offline or (engine is EngineChoice.auto and self._llm is None):
+        if self._first_engine(engine) is Engine.offline:
             return await self._cached(request, Engine.offline, refresh)
         try:
             return await self._cached(request, Engine.llm, refresh)
@@ -88,6 +98,27 @@ class Digester:
             self.metrics.fallbacks.inc()
             digest = await self._cached(request, Engine.offline, refresh)
             return _with_fallback_warning(digest, failure.detail)
+
+    async def serve(
+        self,
+        request: DigestRequest,
+        engine: EngineChoice = EngineChoice.auto,
+        *,
+        refresh: bool = False,
+        fallback: bool = True,
+    ) -> Served:
+        """`digest`, as JSON: a cache hit is the stored bytes, checked by checksum, never re-parsed."""
+        first = self._first_engine(engine)
+        if not refresh and (body := self._cache.get_json(self.key_for(request, first))) is not None:
+            self.metrics.cache_lookups.labels(first.value, "hit").inc()
+            return Served(body, first, cached=True)
+        digest = await self.digest(request, engine, refresh=refresh, fallback=fallback)
+        return Served(digest.model_dump_json().encode(), digest.provenance.engine, digest.provenance.cached)
+
+    def _first_engine(self, engine: EngineChoice) -> Engine:
+        if engine is EngineChoice.offline or (engine is EngineChoice.auto and self._llm is None):
+            return Engine.offline
+        return Engine.llm
 
     def key_for(self, request: DigestRequest, engine: Engine) -> str:
         """The digest's cache key: what the engine saw, plus the code that built the digest."""
@@ -145,7 +176,12 @@ class Digester:
     def _store(self, key: str, request: DigestRequest, digest: Digest) -> None:
         """Keep the digest under `key` (its shareable link); if the cache cannot, the digest says so."""
         digest.provenance.cache_key = key
-        if self._cache.put(_request_key(key), request) and self._cache.put(key, digest):
+        served = digest.model_copy(
+            update={"provenance": digest.provenance.model_copy(update={"cached": True})}
+        )
+        if self._cache.put(_request_key(key), request) and self._cache.put_json(
+            key, served.model_dump_json().encode()
+        ):
             record(self._cache, key, request, digest)
             return
         digest.provenance.cache_key = None

@@ -28,6 +28,7 @@ Actors of an event come from its clauses: armed actors are perpetrators, or targ
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -101,7 +102,13 @@ class EventReader:
         self._document = document
         self._gazetteer = gazetteer
         self._mentions = list(mentions)
-        self._actors = [m for m in mentions if not m.is_place]
+        self._actors = sorted(
+            (m for m in mentions if not m.is_place), key=lambda mention: mention.first_token
+        )
+        self._actor_tokens = [mention.first_token for mention in self._actors]
+        self._actor_ending: dict[int, EntityMention] = {}
+        for mention in self._actors:
+            self._actor_ending.setdefault(mention.last_token, mention)
         self._places = places
         self._attributions = attributions
         self._times = list(times)
@@ -176,14 +183,16 @@ class EventReader:
         return None
 
     def _subject_near(self, verb: int, sentence: Sentence) -> EntityMention | None:
-        before = [m for m in self._actors if m.last_token == verb - 1]
-        if before:
-            return before[0]
+        before = self._actor_ending.get(verb - 1)
+        if before is not None:
+            return before
         index = verb + 1
         while index < sentence.end_token and self._document.has(index, _TIME_WORDS):
             index += 1
         limit = min(index + _SUBJECT_REACH, sentence.end_token)
-        after = [m for m in self._actors if index <= m.first_token < limit]
+        after = self._actors[
+            bisect.bisect_left(self._actor_tokens, index) : bisect.bisect_left(self._actor_tokens, limit)
+        ]
         if not after:
             return None
         if after[0].first_token != index and not self._document.has(index, _SUBJECT_WORDS):
@@ -264,13 +273,10 @@ class EventReader:
         }
         clause = self._document.clause_of_token(proposal.trigger.token)
         token = proposal.trigger.token
-        for mention in self._actors:
-            near = abs(mention.first_token - token) <= _ACTOR_REACH
-            if (
-                clause.first_token <= mention.first_token < clause.end_token
-                and near
-                and mention.key not in sources
-            ):
+        first = bisect.bisect_left(self._actor_tokens, max(clause.first_token, token - _ACTOR_REACH))
+        end = bisect.bisect_left(self._actor_tokens, min(clause.end_token, token + _ACTOR_REACH + 1))
+        for mention in self._actors[first:end]:  # in the clause and within reach of the trigger
+            if mention.key not in sources:
                 role = self._role(event.type, mention)
                 if role is not None:
                     event.add_actor(mention, role)

@@ -15,6 +15,7 @@ own form ("حرستا", not "مدينة حرستا"), so equal places compare eq
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from schemas.digest import Location
@@ -35,11 +36,12 @@ class Places:
     def __init__(self, document: Document, gazetteer: Gazetteer, mentions: Sequence[EntityMention]) -> None:
         self._document = document
         self._gazetteer = gazetteer
-        self._places = [mention for mention in mentions if mention.is_place]
+        self._places = sorted((m for m in mentions if m.is_place), key=lambda mention: mention.first_token)
+        self._place_tokens = [mention.first_token for mention in self._places]
 
     def in_tokens(self, first: int, end: int) -> Location | None:
         """The place that the tokens [first, end) name, or None."""
-        local = [m for m in self._places if first <= m.first_token < end and m.entry.kind == "place"]
+        local = [m for m in self._starting_in(first, end) if m.entry.kind == "place"]
         if not local:
             return None
         own = [m for m in local if not self._reference_point(m, local)] or local
@@ -48,7 +50,7 @@ class Places:
 
     def nearest_clause_before(self, token: int, floor: int) -> Location | None:
         """The place named by the clause of the nearest place mention before `token` (from `floor`)."""
-        before = [m for m in self._places if floor <= m.first_token < token and m.entry.kind == "place"]
+        before = [m for m in self._starting_in(floor, token) if m.entry.kind == "place"]
         if not before:
             return None
         clause = self._document.clause_of_token(before[-1].first_token)
@@ -56,8 +58,8 @@ class Places:
 
     def state_in(self, first: int, end: int) -> Location | None:
         """A state named as a place in the tokens [first, end) ("في سوريا"), for when nothing finer is."""
-        for mention in self._places:
-            if first <= mention.first_token < end and mention.entry.kind != "place":
+        for mention in self._starting_in(first, end):
+            if mention.entry.kind != "place":
                 return Location(name_ar=mention.entry.forms[0], name_en=mention.entry.name_en)
         return None
 
@@ -67,6 +69,11 @@ class Places:
             if mention.entry.kind == "place":
                 return self._location(self._city_level(mention.entry))
         return None
+
+    def _starting_in(self, first: int, end: int) -> list[EntityMention]:
+        """The place mentions whose first token is in [first, end), found by bisection."""
+        tokens = self._place_tokens
+        return self._places[bisect.bisect_left(tokens, first) : bisect.bisect_left(tokens, end)]
 
     def contains(self, outer: Location, inner: Location) -> bool:
         """True when `inner` is `outer` or lies inside it."""
