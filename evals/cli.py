@@ -24,7 +24,7 @@ from evals.gold import GOLD_DIR
 from evals.paths import display_path
 from evals.records import FIELDS, RunRecord
 from evals.run_files import REPORT_HTML, REPORT_MD, RUN_JSON, load_run_or_baseline, new_run_dir, save_run
-from evals.runner import DEFAULT_CONCURRENCY, RunOptions, evaluate
+from evals.runner import RunOptions, evaluate
 from evals.tables import by_kind_table, score, text_table
 from schemas.digest import Engine
 from service.engines.llm.prompt import PromptFileError, load_prompt
@@ -62,9 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--concurrency",
         type=int,
-        default=DEFAULT_CONCURRENCY,
+        default=None,
         metavar="N",
-        help=f"articles digested at the same time (default {DEFAULT_CONCURRENCY})",
+        help="articles at the same time (default: DIGEST_LLM_MAX_CONCURRENT_CALLS for the LLM, 4 offline)",
     )
     run.set_defaults(handler=_run)
 
@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     baseline.add_argument(
         "--out", type=Path, metavar="FILE", help="baseline file (default evals/baselines/<engine>.json)"
     )
-    baseline.set_defaults(handler=_baseline, refresh=False, concurrency=DEFAULT_CONCURRENCY)
+    baseline.set_defaults(handler=_baseline, refresh=False, concurrency=None)
 
     feedback_help = "the editors' feedback on digests (the digest page's Feedback)"
     feedback = commands.add_parser("feedback", help=feedback_help, description=feedback_help)

@@ -1,12 +1,13 @@
 """The numbers of a run: precision / recall / F1, grounding, schema validity, casualty agreement.
 
 Conventions:
-* precision = matched / predicted, recall = matched / gold, F1 = their harmonic mean; an empty
-  denominator scores 1.0 (nothing predicted → nothing wrong; nothing to find → nothing missed), so an
-  article with no quotes and no predicted quotes is perfect on quotes, and F1 is 0 when either is 0;
+* precision = matched / predicted, recall = matched / gold, F1 = their harmonic mean. Predicting
+  nothing is not precise: precision over zero predictions is 0 when the gold has items (an engine
+  that failed, or found nothing, scores 0, not 1); recall over an empty gold field is 1. Only a
+  field with nothing to find and nothing predicted is perfect (P = R = F1 = 1);
 * set figures are micro averages: counts summed over the articles first, then the ratios;
 * grounding rate = predicted items whose every span is verbatim at its offsets / predicted items
-  (an actor's spans are its mentions, an event's its evidence);
+  (an actor's spans are its mentions, an event's its evidence); 0 when nothing was predicted;
 * schema-validity rate = articles whose digest validates as `Digest` / articles (a failed engine
   call counts as invalid);
 * casualty accuracy = low/best/high values equal to the gold entry's / (3 × gold casualty entries),
@@ -45,8 +46,15 @@ def f1_score(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
+def precision_of(true_positives: int, predicted: int, gold: int) -> float:
+    """matched / predicted; over zero predictions 0, unless there was nothing to find either."""
+    if predicted == 0:
+        return 1.0 if gold == 0 else 0.0
+    return true_positives / predicted
+
+
 def field_score(true_positives: int, predicted: int, gold: int) -> FieldScore:
-    precision, recall = ratio(true_positives, predicted), ratio(true_positives, gold)
+    precision, recall = precision_of(true_positives, predicted, gold), ratio(true_positives, gold)
     return FieldScore(
         true_positives=true_positives,
         predicted=predicted,
@@ -82,6 +90,11 @@ def grounding_count(article: str, digest: Digest) -> GroundingCount:
     return GroundingCount(grounded=grounded, items=len(items))
 
 
+def grounding_rate(grounded: int, items: int) -> float:
+    """Grounded / predicted items; 0 when nothing was predicted (nothing shown is nothing trusted)."""
+    return grounded / items if items else 0.0
+
+
 def validates_as_digest(digest_json: dict[str, Any] | str | None) -> bool:
     if digest_json is None:
         return False
@@ -114,7 +127,7 @@ def article_metrics(
         fields=field_scores,
         grounded_items=grounding.grounded,
         predicted_items=grounding.items,
-        grounding_rate=ratio(grounding.grounded, grounding.items),
+        grounding_rate=grounding_rate(grounding.grounded, grounding.items),
         schema_valid=schema_valid,
         casualty_values_equal=values_equal,
         casualty_values_total=values_total,
@@ -135,7 +148,7 @@ def set_metrics(articles: Sequence[ArticleMetrics], failed_articles: int = 0) ->
             name: fmean(article.fields[name].f1 for article in articles) if articles else 1.0
             for name in FIELDS
         },
-        grounding_rate=ratio(
+        grounding_rate=grounding_rate(
             sum(article.grounded_items for article in articles),
             sum(article.predicted_items for article in articles),
         ),

@@ -13,11 +13,12 @@ def render_markdown(record: RunRecord) -> str:
         _field_table(record.metrics),
         _other_metrics(record.metrics),
         *_by_kind_section(record),
+        _failed_articles(record),
         "## Per article",
         _article_table(record),
         *(_article_section(article) for article in record.articles),
     ]
-    return "\n\n".join(sections).rstrip() + "\n"
+    return "\n\n".join(section for section in sections if section).rstrip() + "\n"
 
 
 def _header(record: RunRecord) -> str:
@@ -75,6 +76,16 @@ def _other_metrics(metrics: SetMetrics) -> str:
         ["tokens per article", tokens],
     ]
     return markdown_table(["metric", "value"], rows)
+
+
+def _failed_articles(record: RunRecord) -> str:
+    """The articles the engine gave no digest for (scored as all missed), each with its problem."""
+    failed = [article for article in record.articles if article.error]
+    if not failed:
+        return ""
+    lines = ["## Failed articles (scored as all missed)", ""]
+    lines += [f"- `{article.id}`: {article.error}" for article in failed]
+    return "\n".join(lines)
 
 
 def _article_table(record: RunRecord) -> str:

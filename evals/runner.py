@@ -34,7 +34,7 @@ from service.settings import Settings
 
 Progress = Callable[[str], None]
 
-DEFAULT_CONCURRENCY = 4
+OFFLINE_CONCURRENCY = 4
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,15 @@ class RunOptions:
     engine: Engine
     gold_dir: Path
     refresh: bool = False
-    concurrency: int = DEFAULT_CONCURRENCY
+    concurrency: int | None = None  # None: what the engine can serve (see `concurrency_for`)
+
+
+def concurrency_for(settings: Settings, options: RunOptions) -> int:
+    """Articles at once: as asked, else the endpoint's `llm_max_concurrent_calls` for the LLM (more
+    would only queue, and queued time would count against each digest), else 4 for the offline engine."""
+    if options.concurrency is not None:
+        return max(1, options.concurrency)
+    return settings.llm_max_concurrent_calls if options.engine is Engine.llm else OFFLINE_CONCURRENCY
 
 
 def _silent(_: str) -> None:
@@ -77,7 +85,7 @@ async def evaluate(
         )
     started_at, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     try:
-        results = await score_gold_set(gold, digester, options, progress)
+        results = await score_gold_set(gold, digester, options, concurrency_for(settings, options), progress)
     finally:
         await digester.close()
     config = run_config(settings, options, gold, started_at, time.perf_counter() - clock)
@@ -91,10 +99,14 @@ async def evaluate(
 
 
 async def score_gold_set(
-    gold: Sequence[GoldArticle], digester: Digester, options: RunOptions, progress: Progress = _silent
+    gold: Sequence[GoldArticle],
+    digester: Digester,
+    options: RunOptions,
+    concurrency: int,
+    progress: Progress = _silent,
 ) -> list[ArticleResult]:
-    """Every gold article digested (at most `options.concurrency` at a time) and scored, in gold order."""
-    slots = asyncio.Semaphore(max(1, options.concurrency))
+    """Every gold article digested (at most `concurrency` at a time) and scored, in gold order."""
+    slots = asyncio.Semaphore(max(1, concurrency))
     done = 0
 
     async def one(article: GoldArticle) -> ArticleResult:

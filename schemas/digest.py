@@ -284,6 +284,8 @@ class WarningCode(StrEnum):
     control_characters_in_text = "control_characters_in_text"
     summary_number_not_a_figure = "summary_number_not_a_figure"
     not_stored = "not_stored"
+    summary_replaced_by_template = "summary_replaced_by_template"
+    llm_answer_truncated = "llm_answer_truncated"
 
 
 class DigestWarning(Strict):
@@ -302,6 +304,31 @@ class TokenUsage(Strict):
     completion_tokens: int = Field(default=0, ge=0)
     total_tokens: int = Field(default=0, ge=0)
 
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+        )
+
+
+class CallOutcome(StrEnum):
+    answered = "answered"
+    truncated = "truncated"
+    invalid = "invalid"
+    failed = "failed"
+
+
+class LLMCall(Strict):
+    """One HTTP call to the LLM endpoint: which task, which attempt, what it cost, how it ended."""
+
+    task: str = Field(description='"figures", "quotes", "actors_events", "summary"')
+    chunk: int = Field(default=0, ge=0, description="Which part of a long article (0 when it fit whole)")
+    attempt: int = Field(ge=0, description="0 for the first ask, 1 and up for re-asks")
+    outcome: CallOutcome
+    usage: TokenUsage
+    latency_ms: float = Field(ge=0)
+
 
 class Provenance(Strict):
     engine: Engine
@@ -313,6 +340,10 @@ class Provenance(Strict):
     latency_ms: float = Field(default=0.0, ge=0)
     usage: TokenUsage | None = None
     reasks: int = Field(default=0, ge=0)
+    calls: list[LLMCall] = Field(default_factory=list, description="Every LLM call, failed ones too")
+    cost_usd: float | None = Field(
+        default=None, ge=0, description="Estimated from the price table; null for a model it does not list"
+    )
     created_at: dt.datetime
 
 

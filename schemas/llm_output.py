@@ -77,3 +77,29 @@ class LLMDigest(_Output):
     events: list[LLMEvent]
     figures: list[LLMFigure]
     quotes: list[LLMQuote]
+
+
+# --------------------------------------------------------------------------- one answer per call
+# The LLM engine asks for an article's items in several small calls (figures; quotes; actors and
+# events), then for the English summary written from the grounded items: each call has its own
+# short answer model, and the engine merges the answers into one `LLMDigest`.
+
+
+class FiguresAnswer(_Output):
+    figures: list[LLMFigure]
+
+
+class QuotesAnswer(_Output):
+    quotes: list[LLMQuote]
+
+
+class ActorsEventsAnswer(_Output):
+    actors: list[LLMActor]
+    events: list[LLMEvent]
+
+
+class SummaryAnswer(_Output):
+    headline_en: str = Field(description="One factual line")
+    summary_en: str = Field(description="3-5 sentences; every number in it is one of the given figures")
+    key_points_en: list[str]
+    summary_ar: str = Field(description="2-3 sentence Arabic summary")

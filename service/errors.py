@@ -13,7 +13,7 @@
         ├── UpstreamUnavailable  503  upstream-unavailable
         └── UpstreamTimeout      504  upstream-timeout
 
-Third-party errors (openai, instructor, httpx) are translated into these in one table, in
+Third-party errors (openai, httpx) are translated into these in one table, in
 `service.engines.llm.client`; the HTTP layer turns them into RFC 9457 problem details.
 """
 
@@ -31,6 +31,7 @@ class DigestError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.retry_after = retry_after
+        self.usage: dict[str, object] | None = None  # what the LLM calls cost before the failure
 
 
 class EngineUnavailable(DigestError):

@@ -10,3 +10,4 @@ from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 PROMPTS_DIR = PACKAGE_ROOT / "prompts"
+LLM_PRICES = PACKAGE_ROOT / "service" / "engines" / "llm" / "data" / "prices.yaml"

@@ -8,9 +8,10 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from service.paths import PROMPTS_DIR
+from service.paths import LLM_PRICES, PROMPTS_DIR
 
-DEFAULT_PROMPT = PROMPTS_DIR / "digest-v1.yaml"
+DEFAULT_PROMPT = PROMPTS_DIR / "digest-v2.yaml"
+DEFAULT_PRICES = LLM_PRICES
 
 StructuredOutputMode = Literal["json_schema", "tools", "json"]
 
@@ -40,14 +41,34 @@ class Settings(BaseSettings):
         description="Structured output: json_schema (OpenAI, vLLM, Ollama), tools (llama.cpp server), json",
     )
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
-    llm_max_output_tokens: int = Field(default=8_000, ge=256)
+    llm_max_output_tokens: int = Field(
+        default=2_000, ge=256, description="Cap on max_tokens of one call (each task asks for less)"
+    )
+    llm_context_tokens: int = Field(
+        default=16_384,
+        ge=2_048,
+        description="The model's context window: longer articles are split to fit it",
+    )
+    llm_max_concurrent_calls: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="LLM calls in flight at once, for the whole process (1 for a one-at-a-time "
+        "llama.cpp server: calls wait here, not in the server's queue, so timeouts start when they leave it)",
+    )
+    llm_digest_budget_s: float = Field(
+        default=300.0, gt=0, description="Total time for one digest's LLM calls, from its first call"
+    )
     llm_timeout_s: float = Field(default=90.0, gt=0, description="Timeout of one HTTP call to the LLM")
     llm_max_attempts: int = Field(default=4, ge=1, le=10, description="Tries per call on transport faults")
     llm_max_retry_s: float = Field(
-        default=120.0, gt=0, description="Total time budget for one digest's LLM calls and waits"
+        default=120.0, gt=0, description="Total time for the transport retries of one LLM call"
     )
     llm_max_backoff_s: float = Field(default=20.0, gt=0, description="Longest single wait between retries")
     llm_reasks: int = Field(default=2, ge=0, le=2, description="Re-asks on invalid or ungrounded output")
+    llm_price_file: Path = Field(
+        default=DEFAULT_PRICES, description="Price table ($ per 1M input and output tokens per model)"
+    )
     prompt_file: Path = Field(default=DEFAULT_PROMPT, description="Prompt file (YAML) for the LLM engine")
     cache_dir: Path = Field(default=Path(".cache/digests"), description="diskcache directory")
     cache_enabled: bool = True

@@ -50,4 +50,4 @@ def offline_settings(tmp_path: Path) -> Settings:
 def example() -> tuple[str, LLMDigest]:
     """The prompt's worked example: an article excerpt and its correct LLM output."""
     prompt = load_prompt(DEFAULT_PROMPT)
-    return prompt.examples[0].article, prompt.examples[0].output
+    return prompt.file.example.article, prompt.file.example.output

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx2
 
-from schemas.llm_output import LLMDigest
+from schemas.llm_output import ActorsEventsAnswer, FiguresAnswer, LLMDigest, QuotesAnswer, SummaryAnswer
 
 Reply = httpx2.Response | BaseException | Callable[[httpx2.Request], httpx2.Response]
 
@@ -38,6 +38,73 @@ def completion(
         "usage": {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500},
     }
     return httpx2.Response(status, json=body, headers=headers)
+
+
+TASK_ANSWERS = {
+    "ActorsEventsAnswer": ("actors_events", ActorsEventsAnswer),
+    "FiguresAnswer": ("figures", FiguresAnswer),
+    "QuotesAnswer": ("quotes", QuotesAnswer),
+    "SummaryAnswer": ("summary", SummaryAnswer),
+}
+
+
+def task_of(request: httpx2.Request) -> str:
+    """The task a replayed request asks: its forced tool, its response format or its task message."""
+    body = json.loads(request.content)
+    name = (body.get("tool_choice") or {}).get("function", {}).get("name")
+    name = name or ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
+    if name:
+        return TASK_ANSWERS[name][0]
+    task_message = body["messages"][2]["content"]
+    return next(task for task, _ in TASK_ANSWERS.values() if task_message.startswith(f"Task {task}:"))
+
+
+def task_answer(output: LLMDigest, task: str) -> dict[str, Any]:
+    """The part of a whole-article output that answers one task."""
+    model = next(model for name, model in TASK_ANSWERS.values() if name == task)
+    part: dict[str, Any] = json.loads(output.model_dump_json(include=set(model.model_fields)))
+    return part
+
+
+def answers(output: LLMDigest, **replies: Reply) -> Callable[[httpx2.Request], httpx2.Response]:
+    """A reply answering each task's call with its part of `output`, or with `replies[task]`."""
+
+    def reply(request: httpx2.Request) -> httpx2.Response:
+        task = task_of(request)
+        special = replies.get(task)
+        if special is None:
+            return completion(task_answer(output, task))
+        if isinstance(special, BaseException):
+            raise special
+        return special(request) if callable(special) else special
+
+    return reply
+
+
+def tool_completion(
+    arguments: str, tool: str, *, completion_tokens: int = 300, finish_reason: str = "tool_calls"
+) -> httpx2.Response:
+    """A forced tool call as llama.cpp's server answers it: finish_reason "tool_calls" even when cut off."""
+    message = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {"id": "call_1", "type": "function", "function": {"name": tool, "arguments": arguments}}
+        ],
+    }
+    body = {
+        "id": "chatcmpl-replay",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": "replay-model",
+        "choices": [{"index": 0, "finish_reason": finish_reason, "message": message}],
+        "usage": {
+            "prompt_tokens": 1200,
+            "completion_tokens": completion_tokens,
+            "total_tokens": 1200 + completion_tokens,
+        },
+    }
+    return httpx2.Response(200, json=body)
 
 
 def error_response(status: int, headers: dict[str, str] | None = None) -> httpx2.Response:

@@ -35,18 +35,24 @@ def grounding_problems(output: LLMDigest, article: str) -> list[str]:
     """Why the output should be re-asked: quotes not verbatim, figures not at their phrase, and
     answers the digest cannot hold (repeated refs, empty English text, negative bounds)."""
     problems = structure_problems(output)
-    problems += [
-        f"quote «{_clip(quote.text_ar)}» is not verbatim in the article: copy it exactly or leave it out"
-        for quote in output.quotes
-        if quote_span(article, quote) is None
-    ]
-    problems += [
+    problems += [problem for quote in output.quotes if (problem := quote_problem(article, quote))]
+    problems += [problem for figure in output.figures if (problem := figure_problem(article, figure))]
+    return problems
+
+
+def quote_problem(article: str, quote: LLMQuote) -> str | None:
+    if quote_span(article, quote) is not None:
+        return None
+    return f"quote «{_clip(quote.text_ar)}» is not verbatim in the article: copy it exactly or leave it out"
+
+
+def figure_problem(article: str, figure: LLMFigure) -> str | None:
+    if figure_span(article, figure) is not None:
+        return None
+    return (
         f"figure {figure.ref} «{_clip(figure.phrase_ar)}» with value {figure.value} is not in the article: "
         "copy the number phrase exactly and give the number it states"
-        for figure in output.figures
-        if figure_span(article, figure) is None
-    ]
-    return problems
+    )
 
 
 def structure_problems(output: LLMDigest) -> list[str]:

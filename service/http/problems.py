@@ -68,8 +68,15 @@ def problem(
 
 
 def on_digest_error(request: Request[Any, Any, Any], error: DigestError) -> Response[dict[str, Any]]:
+    extra = {"llm_usage": error.usage} if error.usage is not None else None
     return problem(
-        request, error.status, error.title, error.detail, slug=error.slug, retry_after=error.retry_after
+        request,
+        error.status,
+        error.title,
+        error.detail,
+        slug=error.slug,
+        retry_after=error.retry_after,
+        extra=extra,
     )
 
 

@@ -67,7 +67,7 @@ class Digester:
     def _llm_engine(settings: Settings, client: LLMClient | None) -> LLMEngine | None:
         if client is None:
             return None
-        return LLMEngine(client, load_prompt(settings.prompt_file), settings.llm_reasks)
+        return LLMEngine(client, load_prompt(settings.prompt_file), settings)
 
     @property
     def llm_available(self) -> bool:
@@ -135,6 +135,7 @@ class Digester:
             "mode": self._settings.llm_mode,
             "max_tokens": self._settings.llm_max_output_tokens,
             "reasks": self._settings.llm_reasks,
+            "context_tokens": self._settings.llm_context_tokens,
         }
         endpoint = self._settings.llm_base_url or "openai"
         return {"endpoint": endpoint, "model": llm.model, "prompt": llm.prompt_version, "sampling": sampling}

@@ -13,7 +13,7 @@ from service.engines.llm.client import LLMClient
 from service.http.app import create_app
 from service.runtime.digester import Digester
 from service.settings import Settings
-from tests.llm_replay import ReplayLLM, completion, error_response
+from tests.llm_replay import ReplayLLM, answers, error_response
 
 PROBLEM = "application/problem+json"
 
@@ -25,7 +25,7 @@ def client_for(settings: Settings, replay: ReplayLLM | None = None) -> TestClien
 
 @pytest.fixture
 def llm_api(llm_settings, example) -> Iterator[tuple[TestClient, ReplayLLM]]:  # type: ignore[type-arg]
-    replay = ReplayLLM([completion(example[1])])
+    replay = ReplayLLM([answers(example[1])])
     with client_for(llm_settings, replay) as client:
         yield client, replay
 
@@ -43,7 +43,7 @@ def test_digest_with_llm_then_cache_hit(llm_api, example):
     second = post(client, {"text": example[0]}, engine="llm")
     assert second.headers["x-digest-cache"] == "hit"
     assert second.json()["provenance"]["cached"] is True
-    assert replay.calls == 1
+    assert replay.calls == 4, "one call per task: actors and events, figures, quotes, summary"
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import httpx2
 from evals.gold import GoldArticle
 from evals.gold_answers import perfect_output
 from schemas.llm_output import LLMDigest
-from tests.llm_replay import completion
+from tests.llm_replay import answers
 
 __all__ = ["answering", "perfect_output", "perfect_replies"]
 
@@ -26,7 +26,7 @@ def answering(
         contents = "\n".join(str(message.get("content") or "") for message in messages)
         for article, output in outputs.items():
             if article in contents:
-                return completion(output)
+                return answers(output)(request)
         raise AssertionError("the replayed LLM got an article it has no answer for")
 
     return reply

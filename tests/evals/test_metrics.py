@@ -352,3 +352,9 @@ def test_assignment_maximises_pairs_then_similarity(matrix):
     count, total = _brute_force(matrix)
     assert len(pairs) == count
     assert sum(matrix[g][p] or 0.0 for g, p in pairs) == pytest.approx(total, abs=1e-6)
+
+
+def test_precision_over_zero_predictions_is_zero_unless_there_was_nothing_to_find() -> None:
+    assert field_score(0, 0, 5).precision == 0.0
+    assert field_score(0, 0, 5).f1 == 0.0
+    assert (field_score(0, 0, 0).precision, field_score(0, 0, 0).recall) == (1.0, 1.0)

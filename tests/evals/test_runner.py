@@ -13,6 +13,7 @@ from evals.cli import summary_table
 from evals.errors import EvalError
 from evals.gold import GOLD_DIR, GoldKind, load_gold
 from evals.records import FIELDS, FieldName, RunRecord
+from evals.report import render_markdown
 from evals.run_files import load_run, save_run
 from evals.runner import RunOptions, evaluate
 from schemas.digest import Engine, Metric
@@ -21,8 +22,10 @@ from service.engines.llm.client import LLMClient
 from service.settings import Settings
 from tests.evals.gold_fixture import DOUMA_ARTICLE, write_gold_set
 from tests.evals.perfect_llm import answering, perfect_output, perfect_replies
-from tests.llm_replay import ReplayLLM
+from tests.llm_replay import ReplayLLM, completion, task_of
 from tests.paths import REPO
+
+TASK_KEYS = {"actors_events": ("actors", "events"), "figures": ("figures",), "quotes": ("quotes",)}
 
 REAL_GOLD = sorted(GOLD_DIR.glob("*.json"))
 
@@ -55,7 +58,7 @@ async def test_perfect_llm_scores_one_on_every_field(llm_settings, gold_dir):
     assert record.metrics.grounding_rate == 1.0
     assert record.metrics.schema_validity_rate == 1.0
     assert record.metrics.casualty_accuracy == 1.0
-    assert record.metrics.tokens_total == 2 * 1500  # the replayed usage, once per article
+    assert record.metrics.tokens_total == 2 * 4 * 1500  # the replayed usage of four calls per article
     assert record.config.engine == "llm" and record.config.model == "replay-model"
     assert record.config.prompt_version is not None and record.config.prompt_version.startswith("sha256:")
 
@@ -157,15 +160,15 @@ async def test_scores_are_also_reported_for_each_kind_of_article_apart(llm_setti
 async def test_a_rerun_reuses_cached_llm_answers_unless_refreshed(llm_settings, gold_dir):
     replay = ReplayLLM([perfect_replies(load_gold(gold_dir))])
     await run_replayed(llm_settings, replay, gold_dir)
-    assert replay.calls == 2
+    assert replay.calls == 2 * 4  # two articles, four calls each
 
     again = await run_replayed(llm_settings, replay, gold_dir)
-    assert replay.calls == 2  # nothing asked: both digests came from the cache
+    assert replay.calls == 2 * 4  # nothing asked: both digests came from the cache
     assert all(article.metrics.cached for article in again.articles)
     assert_all_fields_perfect(again)
 
     await run_replayed(llm_settings, replay, gold_dir, refresh=True)
-    assert replay.calls == 4
+    assert replay.calls == 4 * 4
 
 
 async def test_an_article_the_engine_fails_on_is_recorded_and_scored_as_all_missed(llm_settings, gold_dir):
@@ -180,6 +183,29 @@ async def test_an_article_the_engine_fails_on_is_recorded_and_scored_as_all_miss
     assert record.metrics.failed_articles == 1
     assert record.metrics.schema_validity_rate == 0.5
     assert failed.metrics.fields[FieldName.quotes].recall == 0.0
+
+
+async def test_a_run_in_which_the_llm_found_nothing_scores_zero_and_lists_the_failures(
+    llm_settings, gold_dir
+):
+    nothing = {"actors": [], "events": [], "figures": [], "quotes": []}
+    replay = ReplayLLM(
+        [
+            lambda request: completion(
+                {key: value for key, value in nothing.items() if key in TASK_KEYS[task_of(request)]}
+            )
+        ]
+    )
+    record = await run_replayed(llm_settings, replay, gold_dir)
+
+    assert record.metrics.failed_articles == 2
+    for name in FIELDS:
+        score = record.metrics.fields[name]
+        assert (score.precision, score.recall, score.f1) == (0.0, 0.0, 0.0), name
+    assert record.metrics.grounding_rate == 0.0
+    assert all("nothing that could be grounded" in (article.error or "") for article in record.articles)
+    report = render_markdown(record)
+    assert "## Failed articles" in report and "fixture-douma" in report.split("## Per article")[0]
 
 
 async def test_the_llm_engine_without_an_endpoint_is_refused_with_what_to_do(offline_settings, gold_dir):

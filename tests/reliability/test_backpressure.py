@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import httpx2
@@ -15,7 +16,7 @@ from service.http.app import create_app
 from service.metrics import Metrics
 from service.runtime.backpressure import Limiter, llm_bounds, llm_slot_metrics
 from service.runtime.digester import Digester
-from tests.llm_replay import completion
+from tests.llm_replay import answers
 from tests.reliability.support import assert_problem, settings_for
 
 
@@ -24,16 +25,16 @@ class GatedLLM:
 
     LLM calls run on the service's own LLM loop thread, so the gate is a thread-safe event polled there."""
 
-    def __init__(self, reply: httpx2.Response) -> None:
+    def __init__(self, reply: Callable[[httpx2.Request], httpx2.Response]) -> None:
         self.reply = reply
         self.gate = threading.Event()
         self.calls = 0
 
-    async def handle(self, _: httpx2.Request) -> httpx2.Response:
+    async def handle(self, request: httpx2.Request) -> httpx2.Response:
         self.calls += 1
         while not self.gate.is_set():  # noqa: ASYNC110 - the gate is set from another thread
             await asyncio.sleep(0.005)
-        return self.reply
+        return self.reply(request)
 
     def http_client(self) -> httpx2.AsyncClient:
         return httpx2.AsyncClient(transport=httpx2.MockTransport(self.handle))
@@ -51,7 +52,7 @@ async def until(condition: Any, tries: int = 500) -> None:
 async def test_beyond_the_queue_uncached_requests_get_503_and_cached_ones_are_served(tmp_path, example):
     article, good = example
     settings = settings_for(tmp_path, max_llm_in_flight=1, max_llm_queue=1, overload_retry_after_s=7)
-    llm = GatedLLM(completion(good))
+    llm = GatedLLM(answers(good))
     digester = Digester(settings, LLMClient(settings, http_client=llm.http_client()))
     waiting = lambda: digester.metrics.registry.get_sample_value("digest_llm_waiting")  # noqa: E731
 
@@ -68,7 +69,7 @@ async def test_beyond_the_queue_uncached_requests_get_503_and_cached_ones_are_se
 
         running = asyncio.create_task(post("first"))
         queued = asyncio.create_task(post("second"))
-        await until(lambda: llm.calls == 2 and waiting() == 1)
+        await until(lambda: llm.calls == 4 + 1 and waiting() == 1)  # the cached digest took 4 calls
 
         refused = await post("third")
         problem = assert_problem(refused, 503)
@@ -80,7 +81,7 @@ async def test_beyond_the_queue_uncached_requests_get_503_and_cached_ones_are_se
 
         llm.gate.set()
         assert [(await task).status_code for task in (running, queued)] == [200, 200]
-        assert llm.calls == 3, "the refused request never reached the LLM"
+        assert llm.calls == 3 * 4, "the refused request never reached the LLM"
         assert digester.metrics.registry.get_sample_value("digest_llm_rejected_total") == 1
         assert (await post("third")).status_code == 200, "the service recovers once the queue drains"
 

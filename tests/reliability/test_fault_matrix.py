@@ -20,10 +20,11 @@ from tenacity import RetryCallState
 from schemas.llm_output import LLMDigest
 from service.engines.llm.client import _wait_for
 from service.settings import Settings
-from tests.llm_replay import ReplayLLM, Reply, completion, error_response
+from tests.llm_replay import ReplayLLM, Reply, answers, completion, error_response
 from tests.reliability.support import assert_problem, client_for, post_digest, settings_for
 
 Kind = Literal["transport", "reask", "unusable"]
+GOOD_DIGEST_CALLS = 4  # actors and events, figures, quotes, summary
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def _with_extra_fields(output: LLMDigest) -> httpx2.Response:
 
 
 def _truncated(output: LLMDigest) -> httpx2.Response:
-    return completion(output.model_dump_json()[:400], finish_reason="length")
+    return completion(output.model_dump_json()[:60], finish_reason="length")
 
 
 def _proxy_page(_: LLMDigest) -> httpx2.Response:
@@ -82,8 +83,8 @@ FAULTS = [
           "upstream-unavailable", "rate-limiting", retry_after="7"),
     Fault("429 without Retry-After", lambda _: error_response(429), "transport", 503,
           "upstream-unavailable", "rate-limiting", retry_after="1"),
-    Fault("500", lambda _: error_response(500), "transport", 502, "upstream-bad-response", "(500)"),
-    Fault("502", lambda _: error_response(502), "transport", 502, "upstream-bad-response", "(502)"),
+    Fault("500", lambda _: error_response(500), "transport", 502, "upstream-bad-response", "(500"),
+    Fault("502", lambda _: error_response(502), "transport", 502, "upstream-bad-response", "(502"),
     Fault("503", lambda _: error_response(503), "transport", 503, "upstream-unavailable", "(503)",
           retry_after="1"),
     Fault("read timeout", lambda _: httpx2.ReadTimeout("replayed"), "transport", 504, "upstream-timeout",
@@ -96,14 +97,12 @@ FAULTS = [
           "upstream-bad-response", "did not match the digest schema"),
     Fault("JSON that breaks the schema", lambda _: completion({"headline_en": 5, "figures": "many"}),
           "reask", 502, "upstream-bad-response", "did not match the digest schema"),
-    Fault("answer with extra unknown fields", _with_extra_fields, "reask", 502, "upstream-bad-response",
-          "did not match the digest schema"),
     Fault("refusal in prose", lambda _: completion("I'm sorry, but I can't help with that."), "reask",
           502, "upstream-bad-response", "did not match the digest schema"),
     Fault("HTTP 200 with a non-JSON body", _proxy_page, "unusable", 502, "upstream-bad-response",
           "did not answer with a chat completion"),
-    Fault("truncated output (finish_reason=length)", _truncated, "unusable", 502, "upstream-bad-response",
-          "DIGEST_LLM_MAX_OUTPUT_TOKENS"),
+    Fault("truncated before a complete item (finish_reason=length)", _truncated, "reask", 502,
+          "upstream-bad-response", "did not match the digest schema"),
     Fault("refusal (message.refusal)", lambda _: _refusal(), "unusable", 502, "upstream-bad-response",
           "refused"),
     Fault("content filter (finish_reason=content_filter)",
@@ -122,7 +121,7 @@ def settings(tmp_path) -> Settings:
 
 def replay_of(fault: Fault, settings: Settings, good: LLMDigest) -> ReplayLLM:
     """The fault for as many calls as the settings allow, then a good answer."""
-    return ReplayLLM([fault.reply(good)] * fault.calls(settings) + [completion(good)])
+    return ReplayLLM([fault.reply(good)] * fault.calls(settings) + [answers(good)])
 
 
 @pytest.mark.parametrize("params", [{"engine": "llm"}, {"engine": "auto", "fallback": "false"}])
@@ -141,7 +140,7 @@ def test_fault_is_a_clear_problem_bounded_uncached_and_harmless(fault, params, s
         assert after.status_code == 200, after.text
         assert after.headers["x-digest-cache"] == "miss", "a failure must never be cached"
         assert after.json()["provenance"]["engine"] == "llm"
-        assert replay.calls == fault.calls(settings) + 1
+        assert replay.calls == fault.calls(settings) + GOOD_DIGEST_CALLS
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[fault.name for fault in FAULTS])
@@ -159,7 +158,18 @@ def test_fault_with_engine_auto_serves_the_offline_digest_with_a_warning(fault, 
 
         again = post_digest(client, {"text": article}, engine="auto")
         assert again.json()["provenance"]["engine"] == "llm", "the fallback must not shadow the LLM"
-        assert replay.calls == fault.calls(settings) + 1
+        assert replay.calls == fault.calls(settings) + GOOD_DIGEST_CALLS
+
+
+def test_extra_unknown_fields_are_reasked_and_the_valid_items_kept(settings, example):
+    article, good = example
+    replay = ReplayLLM([_with_extra_fields(good)] * (1 + settings.llm_reasks) + [answers(good)])
+    with client_for(settings, replay) as client:
+        response = post_digest(client, {"text": article}, engine="llm")
+    assert response.status_code == 200, response.text
+    digest = response.json()
+    assert digest["provenance"]["reasks"] == settings.llm_reasks
+    assert len(digest["actors"]) == len(good.actors) and len(digest["events"]) == len(good.events)
 
 
 def test_the_503_retry_after_matches_the_provider_s(settings, example):
@@ -172,11 +182,11 @@ def test_the_503_retry_after_matches_the_provider_s(settings, example):
 
 def test_a_transient_fault_then_a_good_answer_is_a_digest(settings, example):
     article, good = example
-    replay = ReplayLLM([httpx2.ReadTimeout("slow"), error_response(502), completion(good)])
+    replay = ReplayLLM([httpx2.ReadTimeout("slow"), error_response(502), answers(good)])
     with client_for(settings, replay) as client:
         response = post_digest(client, {"text": article}, engine="llm")
     assert response.status_code == 200
-    assert replay.calls == 3
+    assert replay.calls == 2 + GOOD_DIGEST_CALLS
 
 
 def _state_after(error: BaseException, attempt: int) -> RetryCallState:

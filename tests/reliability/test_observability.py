@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from service.http.observability import JsonFormatter, sane_request_id
-from tests.llm_replay import ReplayLLM, completion, error_response
+from tests.llm_replay import ReplayLLM, answers, completion, error_response
 from tests.reliability.support import client_for, post_digest, settings_for
 
 
@@ -79,7 +79,7 @@ def test_llm_metrics_count_calls_tokens_retries_reasks_and_fallbacks(tmp_path, e
         [
             error_response(429, {"retry-after": "0"}),  # retried once
             completion({"headline_en": "incomplete"}),  # re-asked once
-            completion(good),
+            *[answers(good)] * 4,  # the re-ask, then figures, quotes and summary
             error_response(500),  # the next article: both tries fail, offline fallback
         ]
     )
@@ -90,10 +90,10 @@ def test_llm_metrics_count_calls_tokens_retries_reasks_and_fallbacks(tmp_path, e
         assert sample(client, "digest_llm_retries_total", reason="rate_limited") == 1
         assert sample(client, "digest_llm_retries_total", reason="status_500") == 1
         assert sample(client, "digest_llm_reasks_total") == 1
-        assert sample(client, "digest_llm_calls_total", outcome="answered") == 2
+        assert sample(client, "digest_llm_calls_total", outcome="answered") == 5
         assert sample(client, "digest_llm_calls_total", outcome="failed") == 3
-        assert sample(client, "digest_llm_tokens_total", kind="prompt") == 2400
-        assert sample(client, "digest_llm_tokens_total", kind="completion") == 600
+        assert sample(client, "digest_llm_tokens_total", kind="prompt") == 5 * 1200
+        assert sample(client, "digest_llm_tokens_total", kind="completion") == 5 * 300
         assert sample(client, "digest_fallbacks_total") == 1
 
 

@@ -1,31 +1,23 @@
-"""The LLM call: instructor over openai.AsyncOpenAI, with tenacity retrying transport faults.
+"""One LLM call: openai.AsyncOpenAI with tenacity retrying transport faults.
 
-The SDK's own retries are off so the two never stack. instructor re-asks invalid output
-(at most `llm_reasks` times); tenacity retries 429 (honouring Retry-After), 5xx, timeouts
-and connection errors within a bounded number of attempts and a total time budget.
-Every third-party error is translated here into the service's own error tree.
+The SDK's own retries are off so the two never stack. tenacity retries 429 (honouring
+Retry-After), 5xx, timeouts and connection errors within a bounded number of attempts and a
+time budget. At most `llm_max_concurrent_calls` calls are in flight for the whole process: the
+rest wait here, not in the server's queue, so a call's timeout starts when it leaves that queue.
+Re-asking invalid output is the engine's business (`service.engines.llm.asking`), not this
+module's. Every third-party error is translated here into the service's own error tree.
 """
 
 from __future__ import annotations
 
-import functools
-import json
+import asyncio
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 import httpx2
-import instructor
 import openai
-from instructor.core import (
-    AsyncValidationError,
-    Hooks,
-    IncompleteOutputException,
-    InstructorRetryException,
-    ResponseParsingError,
-)
-from pydantic import BaseModel, ValidationError
+from openai.types.chat import ChatCompletion
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, stop_after_delay
 
 from schemas.digest import TokenUsage
@@ -33,30 +25,7 @@ from service.errors import DigestError, UpstreamError, UpstreamTimeout, Upstream
 from service.metrics import Metrics
 from service.settings import Settings
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
-
-_MODES = {
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "tools": instructor.Mode.TOOLS,
-    "json": instructor.Mode.JSON,
-}
 _RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
-_REASKABLE = (ValidationError, json.JSONDecodeError, AsyncValidationError, ResponseParsingError)
-
-
-@dataclass(frozen=True)
-class LLMResult(Generic[ModelT]):
-    output: ModelT
-    usage: TokenUsage
-    reasks: int
-
-
-class InvalidOutputAfterReasks(Exception):
-    """instructor gave up re-asking; `last_completion` is the final answer, if any."""
-
-    def __init__(self, reason: str, last_completion: Any) -> None:
-        super().__init__(reason)
-        self.last_completion = last_completion
 
 
 class LLMClient:
@@ -75,7 +44,7 @@ class LLMClient:
             timeout=settings.llm_timeout_s,
             http_client=http_client,
         )
-        self._instructor = instructor.from_openai(self._openai, mode=_MODES[settings.llm_mode])
+        self._slots: asyncio.Semaphore | None = None
 
     @property
     def model(self) -> str:
@@ -84,126 +53,49 @@ class LLMClient:
     async def close(self) -> None:
         await self._openai.close()
 
-    async def extract(
-        self, messages: list[dict[str, str]], response_model: type[ModelT], context: dict[str, Any]
-    ) -> LLMResult[ModelT]:
-        """One structured extraction, with transport retries around instructor's re-asks."""
-        deadline = time.monotonic() + self._settings.llm_max_retry_s
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._settings.llm_max_attempts)
-            | stop_after_delay(self._settings.llm_max_retry_s),
-            wait=_wait_for(self._settings.llm_max_backoff_s, deadline),
-            retry=retry_if_exception(_is_transient),
-            before_sleep=self._count_retry,
-            reraise=True,
-        )
-        try:
-            return await retrying(self._extract_once, messages, response_model, context)
-        except (openai.APIError, IncompleteOutputException) as error:  # translated at this one boundary
-            raise _translate(error, default_retry_after=self._settings.llm_max_backoff_s) from error
-
-    async def _extract_once(
-        self, messages: list[dict[str, str]], response_model: type[ModelT], context: dict[str, Any]
-    ) -> LLMResult[ModelT]:
-        calls = _CallWatcher(self.metrics)
-        create: Callable[..., Awaitable[tuple[ModelT, Any]]] = self._instructor.create_with_completion
-        try:
-            output, completion = await create(
-                messages=_jinja_literal(messages),
-                response_model=with_cached_schema(response_model),
-                context=context,
-                max_retries=self._reask_policy(calls),
-                hooks=calls.hooks(),
-                model=self._settings.llm_model,
-                temperature=self._settings.llm_temperature,
-                max_tokens=self._settings.llm_max_output_tokens,
-                **self._strict_schema_kwargs(response_model),
+    async def complete(self, body: dict[str, Any]) -> ChatCompletion:
+        """POST one chat-completions body, with transport retries; raises the service's errors."""
+        async with self._endpoint_slot():
+            deadline = time.monotonic() + self._settings.llm_max_retry_s
+            retrying = AsyncRetrying(
+                stop=stop_after_attempt(self._settings.llm_max_attempts)
+                | stop_after_delay(self._settings.llm_max_retry_s),
+                wait=_wait_for(self._settings.llm_max_backoff_s, deadline),
+                retry=retry_if_exception(_is_transient),
+                before_sleep=self._count_retry,
+                reraise=True,
             )
-        except InstructorRetryException as error:
-            cause = error.__cause__
-            if isinstance(cause, openai.APIError):
-                raise cause from error
-            if (reason := unusable_answer(calls.last_answer)) is not None:
-                raise UpstreamError(reason) from error
-            self.metrics.llm_reasks.inc(self._settings.llm_reasks)
-            raise InvalidOutputAfterReasks(str(cause or error), error.last_completion) from error
-        reasks = min(calls.parse_errors, self._settings.llm_reasks)
-        self.metrics.llm_reasks.inc(reasks)
-        return LLMResult(output=output, usage=usage_of(completion), reasks=reasks)
+            try:
+                completion: ChatCompletion = await retrying(self._post, body)
+            except openai.APIError as error:  # translated at this one boundary
+                raise translate(error, self._settings) from error
+        self._count_answer(completion)
+        if (reason := unusable_answer(completion)) is not None:
+            raise UpstreamError(reason)
+        return completion
 
-    def _reask_policy(self, calls: _CallWatcher) -> AsyncRetrying:
-        """Re-ask invalid output, but not an answer that can never parse (refusal, no choices)."""
-        return AsyncRetrying(
-            stop=stop_after_attempt(self._settings.llm_reasks + 1),
-            retry=retry_if_exception(
-                lambda error: isinstance(error, _REASKABLE) and unusable_answer(calls.last_answer) is None
-            ),
-            reraise=True,
-        )
+    def _endpoint_slot(self) -> asyncio.Semaphore:
+        if self._slots is None:  # made on first use: it belongs to the loop that runs the calls
+            self._slots = asyncio.Semaphore(self._settings.llm_max_concurrent_calls)
+        return self._slots
+
+    async def _post(self, body: dict[str, Any]) -> ChatCompletion:
+        try:
+            completion: ChatCompletion = await self._openai.chat.completions.create(**body)
+        except openai.APIError:
+            self.metrics.llm_calls.labels("failed").inc()
+            raise
+        return completion
+
+    def _count_answer(self, completion: Any) -> None:
+        self.metrics.llm_calls.labels("answered").inc()
+        usage = usage_of(completion)
+        self.metrics.llm_tokens.labels("prompt").inc(usage.prompt_tokens)
+        self.metrics.llm_tokens.labels("completion").inc(usage.completion_tokens)
 
     def _count_retry(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         self.metrics.llm_retries.labels(_retry_reason(error)).inc()
-
-    def _strict_schema_kwargs(self, response_model: type[BaseModel]) -> dict[str, Any]:
-        """instructor's JSON_SCHEMA mode omits `strict`; send the same schema with strict on."""
-        if self._settings.llm_mode != "json_schema":
-            return {}
-        response_format = {
-            "type": "json_schema",
-            "json_schema": {
-                "name": response_model.__name__,
-                "schema": with_cached_schema(response_model).model_json_schema(),
-                "strict": True,
-            },
-        }
-        return {"extra_body": {"response_format": response_format}}
-
-
-@functools.cache
-def with_cached_schema(model: type[ModelT]) -> type[ModelT]:
-    """The same model, but its JSON schema is built once: pydantic rebuilds it on every call (about
-    15 ms of CPU for the digest schema, twice per LLM call: ours and instructor's)."""
-    encoded = json.dumps(model.model_json_schema())
-
-    def model_json_schema(cls: type[BaseModel], *args: Any, **kwargs: Any) -> dict[str, Any]:
-        if args or kwargs:
-            return model.model_json_schema(*args, **kwargs)
-        fresh: dict[str, Any] = json.loads(encoded)  # a copy: callers may change it
-        return fresh
-
-    namespace = {"model_json_schema": classmethod(model_json_schema), "__module__": model.__module__}
-    namespace["__doc__"] = model.__doc__
-    return type(model.__name__, (model,), namespace)
-
-
-class _CallWatcher:
-    """Follows one extraction through instructor's hooks: answers, failures, tokens, parse errors."""
-
-    def __init__(self, metrics: Metrics) -> None:
-        self._metrics = metrics
-        self.last_answer: Any = None
-        self.parse_errors = 0
-
-    def hooks(self) -> Hooks:
-        hooks = Hooks()
-        hooks.on("completion:response", self._answered)
-        hooks.on("completion:error", self._failed)
-        hooks.on("parse:error", self._parse_error)
-        return hooks
-
-    def _answered(self, completion: Any, *_: Any, **__: Any) -> None:
-        self.last_answer = completion
-        self._metrics.llm_calls.labels("answered").inc()
-        usage = usage_of(completion)
-        self._metrics.llm_tokens.labels("prompt").inc(usage.prompt_tokens)
-        self._metrics.llm_tokens.labels("completion").inc(usage.completion_tokens)
-
-    def _failed(self, *_: Any, **__: Any) -> None:
-        self._metrics.llm_calls.labels("failed").inc()
-
-    def _parse_error(self, *_: Any, **__: Any) -> None:
-        self.parse_errors += 1
 
 
 def unusable_answer(completion: Any) -> str | None:
@@ -225,21 +117,6 @@ def unusable_answer(completion: Any) -> str | None:
     if getattr(choice, "finish_reason", None) == "content_filter":
         return "the LLM provider's content filter blocked the answer; try engine=offline"
     return None
-
-
-def _jinja_literal(messages: list[dict[str, str]]) -> list[dict[str, str]]:
-    """instructor renders every message as a Jinja template when a validation context is given;
-    wrapping the content in a raw block keeps the article's braces exactly as they are."""
-    end = "{% endraw %}"
-    return [
-        {
-            **message,
-            "content": "{% raw %}"
-            + message["content"].replace(end, end + "{{ '" + end + "' }}{% raw %}")
-            + end,
-        }
-        for message in messages
-    ]
 
 
 def _is_transient(error: BaseException) -> bool:
@@ -291,10 +168,10 @@ def usage_of(completion: Any) -> TokenUsage:
     )
 
 
-def _translate(error: Exception, default_retry_after: float) -> DigestError:
+def translate(error: openai.APIError, settings: Settings) -> DigestError:
     """The service error for a third-party one; 503s always carry a Retry-After (the provider's, if any)."""
     asked = _retry_after_seconds(error)
-    retry_after = asked if asked is not None else default_retry_after
+    retry_after = asked if asked is not None else settings.llm_max_backoff_s
     if isinstance(error, openai.APITimeoutError):
         return UpstreamTimeout("the LLM endpoint did not answer within DIGEST_LLM_TIMEOUT_S, after retries")
     if isinstance(error, openai.APIConnectionError):
@@ -307,16 +184,13 @@ def _translate(error: Exception, default_retry_after: float) -> DigestError:
             "the LLM provider is rate-limiting us; try again later", retry_after=retry_after
         )
     if isinstance(error, openai.APIStatusError):
-        return _translate_status(error, retry_after)
-    if isinstance(error, IncompleteOutputException):
-        return UpstreamError(
-            "the LLM output was cut off at the token limit; raise DIGEST_LLM_MAX_OUTPUT_TOKENS"
-        )
+        return _translate_status(error, retry_after, settings.llm_mode)
     return UpstreamError(f"the LLM call failed: {type(error).__name__}: {error}")
 
 
-def _translate_status(error: openai.APIStatusError, retry_after: float | None) -> DigestError:
+def _translate_status(error: openai.APIStatusError, retry_after: float | None, mode: str) -> DigestError:
     status = error.status_code
+    reason = _server_reason(error)
     if status == 503:
         return UpstreamUnavailable(
             "the LLM provider is unavailable (503) after retries", retry_after=retry_after
@@ -329,6 +203,17 @@ def _translate_status(error: openai.APIStatusError, retry_after: float | None) -
         )
     if status == 504 or status == 408:
         return UpstreamTimeout(f"the LLM provider timed out ({status}) after retries")
+    if mode == "json_schema" and status in (400, 422, 500):
+        return UpstreamError(
+            f"the LLM server refused the request ({status}: {reason}); if it does not support "
+            "response_format json_schema (llama.cpp does not), set DIGEST_LLM_MODE=tools"
+        )
     if status >= 500:
-        return UpstreamError(f"the LLM provider failed ({status}) after retries")
-    return UpstreamError(f"the LLM provider rejected the request ({status}): {error.message}")
+        return UpstreamError(f"the LLM provider failed ({status}: {reason}) after retries")
+    return UpstreamError(f"the LLM provider rejected the request ({status}): {reason}")
+
+
+def _server_reason(error: openai.APIStatusError) -> str:
+    """What the server said, clipped: the SDK's message, else the start of the body."""
+    text = error.message or error.response.text
+    return " ".join(str(text).split())[:300]

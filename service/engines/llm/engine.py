@@ -1,57 +1,68 @@
-"""The LLM engine: prompt → instructor → grounding → digest."""
+"""The LLM engine: small structured calls → grounding → a summary from grounded facts → digest.
+
+One article is asked in small calls, each with its own short answer model: actors and events
+first, then figures and quotes (concurrently where the endpoint allows), told the actors' and
+events' refs so their references agree; then the answers are merged and grounded, and a last call
+writes the English summary from the grounded items (`service.engines.llm.summary`). Answers are
+cached before grounding (`LLMAnswer`), so a change to grounding re-applies to them for free.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import time
-from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from schemas.digest import Digest, DigestWarning, Engine, Provenance, Summary, TokenUsage, WarningCode
-from schemas.llm_output import LLMDigest
+from schemas.digest import (
+    Digest,
+    DigestWarning,
+    Engine,
+    LLMCall,
+    Provenance,
+    Summary,
+    TokenUsage,
+    WarningCode,
+)
+from schemas.llm_output import LLMActor, LLMDigest, LLMEvent
 from schemas.request import DigestRequest
-from service.digest.assemble import assemble_digest
-from service.digest.grounding import ground, grounding_problems
-from service.engines.llm.client import InvalidOutputAfterReasks, LLMClient, usage_of
+from service.digest.assemble import DigestItems, assemble_digest
+from service.digest.grounding import ground
+from service.engines.llm.asking import ACTORS_EVENTS, FIGURES, QUOTES, Asker
+from service.engines.llm.client import LLMClient
+from service.engines.llm.prices import PriceTable
 from service.engines.llm.prompt import Prompt
-from service.errors import UpstreamError
-
-
-class ArticleDigest(LLMDigest):
-    """The response model: LLMDigest plus grounding checks that instructor turns into re-asks.
-
-    The article reaches the validator through pydantic's validation context, never through
-    the prompt template."""
-
-    @model_validator(mode="after")
-    def _grounded_in_article(self, info: ValidationInfo) -> Self:
-        context: dict[str, Any] = info.context or {}
-        article = context.get("article")
-        if article and context.get("enforce_grounding", True):
-            problems = grounding_problems(self, article)
-            if problems:
-                raise ValueError("; ".join(problems))
-        return self
+from service.engines.llm.request import Sampling
+from service.engines.llm.summary import (
+    as_digest_summary,
+    facts_text,
+    summary_of,
+    summary_problems,
+    template_summary,
+)
+from service.errors import UpstreamError, UpstreamFailure
+from service.settings import Settings
 
 
 class LLMAnswer(BaseModel):
-    """One LLM answer before grounding; cached apart from digests so re-grounding costs no call."""
+    """The model's answers for one article before grounding; cached apart from digests."""
 
     model_config = ConfigDict(extra="forbid")
 
-    output: LLMDigest
+    output: LLMDigest = Field(description="The merged answers; the summary fields empty if it failed")
     usage: TokenUsage
     reasks: int = Field(ge=0)
     latency_ms: float = Field(ge=0)
+    calls: list[LLMCall] = Field(default_factory=list)
 
 
 class LLMEngine:
-    def __init__(self, client: LLMClient, prompt: Prompt, reasks: int) -> None:
+    def __init__(self, client: LLMClient, prompt: Prompt, settings: Settings) -> None:
         self._client = client
         self._prompt = prompt
-        self._reasks = reasks
+        self._settings = settings
+        self._prices = PriceTable.load(settings.llm_price_file)
 
     @property
     def model(self) -> str:
@@ -64,26 +75,76 @@ class LLMEngine:
     async def close(self) -> None:
         await self._client.close()
 
+    def _asker(self) -> Asker:
+        settings = self._settings
+        return Asker(
+            client=self._client,
+            prompt=self._prompt,
+            sampling=Sampling(
+                model=settings.llm_model, mode=settings.llm_mode, temperature=settings.llm_temperature
+            ),
+            reasks=settings.llm_reasks,
+            context_tokens=settings.llm_context_tokens,
+            budget_s=settings.llm_digest_budget_s,
+            max_output_tokens=settings.llm_max_output_tokens,
+        )
+
     async def answer(self, request: DigestRequest) -> LLMAnswer:
-        """The model's answer to the article, re-asked while invalid or ungrounded (the costly part)."""
+        """The model's answers to the article (the costly part); failures carry the tokens spent."""
         started = time.perf_counter()
-        context = {"article": request.text}
-        output: LLMDigest
+        asker = self._asker()
         try:
-            result = await self._client.extract(self._prompt.messages(request), ArticleDigest, context)
-            output, usage, reasks = result.output, result.usage, result.reasks
-        except InvalidOutputAfterReasks as failure:
-            output = _accept_ungrounded(failure, request.text)
-            usage, reasks = usage_of(failure.last_completion), self._reasks
+            output = await self._extract(request, asker)
+        except UpstreamFailure as failure:
+            failure.usage = {
+                "usage": asker.usage.model_dump(),
+                "reasks": asker.reask_count,
+                "calls": len(asker.calls),
+            }
+            raise
         latency_ms = round((time.perf_counter() - started) * 1000, 2)
-        return LLMAnswer(output=output, usage=usage, reasks=reasks, latency_ms=latency_ms)
+        return LLMAnswer(
+            output=output,
+            usage=asker.usage,
+            reasks=asker.reask_count,
+            latency_ms=latency_ms,
+            calls=asker.calls,
+        )
+
+    async def _extract(self, request: DigestRequest, asker: Asker) -> LLMDigest:
+        found = await asker.ask_lists(request, ACTORS_EVENTS)
+        known = _known_refs(found["actors"], found["events"])
+        figures, quotes = await asyncio.gather(
+            asker.ask_lists(request, FIGURES, known=known), asker.ask_lists(request, QUOTES, known=known)
+        )
+        extraction = LLMDigest(
+            headline_en="",
+            summary_en="",
+            key_points_en=[],
+            summary_ar="",
+            actors=found["actors"],
+            events=found["events"],
+            figures=figures["figures"],
+            quotes=quotes["quotes"],
+        )
+        items = await asyncio.to_thread(ground, extraction, request.text, request.published_at)
+        _require_grounded(items)
+        summary, _ = await asker.ask_summary(
+            request, facts_text(items), lambda answer: summary_problems(answer, items)
+        )
+        if summary is None:
+            return extraction
+        return extraction.model_copy(update=summary.model_dump())
 
     async def digest_from(self, request: DigestRequest, answer: LLMAnswer, *, replayed: bool) -> Digest:
-        """Ground an answer in the article and assemble the digest (cheap: runs on every cache replay)."""
+        """Ground the answers in the article and assemble the digest (cheap: runs on every cache replay)."""
         started = time.perf_counter()
         items = await asyncio.to_thread(ground, answer.output, request.text, request.published_at)
+        _require_grounded(items)
+        summary = self._checked_summary(answer.output, items)
         if answer.reasks:
             items.warnings.insert(0, _reask_warning(answer.reasks))
+        items.warnings += _truncation_warnings(answer.calls)
         grounding_ms = (time.perf_counter() - started) * 1000
         provenance = Provenance(
             engine=Engine.llm,
@@ -93,58 +154,66 @@ class LLMEngine:
             latency_ms=round(grounding_ms + (0 if replayed else answer.latency_ms), 2),
             usage=answer.usage,
             reasks=answer.reasks,
+            calls=answer.calls,
+            cost_usd=self._prices.cost(self._client.model, answer.usage),
             created_at=dt.datetime.now(dt.UTC),
         )
         try:
-            return await asyncio.to_thread(
-                assemble_digest, request, _summary(answer.output), items, provenance
-            )
+            return await asyncio.to_thread(assemble_digest, request, summary, items, provenance)
         except ValidationError as error:  # the answer fits the LLM schema but not the digest's
             raise UpstreamError(
                 f"the LLM answer cannot form a valid digest: {error.errors()[0]['msg']}"
             ) from error
 
-
-def _accept_ungrounded(failure: InvalidOutputAfterReasks, article: str) -> LLMDigest:
-    """Re-asks are spent: keep a well-formed answer and let grounding drop what it cannot find."""
-    raw = _completion_json(failure.last_completion)
-    try:
-        return ArticleDigest.model_validate_json(
-            raw, context={"article": article, "enforce_grounding": False}
+    @staticmethod
+    def _checked_summary(output: LLMDigest, items: DigestItems) -> Summary:
+        """The model's summary if it passes the check against these grounded items, else the template."""
+        answer = summary_of(output)
+        problems = summary_problems(answer, items)
+        if not problems:
+            return as_digest_summary(answer)
+        items.warnings.append(
+            DigestWarning(
+                code=WarningCode.summary_replaced_by_template,
+                message="the LLM's English summary was replaced by one built from the grounded items: "
+                + "; ".join(problems),
+            )
         )
-    except ValidationError as error:
+        return template_summary(items)
+
+
+def _known_refs(actors: list[LLMActor], events: list[LLMEvent]) -> str:
+    """The refs the figures and quotes calls are told to use, so their references agree."""
+    lines = [f"{actor.ref} = {actor.name_ar}" for actor in actors]
+    lines += [f"{event.ref} = {event.type} {event.location_ar or ''}".rstrip() for event in events]
+    return "\n".join(lines) or "(none)"
+
+
+def _require_grounded(items: DigestItems) -> None:
+    if not (items.actors or items.events or items.figures or items.quotes):
+        dropped = "; ".join(warning.message for warning in items.warnings[:3])
         raise UpstreamError(
-            f"the LLM output did not match the digest schema after re-asks: {error.error_count()} errors, "
-            f"first: {error.errors()[0]['msg']}"
-        ) from error
-
-
-def _completion_json(completion: Any) -> str:
-    choices = getattr(completion, "choices", None) or []
-    if not choices:
-        return "null"
-    message = choices[0].message
-    for call in getattr(message, "tool_calls", None) or []:
-        return str(call.function.arguments)
-    content = (message.content or "").strip()
-    if content.startswith("```"):
-        content = content.strip("`").removeprefix("json").strip()
-    return content or "null"
+            "the LLM found nothing that could be grounded in the article"
+            + (f" (dropped: {dropped})" if dropped else "")
+            + "; try engine=offline"
+        )
 
 
 def _reask_warning(reasks: int) -> DigestWarning:
     return DigestWarning(
         code=WarningCode.reasked,
-        message=f"the LLM output was re-asked {reasks} time(s) because it was invalid or not grounded",
+        message=f"the LLM output was re-asked {reasks} time(s): it was invalid, cut off or not grounded",
     )
 
 
-def _summary(output: LLMDigest) -> Summary:
-    if not output.headline_en.strip() or not output.summary_en.strip():
-        raise UpstreamError("the LLM answered without an English headline or summary, after re-asks")
-    return Summary(
-        headline_en=output.headline_en,
-        summary_en=output.summary_en,
-        key_points_en=output.key_points_en,
-        summary_ar=output.summary_ar,
-    )
+def _truncation_warnings(calls: list[LLMCall]) -> list[DigestWarning]:
+    cut = sorted({call.task for call in calls if call.outcome.value == "truncated"})
+    if not cut:
+        return []
+    return [
+        DigestWarning(
+            code=WarningCode.llm_answer_truncated,
+            message=f"the LLM's answer to the {', '.join(cut)} task(s) was cut off at the token limit; "
+            "its complete items were kept and the rest re-asked",
+        )
+    ]

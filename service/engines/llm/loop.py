@@ -1,6 +1,6 @@
 """A process-wide asyncio loop, in its own thread, for the LLM calls.
 
-Building a request and parsing and validating an answer (openai, instructor, pydantic) costs
+Building a request and parsing and validating an answer (openai, pydantic) costs
 several milliseconds of CPU per call. On the serving loop that time would queue every other
 request behind it, cached ones included; on this loop the interpreter switches threads every few
 milliseconds, so the serving loop keeps answering while an LLM call is being prepared or parsed.

@@ -1,4 +1,15 @@
-"""The LLM prompt: a YAML file in prompts/, versioned by its content hash."""
+"""The LLM prompt: a YAML file in prompts/ (package data), versioned by its content hash.
+
+The file is checked when it is loaded, so a mistake in it stops the service at start-up instead of
+failing every request: its shape (`PromptFile`, unknown keys refused), every `$placeholder`
+against the variables its template is given, and the worked example against its own article (it
+must ground with no warning, exactly as a model's answer would be grounded).
+
+Every call of one article is laid out the same way: the static part (rules and the worked
+example: byte-identical for every call and every article), then the article, then the call's
+task. Servers that cache prompt prefixes (llama.cpp's KV cache, providers' prompt caching) thus
+reuse the static part across articles and the article across its calls.
+"""
 
 from __future__ import annotations
 
@@ -10,50 +21,100 @@ from string import Template
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from schemas.llm_output import LLMDigest
+from schemas.llm_output import ActorsEventsAnswer, FiguresAnswer, LLMDigest, QuotesAnswer
 from schemas.request import DigestRequest
+from service.digest.grounding import ground, grounding_problems
+from service.engines.llm.request import Message
+from service.engines.llm.summary import summary_of, summary_problems
 
 UNKNOWN = "(not given)"
+ARTICLE_VARIABLES = frozenset({"title", "source", "published_at", "article"})
+SUMMARY_VARIABLES = frozenset({"facts"})
+REFS_VARIABLES = frozenset({"known"})
 
 
-@dataclass(frozen=True)
-class PromptExample:
-    article: str
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TaskPrompt(_Strict):
+    instruction: str = Field(min_length=1)
+    max_output_tokens: int = Field(ge=64, le=32_000, description="max_tokens of this call")
+
+
+class TaskPrompts(_Strict):
+    figures: TaskPrompt
+    quotes: TaskPrompt
+    actors_events: TaskPrompt
+    summary: TaskPrompt
+
+
+class WorkedExample(_Strict):
+    article: str = Field(min_length=1)
     output: LLMDigest
+
+
+class PromptFile(_Strict):
+    """What a prompt file holds."""
+
+    name: str = Field(min_length=1)
+    system: str = Field(min_length=1, description="Rules shared by every call")
+    article_template: str = Field(min_length=1, description="The article message: $title $source ...")
+    tasks: TaskPrompts
+    example: WorkedExample
+
+
+class PromptFileError(ValueError):
+    """The prompt file is malformed, uses an unknown $placeholder, or its example does not ground."""
 
 
 @dataclass(frozen=True)
 class Prompt:
     name: str
     version: str
-    system: str
-    user_template: str
-    examples: tuple[PromptExample, ...]
+    file: PromptFile
 
-    def messages(self, request: DigestRequest) -> list[dict[str, str]]:
-        """System prompt, worked examples as earlier turns, then the article."""
-        messages = [{"role": "system", "content": self.system}]
-        for example in self.examples:
-            messages.append(
-                {"role": "user", "content": self._user_message(DigestRequest(text=example.article))}
-            )
-            messages.append({"role": "assistant", "content": example.output.model_dump_json()})
-        messages.append({"role": "user", "content": self._user_message(request)})
-        return messages
+    @property
+    def static(self) -> str:
+        """The system message: rules, then the worked example's answers, one per task."""
+        return self.file.system.rstrip() + "\n\n" + _worked_example(self.file.example)
 
-    def _user_message(self, request: DigestRequest) -> str:
-        # string.Template substitutes values verbatim: braces in the article stay as they are.
-        return Template(self.user_template).substitute(
+    def messages(self, request: DigestRequest, task: str, **variables: str) -> list[Message]:
+        """Static part → article → this call's task (its variables substituted)."""
+        instruction = getattr(self.file.tasks, task).instruction
+        return [
+            {"role": "system", "content": self.static},
+            {"role": "user", "content": self.article_message(request)},
+            {"role": "user", "content": Template(instruction).substitute(variables)},
+        ]
+
+    def article_message(self, request: DigestRequest) -> str:
+        # string.Template substitutes values verbatim: braces and $ in the article stay as they are.
+        return Template(self.file.article_template).substitute(
             title=request.title or UNKNOWN,
             source=request.source or UNKNOWN,
             published_at=request.published_at.isoformat() if request.published_at else UNKNOWN,
             article=request.text,
         )
 
+    def max_tokens(self, task: str) -> int:
+        prompt: TaskPrompt = getattr(self.file.tasks, task)
+        return prompt.max_output_tokens
 
-class PromptFileError(ValueError):
-    """The prompt file is missing a part or its examples do not match the output schema."""
+
+def _worked_example(example: WorkedExample) -> str:
+    output = example.output
+    answers: list[tuple[str, BaseModel]] = [
+        ("figures", FiguresAnswer(figures=output.figures)),
+        ("quotes", QuotesAnswer(quotes=output.quotes)),
+        ("actors_events", ActorsEventsAnswer(actors=output.actors, events=output.events)),
+    ]
+    lines = ["Worked example (not the article you are given).", "<article>", example.article, "</article>"]
+    lines += [f"Answer to the {task} task: {answer.model_dump_json()}" for task, answer in answers]
+    lines.append(f"Answer to the summary task: {summary_of(output).model_dump_json()}")
+    return "\n".join(lines)
 
 
 def prompt_version(raw: bytes) -> str:
@@ -63,18 +124,47 @@ def prompt_version(raw: bytes) -> str:
 @lru_cache(maxsize=8)
 def load_prompt(path: Path) -> Prompt:
     raw = path.read_bytes()
-    data: Any = yaml.safe_load(raw)
     try:
-        examples = tuple(
-            PromptExample(article=item["article"], output=LLMDigest.model_validate(item["output"]))
-            for item in data.get("examples", [])
-        )
-        return Prompt(
-            name=str(data["name"]),
-            version=prompt_version(raw),
-            system=str(data["system"]),
-            user_template=str(data["user_template"]),
-            examples=examples,
-        )
-    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        data: Any = yaml.safe_load(raw)
+        file = PromptFile.model_validate(data)
+    except (yaml.YAMLError, ValidationError) as error:
         raise PromptFileError(f"prompt file {path} is not valid: {error}") from error
+    problems = placeholder_problems(file) + example_problems(file.example)
+    if problems:
+        raise PromptFileError(f"prompt file {path} is not valid: " + "; ".join(problems))
+    return Prompt(name=file.name, version=prompt_version(raw), file=file)
+
+
+def placeholder_problems(file: PromptFile) -> list[str]:
+    """Every $placeholder of every text, checked against what that text is given."""
+    texts: list[tuple[str, str, frozenset[str]]] = [
+        ("system", file.system, frozenset()),
+        ("article_template", file.article_template, ARTICLE_VARIABLES),
+        ("tasks.figures", file.tasks.figures.instruction, REFS_VARIABLES),
+        ("tasks.quotes", file.tasks.quotes.instruction, REFS_VARIABLES),
+        ("tasks.actors_events", file.tasks.actors_events.instruction, frozenset()),
+        ("tasks.summary", file.tasks.summary.instruction, SUMMARY_VARIABLES),
+    ]
+    problems = []
+    for where, text, known in texts:
+        template = Template(text)
+        if not template.is_valid():
+            problems.append(f"{where} has a malformed $placeholder (write $$ for a dollar sign)")
+            continue
+        unknown = sorted(set(template.get_identifiers()) - known)
+        if unknown:
+            allowed = ", ".join(f"${name}" for name in sorted(known)) or "none"
+            problems.append(f"{where} uses unknown placeholder(s) {unknown} (allowed: {allowed})")
+    if "article" not in Template(file.article_template).get_identifiers():
+        problems.append("article_template must contain $article")
+    return problems
+
+
+def example_problems(example: WorkedExample) -> list[str]:
+    """The worked example must be an answer the service would accept without a single warning."""
+    problems = grounding_problems(example.output, example.article)
+    items = ground(example.output, example.article)
+    problems += [f"example: {warning.message}" for warning in items.warnings]
+    summary = summary_of(example.output)
+    problems += [f"example summary: {problem}" for problem in summary_problems(summary, items)]
+    return problems

@@ -1,0 +1,296 @@
+"""One task of one article, asked with bounded, salvaging re-asks; every call recorded.
+
+instructor's re-ask loop was replaced here because, measured against llama.cpp, it made answers
+worse instead of better: it re-sent the whole failed answer twice per re-ask (prompts grew from 3.9k
+to 18.4k tokens, past the context), kept only the last answer (a usable first answer became a 502),
+and read every cut-off tool call as invalid JSON. Here:
+
+* every answer is read item by item (`answers.read_lists`): the items that are whole, valid and
+  grounded are kept from every attempt, so a failing re-ask never loses a good first answer;
+* a re-ask carries only the reasons and the failing items, clipped to a token budget that keeps
+  the whole prompt inside the context window; a cut-off answer is re-asked for the items it had
+  not reached;
+* every call, failed ones too, is an `LLMCall` with its tokens, so provenance and problem details
+  can say what a digest cost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from schemas.digest import CallOutcome, LLMCall, TokenUsage
+from schemas.llm_output import (
+    ActorsEventsAnswer,
+    FiguresAnswer,
+    LLMActor,
+    LLMEvent,
+    LLMFigure,
+    LLMQuote,
+    QuotesAnswer,
+    SummaryAnswer,
+)
+from schemas.request import DigestRequest
+from service.digest.grounding import figure_problem, quote_problem
+from service.engines.llm.answers import ReadAnswer, answer_text, is_truncated, read_lists, read_object
+from service.engines.llm.client import LLMClient, usage_of
+from service.engines.llm.prompt import Prompt
+from service.engines.llm.request import Message, Sampling, chat_request
+from service.errors import UpstreamError, UpstreamFailure, UpstreamTimeout
+
+# A conservative estimate for budgets: Arabic news text is about 2.5 characters per token for
+# Qwen's and OpenAI's tokenizers; JSON and English are longer per token.
+CHARS_PER_TOKEN = 2.0
+REASK_NOTE_TOKENS = 500
+
+ItemProblem = Callable[[str, BaseModel], str | None]
+
+
+@dataclass(frozen=True)
+class ListTask:
+    """A call that answers lists of items: its answer model, its lists and their grounding check."""
+
+    name: str
+    answer: type[BaseModel]
+    lists: dict[str, type[BaseModel]]
+    problem: ItemProblem
+
+
+def _no_problem(_: str, __: BaseModel) -> str | None:
+    return None
+
+
+def _figure_problem(article: str, item: BaseModel) -> str | None:
+    return figure_problem(article, item) if isinstance(item, LLMFigure) else None
+
+
+def _quote_problem(article: str, item: BaseModel) -> str | None:
+    return quote_problem(article, item) if isinstance(item, LLMQuote) else None
+
+
+ACTORS_EVENTS = ListTask(
+    "actors_events", ActorsEventsAnswer, {"actors": LLMActor, "events": LLMEvent}, _no_problem
+)
+FIGURES = ListTask("figures", FiguresAnswer, {"figures": LLMFigure}, _figure_problem)
+QUOTES = ListTask("quotes", QuotesAnswer, {"quotes": LLMQuote}, _quote_problem)
+ANSWER_MODELS: tuple[type[BaseModel], ...] = (ActorsEventsAnswer, FiguresAnswer, QuotesAnswer, SummaryAnswer)
+
+
+def estimated_tokens(text: str) -> int:
+    return int(len(text) / CHARS_PER_TOKEN) + 1
+
+
+def messages_tokens(messages: Sequence[Message]) -> int:
+    return sum(estimated_tokens(message["content"]) + 4 for message in messages)
+
+
+@dataclass
+class Asker:
+    """Asks the tasks of one digest: shares its sampling, its time budget and its call records."""
+
+    client: LLMClient
+    prompt: Prompt
+    sampling: Sampling
+    reasks: int
+    context_tokens: int
+    budget_s: float
+    max_output_tokens: int
+    calls: list[LLMCall] = field(default_factory=list)
+    _deadline: float | None = None
+
+    @property
+    def usage(self) -> TokenUsage:
+        return sum((call.usage for call in self.calls), TokenUsage())
+
+    @property
+    def reask_count(self) -> int:
+        return sum(1 for call in self.calls if call.attempt > 0)
+
+    async def ask_lists(
+        self, request: DigestRequest, task: ListTask, **variables: str
+    ) -> dict[str, list[Any]]:
+        """The task's items: valid and grounded ones from every attempt, then the last attempt's failing
+        ones (grounding drops those with a warning). No parseable answer at all is an `UpstreamError`."""
+        base = self.prompt.messages(request, task.name, **variables)
+        accepted: dict[str, dict[str, BaseModel]] = {key: {} for key in task.lists}
+        failing: dict[str, list[BaseModel]] = {key: [] for key in task.lists}
+        note: str | None = None
+        usable_once, first_error = False, ""
+        for attempt in range(1 + self.reasks):
+            messages = base if note is None else [*base, {"role": "user", "content": note}]
+            read = await self._ask_read(task, messages, attempt, usable_once)
+            if read is None:  # a re-ask failed at the endpoint: keep what the earlier answers gave
+                break
+            usable_once = usable_once or _usable(read)
+            first_error = first_error or (read.errors[0] if read.errors else "")
+            reasons = list(read.errors)
+            for key, items in read.items.items():
+                failing[key] = []
+                for item in items:
+                    if (reason := task.problem(request.text, item)) is not None:
+                        failing[key].append(item)
+                        reasons.append(reason)
+                    else:
+                        accepted[key].setdefault(_identity(item), item)
+            if not reasons and not read.truncated:
+                break
+            note = self.reask_note(task, base, reasons, read.truncated, accepted)
+        if not usable_once:
+            raise UpstreamError(
+                f"the LLM output did not match the digest schema after re-asks ({task.name} task): "
+                f"{first_error}"
+            )
+        return {key: [*accepted[key].values(), *failing[key]] for key in task.lists}
+
+    async def ask_summary(
+        self, request: DigestRequest, facts: str, check: Callable[[SummaryAnswer], list[str]]
+    ) -> tuple[SummaryAnswer | None, list[str]]:
+        """A summary that passes `check`, asked at most twice; else None and the reasons."""
+        base = self.prompt.messages(request, "summary", facts=facts)
+        messages: list[Message] = base
+        reasons: list[str] = []
+        for attempt in range(2):
+            answered = await self._call_or_none("summary", messages, attempt)
+            if answered is None:
+                return None, reasons or ["the summary call failed"]
+            summary, error = read_object(answer_text(answered[0]), SummaryAnswer)
+            reasons = [error] if error else check(summary) if isinstance(summary, SummaryAnswer) else []
+            if isinstance(summary, SummaryAnswer) and not reasons:
+                return summary, []
+            note = (
+                "Your summary cannot be used: " + "; ".join(reasons) + ". Write it again from the facts only."
+            )
+            messages = [*base, {"role": "user", "content": self._clip_note(note, base)}]
+        return None, reasons
+
+    async def _ask_read(
+        self, task: ListTask, messages: list[Message], attempt: int, usable_once: bool
+    ) -> ReadAnswer | None:
+        max_tokens = self._max_tokens(task.name)
+        if attempt == 0:
+            completion, record = await self._call(task.name, messages, attempt)
+        else:
+            answered = await self._call_or_none(task.name, messages, attempt)
+            if answered is None:
+                return None
+            completion, record = answered
+        truncated = is_truncated(completion, max_tokens)
+        read = read_lists(answer_text(completion), task.lists, truncated)
+        record.outcome = _outcome(read)
+        return read
+
+    async def _call_or_none(
+        self, task: str, messages: list[Message], attempt: int
+    ) -> tuple[Any, LLMCall] | None:
+        """A call whose failure must not undo what earlier answers gave (re-asks, the summary)."""
+        try:
+            return await self._call(task, messages, attempt)
+        except UpstreamTimeout:
+            raise
+        except UpstreamFailure:
+            return None
+
+    async def _call(self, task: str, messages: list[Message], attempt: int) -> tuple[Any, LLMCall]:
+        """One recorded call; the record says "failed" unless an answer came back."""
+        body = chat_request(
+            self.sampling, messages, _answer_of(task), self._max_tokens(task), tools=ANSWER_MODELS
+        )
+        started = time.perf_counter()
+        record = LLMCall(
+            task=task, attempt=attempt, outcome=CallOutcome.failed, usage=TokenUsage(), latency_ms=0
+        )
+        self.calls.append(record)
+        if attempt:
+            self.client.metrics.llm_reasks.inc()
+        try:
+            completion = await asyncio.wait_for(self.client.complete(body), self._time_left())
+        except TimeoutError as error:
+            raise UpstreamTimeout(
+                f"the digest's LLM calls took longer than DIGEST_LLM_DIGEST_BUDGET_S ({self.budget_s:g} s)"
+            ) from error
+        finally:
+            record.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+        record.usage = usage_of(completion)
+        record.outcome = CallOutcome.answered
+        return completion, record
+
+    def _time_left(self) -> float:
+        now = time.monotonic()
+        if self._deadline is None:
+            self._deadline = now + self.budget_s
+        left = self._deadline - now
+        if left <= 0:
+            raise UpstreamTimeout(
+                f"the digest's LLM calls took longer than DIGEST_LLM_DIGEST_BUDGET_S ({self.budget_s:g} s)"
+            )
+        return left
+
+    def _max_tokens(self, task: str) -> int:
+        return min(self.prompt.max_tokens(task), self.max_output_tokens)
+
+    def reask_note(
+        self,
+        task: ListTask,
+        base: list[Message],
+        reasons: list[str],
+        truncated: bool,
+        accepted: dict[str, dict[str, BaseModel]],
+    ) -> str:
+        """The re-ask: what was wrong and what is already kept, never the whole failed answer."""
+        lines = [f"Your answer to the {task.name} task needs a second pass."]
+        if truncated:
+            lines.append("It was cut off at the token limit: give only the items you had not reached.")
+        kept = [_identity(item) for items in accepted.values() for item in items.values()]
+        if kept:
+            lines.append("Already kept (do not repeat): " + " | ".join(kept))
+        if reasons:
+            lines.append("Fix or leave out:")
+            lines += [f"- {reason}" for reason in reasons]
+        lines.append(f"Answer the {task.name} task again with the corrected and missing items only.")
+        return self._clip_note("\n".join(lines), base)
+
+    def _clip_note(self, note: str, base: list[Message]) -> str:
+        """The note cut to what fits: REASK_NOTE_TOKENS, and the context left after prompt and answer."""
+        room = self.context_tokens - messages_tokens(base) - self.max_output_tokens
+        budget = max(0, min(REASK_NOTE_TOKENS, room))
+        limit = int(budget * CHARS_PER_TOKEN)
+        return note if len(note) <= limit else note[: max(0, limit - 1)] + "…"
+
+
+def _answer_of(task: str) -> type[BaseModel]:
+    answers: dict[str, type[BaseModel]] = {
+        "actors_events": ActorsEventsAnswer,
+        "figures": FiguresAnswer,
+        "quotes": QuotesAnswer,
+        "summary": SummaryAnswer,
+    }
+    return answers[task]
+
+
+def _identity(item: BaseModel) -> str:
+    """What makes two items the same claim, whatever their refs: the Arabic they stand on."""
+    if isinstance(item, LLMFigure):
+        return f"{item.phrase_ar} = {item.value} {item.metric}"
+    if isinstance(item, LLMQuote):
+        return item.text_ar
+    if isinstance(item, LLMActor):
+        return item.name_ar
+    if isinstance(item, LLMEvent):
+        return f"{item.type}: {' / '.join(item.evidence_ar)[:80]}"
+    return item.model_dump_json()
+
+
+def _usable(read: ReadAnswer) -> bool:
+    """An answer that gave items, or a well-formed one that found none."""
+    return read.parsed and (any(read.items.values()) or not read.errors)
+
+
+def _outcome(read: ReadAnswer) -> CallOutcome:
+    if read.truncated:
+        return CallOutcome.truncated
+    return CallOutcome.answered if read.parsed and not read.errors else CallOutcome.invalid

@@ -1,0 +1,43 @@
+"""Cost estimates from the price table (`data/prices.yaml`: $ per 1M input and output tokens)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from schemas.digest import TokenUsage
+
+
+class Price(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    input: float = Field(ge=0, description="$ per 1M prompt tokens")
+    output: float = Field(ge=0, description="$ per 1M completion tokens")
+
+
+class PriceFileError(ValueError):
+    """The price table is not a mapping of model names to {input, output} prices."""
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    prices: dict[str, Price]
+
+    @classmethod
+    def load(cls, path: Path) -> PriceTable:
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            return cls({str(model): Price.model_validate(price) for model, price in dict(raw).items()})
+        except (OSError, yaml.YAMLError, ValidationError, TypeError, ValueError) as error:
+            raise PriceFileError(f"price table {path} is not valid: {error}") from error
+
+    def cost(self, model: str, usage: TokenUsage) -> float | None:
+        """US dollars for `usage` on `model`; None for a model the table does not list."""
+        price = self.prices.get(model)
+        if price is None:
+            return None
+        dollars = (usage.prompt_tokens * price.input + usage.completion_tokens * price.output) / 1_000_000
+        return round(dollars, 6)

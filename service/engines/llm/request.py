@@ -1,0 +1,88 @@
+"""The body of one chat-completions call: the one place that knows how each structured-output mode
+is asked for.
+
+`chat_request` returns exactly what is POSTed to `/v1/chat/completions`, so the same dict can be
+sent by the SDK or written as a line of an OpenAI Batch file.
+
+* `json_schema`: the answer model as a strict `response_format` (OpenAI, vLLM, Ollama);
+* `tools`: every task's answer model as a tool, the call's own forced with `tool_choice`
+  (llama.cpp: it turns the forced tool's schema into a grammar). All tools are sent in every call
+  because chat templates render them at the very start of the prompt: identical tools keep the
+  prompt's prefix identical across an article's calls, so the server's KV cache reuses it;
+* `json`: a JSON object, with the schema written into the task message (the most portable).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+Mode = Literal["json_schema", "tools", "json"]
+Message = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Sampling:
+    model: str
+    mode: Mode
+    temperature: float
+
+
+@functools.cache
+def answer_schema(answer: type[BaseModel]) -> str:
+    """The answer model's JSON schema, serialised once (pydantic rebuilds it on every call)."""
+    return json.dumps(answer.model_json_schema(), ensure_ascii=False, separators=(",", ":"))
+
+
+def chat_request(
+    sampling: Sampling,
+    messages: Sequence[Message],
+    answer: type[BaseModel],
+    max_tokens: int,
+    tools: Sequence[type[BaseModel]] = (),
+) -> dict[str, Any]:
+    """One call's request body; `tools` are all the answer models of the article's calls (tools mode)."""
+    body: dict[str, Any] = {
+        "model": sampling.model,
+        "messages": list(messages),
+        "temperature": sampling.temperature,
+        "max_tokens": max_tokens,
+    }
+    if sampling.mode == "json_schema":
+        body["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {
+                "name": answer.__name__,
+                "schema": json.loads(answer_schema(answer)),
+                "strict": True,
+            },
+        }
+    elif sampling.mode == "tools":
+        body["tools"] = [_tool(model) for model in (tools or (answer,))]
+        body["tool_choice"] = {"type": "function", "function": {"name": answer.__name__}}
+    else:
+        body["response_format"] = {"type": "json_object"}
+        body["messages"] = _with_schema_in_last_message(body["messages"], answer)
+    return body
+
+
+def _tool(model: type[BaseModel]) -> dict[str, Any]:
+    return {
+        "type": "function",
+        "function": {
+            "name": model.__name__,
+            "description": f"Report the {model.__name__} of the article",
+            "parameters": json.loads(answer_schema(model)),
+        },
+    }
+
+
+def _with_schema_in_last_message(messages: list[Message], answer: type[BaseModel]) -> list[Message]:
+    last = messages[-1]
+    schema_note = f"\n\nAnswer with one JSON object that matches this JSON Schema:\n{answer_schema(answer)}"
+    return [*messages[:-1], {**last, "content": last["content"] + schema_note}]

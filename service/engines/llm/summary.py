@@ -1,0 +1,126 @@
+"""The English summary of an LLM digest, written from the grounded items only.
+
+After grounding, the last call receives the grounded facts (`facts_text`) and writes headline,
+summary and key points. They are checked (`summary_problems`): every number must be one the
+grounded figures state, every capitalised name must be one the facts give. A summary that fails
+twice is replaced by `template_summary`, built from the same facts, with a warning.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+
+from schemas.digest import Figure, Summary
+from schemas.llm_output import LLMDigest, SummaryAnswer
+from service.digest.assemble import DigestItems, numbers_not_in_figures
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’-]{2,}")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[-•]\s+|\(\s*)$")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+_CALENDAR_WORDS = frozenset(name.lower() for name in (*calendar.day_name, *calendar.month_name) if name)
+_QUALIFIER_WORDS = {"at_least": "at least ", "more_than": "more than ", "about": "about ", "up_to": "up to "}
+_VAGUE_WORDS = {10: "dozens", 100: "hundreds", 1000: "thousands"}
+
+
+def claim_en(figure: Figure) -> str:
+    """The figure's number as the article states it, in English words."""
+    if figure.qualifier.value == "vague":
+        return _VAGUE_WORDS.get(figure.value, f"at least {figure.value:,}")
+    return _QUALIFIER_WORDS.get(figure.qualifier.value, "") + f"{figure.value:,}"
+
+
+def facts_text(items: DigestItems) -> str:
+    """The grounded items as the summary call reads them: one line each, numbers already in English."""
+    actors = {actor.id: actor for actor in items.actors}
+    lines = []
+    for figure in items.figures:
+        source = actors[figure.source_actor_id].name_en if figure.source_actor_id in actors else None
+        place = figure.location.name_en if figure.location else None
+        details = "; ".join(part for part in (f"source {source}" if source else "", place or "") if part)
+        subset = f" (among {figure.part_of})" if figure.part_of else ""
+        lines.append(
+            f"- {figure.id}: {claim_en(figure)} {figure.subject_en or ''} {figure.metric.value}{subset}"
+            + (f" [{details}]" if details else "")
+        )
+    for actor in items.actors:
+        lines.append(f"- actor: {actor.name_en}" + (f", {actor.title_en}" if actor.title_en else ""))
+    for event in items.events:
+        place = f" in {event.location.name_en}" if event.location and event.location.name_en else ""
+        lines.append(f"- event: {event.type.value}{place}: {event.description_en}")
+    for quote in items.quotes:
+        speaker = next((a.name_en for a in items.actors if a.id == quote.speaker_actor_id), "someone")
+        lines.append(f'- {speaker} said: "{quote.text_en}"')
+    return "\n".join(lines)
+
+
+def summary_problems(summary: SummaryAnswer, items: DigestItems) -> list[str]:
+    """Why the summary cannot be served: numbers no grounded figure states, names the facts lack."""
+    as_summary = as_digest_summary(summary)
+    problems = []
+    if not summary.headline_en.strip() or not summary.summary_en.strip():
+        problems.append("the headline and the summary must not be empty")
+    stray = numbers_not_in_figures(as_summary, items.figures)
+    if stray:
+        problems.append(f"the numbers {', '.join(stray)} are not among the facts' figures")
+    unknown = unknown_names(_english_texts(summary), facts_text(items))
+    if unknown:
+        problems.append(f"the names {', '.join(unknown)} are not in the facts")
+    return problems
+
+
+def unknown_names(texts: Iterable[str], facts: str) -> list[str]:
+    """Capitalised words, not at the start of a sentence, that share no stem with a word of the facts
+    (days and months are times, not names)."""
+    stems = {word.lower()[:5] for word in _WORD.findall(facts)} | {word[:5] for word in _CALENDAR_WORDS}
+    unknown: list[str] = []
+    for text in texts:
+        for match in _CAPITALISED.finditer(text):
+            word = match.group()
+            if _SENTENCE_START.search(text[: match.start()]) or word.lower()[:5] in stems:
+                continue
+            if word not in unknown:
+                unknown.append(word)
+    return unknown
+
+
+def summary_of(output: LLMDigest) -> SummaryAnswer:
+    """The summary part of a whole-article output."""
+    return SummaryAnswer.model_validate(output.model_dump(include=set(SummaryAnswer.model_fields)))
+
+
+def _english_texts(summary: SummaryAnswer) -> list[str]:
+    return [summary.headline_en, summary.summary_en, *summary.key_points_en]
+
+
+def as_digest_summary(summary: SummaryAnswer) -> Summary:
+    return Summary(
+        headline_en=summary.headline_en.strip() or "-",
+        summary_en=summary.summary_en.strip() or "-",
+        key_points_en=[point for point in summary.key_points_en if point.strip()],
+        summary_ar=summary.summary_ar,
+    )
+
+
+def template_summary(items: DigestItems) -> Summary:
+    """A plain summary from the grounded items, when the model's fails its check."""
+    totals = [figure for figure in items.figures if figure.part_of is None]
+    points = [_figure_point(figure, items) for figure in totals[:4]]
+    events = [event.description_en.rstrip(".") + "." for event in items.events[:2]]
+    if items.events:
+        first = items.events[0]
+        place = f" in {first.location.name_en}" if first.location and first.location.name_en else ""
+        headline = f"{first.type.value.replace('_', ' ').capitalize()}{place}"
+    elif items.actors:
+        headline = "Report involving " + ", ".join(actor.name_en for actor in items.actors[:3])
+    else:
+        headline = "Report with figures: " + "; ".join(points[:2])
+    body = " ".join(events + [point + "." for point in points]) or headline + "."
+    return Summary(headline_en=headline, summary_en=body, key_points_en=points, summary_ar="")
+
+
+def _figure_point(figure: Figure, items: DigestItems) -> str:
+    source = next((a.name_en for a in items.actors if a.id == figure.source_actor_id), None)
+    said = f", according to {source}" if source else ""
+    return f"{claim_en(figure)} {figure.subject_en or ''} {figure.metric.value}".replace("  ", " ") + said

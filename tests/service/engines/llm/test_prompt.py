@@ -1,0 +1,87 @@
+"""The prompt file is checked at load: a mistake in it is a start-up error, not a 500 per request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from service.digest.grounding import ground, grounding_problems
+from service.engines.llm.client import LLMClient
+from service.engines.llm.prompt import PromptFileError, load_prompt
+from service.runtime.digester import Digester
+from service.settings import DEFAULT_PROMPT, Settings
+from tests.paths import REPO
+
+GOLD_ARTICLES = [path.read_text(encoding="utf-8") for path in (REPO / "seeds").glob("*.txt")]
+
+
+def edited_prompt(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(DEFAULT_PROMPT.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "prompt.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_the_example_grounds_with_no_warnings(example):
+    article, output = example
+    assert grounding_problems(output, article) == []
+    items = ground(output, article)
+    assert items.warnings == []
+    assert len(items.figures) == len(output.figures) and len(items.quotes) == len(output.quotes)
+    assert len(items.actors) == len(output.actors) and len(items.events) == len(output.events)
+
+
+def test_the_worked_example_is_in_no_gold_article(example):
+    article, _ = example
+    first_sentence = article.split(".")[0]
+    assert not any(first_sentence in text for text in GOLD_ARTICLES)
+    gold_texts = [
+        path.read_text(encoding="utf-8") for path in (REPO / "evals" / "gold" / "src").glob("*.yaml")
+    ]
+    assert not any(first_sentence in text for text in gold_texts)
+
+
+def test_an_unknown_placeholder_is_a_load_error(tmp_path):
+    path = edited_prompt(tmp_path, lambda data: data.update(article_template="Title: $titel\n$article"))
+    with pytest.raises(PromptFileError, match=r"unknown placeholder.*titel.*allowed: \$article"):
+        load_prompt(path)
+
+
+def test_a_placeholder_in_a_task_that_gets_none_is_a_load_error(tmp_path):
+    def edit(data):  # type: ignore[no-untyped-def]
+        data["tasks"]["actors_events"]["instruction"] += " $known"
+
+    with pytest.raises(PromptFileError, match=r"tasks.actors_events uses unknown placeholder"):
+        load_prompt(edited_prompt(tmp_path, edit))
+
+
+def test_an_unknown_key_is_a_load_error(tmp_path):
+    path = edited_prompt(tmp_path, lambda data: data.update(sytem="typo of system"))
+    with pytest.raises(PromptFileError, match="sytem"):
+        load_prompt(path)
+
+
+def test_an_example_that_does_not_ground_is_a_load_error(tmp_path):
+    def edit(data):  # type: ignore[no-untyped-def]
+        data["example"]["output"]["quotes"][0]["text_ar"] = "كلام لم يرد في المقال"
+
+    with pytest.raises(PromptFileError, match="not verbatim"):
+        load_prompt(edited_prompt(tmp_path, edit))
+
+
+def test_an_example_summary_with_a_number_it_does_not_state_is_a_load_error(tmp_path):
+    def edit(data):  # type: ignore[no-untyped-def]
+        data["example"]["output"]["summary_en"] = "Shelling killed 40 people in Taiz."
+
+    with pytest.raises(PromptFileError, match="example summary: the numbers 40"):
+        load_prompt(edited_prompt(tmp_path, edit))
+
+
+def test_a_bad_prompt_file_stops_the_service_at_start_up(llm_settings, tmp_path):
+    path = edited_prompt(tmp_path, lambda data: data.update(article_template="$titel $article"))
+    settings: Settings = llm_settings.model_copy(update={"prompt_file": path})
+    with pytest.raises(PromptFileError):
+        Digester(settings, LLMClient(settings))
