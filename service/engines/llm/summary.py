@@ -15,22 +15,12 @@ from collections.abc import Iterable
 from schemas.digest import Figure, Summary
 from schemas.llm_output import LLMDigest, SummaryAnswer
 from service.digest.assemble import DigestItems, numbers_not_in_figures
+from service.digest.claims import claim_text
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’-]{2,}")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[-•]\s+|\(\s*)$")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _CALENDAR_WORDS = frozenset(name.lower() for name in (*calendar.day_name, *calendar.month_name) if name)
-_QUALIFIER_WORDS = {"at_least": "at least ", "more_than": "more than ", "about": "about ", "up_to": "up to "}
-_VAGUE_WORDS = {10: "dozens", 100: "hundreds", 1000: "thousands"}
-
-
-def claim_en(figure: Figure) -> str:
-    """The figure's number as the article states it, in English words."""
-    if figure.qualifier.value == "vague":
-        return _VAGUE_WORDS.get(figure.value, f"at least {figure.value:,}")
-    return _QUALIFIER_WORDS.get(figure.qualifier.value, "") + f"{figure.value:,}"
-
-
 def facts_text(items: DigestItems) -> str:
     """The grounded items as the summary call reads them: one line each, numbers already in English."""
     actors = {actor.id: actor for actor in items.actors}
@@ -41,7 +31,7 @@ def facts_text(items: DigestItems) -> str:
         details = "; ".join(part for part in (f"source {source}" if source else "", place or "") if part)
         subset = f" (among {figure.part_of})" if figure.part_of else ""
         lines.append(
-            f"- {figure.id}: {claim_en(figure)} {figure.subject_en or ''} {figure.metric.value}{subset}"
+            f"- {figure.id}: {claim_text(figure)} {figure.metric.value}{subset}"
             + (f" [{details}]" if details else "")
         )
     for actor in items.actors:
@@ -123,4 +113,4 @@ def template_summary(items: DigestItems) -> Summary:
 def _figure_point(figure: Figure, items: DigestItems) -> str:
     source = next((a.name_en for a in items.actors if a.id == figure.source_actor_id), None)
     said = f", according to {source}" if source else ""
-    return f"{claim_en(figure)} {figure.subject_en or ''} {figure.metric.value}".replace("  ", " ") + said
+    return f"{claim_text(figure)} {figure.metric.value}{said}"

@@ -76,7 +76,7 @@ async def test_article_text_reaches_the_model_verbatim_even_with_template_syntax
     _, output = example
     article = "قال المرصد {{ secret }} {% raw %} إن 4 مدنيين قتلوا {% endraw %} ${article}"
     replay = ReplayLLM(
-        [completion(output.model_copy(update={"figures": [], "quotes": [], "events": [], "actors": []}))]
+        [answers(output.model_copy(update={"figures": [], "quotes": [], "events": [], "actors": []}))]
     )
     with pytest.raises(UpstreamError, match="nothing that could be grounded"):
         await digest_llm(llm_settings, replay, article)
