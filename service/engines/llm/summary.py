@@ -21,6 +21,8 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’-]{2,}")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[-•]\s+|\(\s*)$")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _CALENDAR_WORDS = frozenset(name.lower() for name in (*calendar.day_name, *calendar.month_name) if name)
+
+
 def facts_text(items: DigestItems) -> str:
     """The grounded items as the summary call reads them: one line each, numbers already in English."""
     actors = {actor.id: actor for actor in items.actors}
