@@ -16,7 +16,7 @@ from service.http.app import create_app
 from service.runtime.digester import Digester
 from service.runtime.jobs import DiskKeyValue, JobStore
 from service.settings import Settings
-from tests.llm_replay import ReplayLLM, completion
+from tests.llm_replay import ReplayLLM, answers
 
 PROBLEM = "application/problem+json"
 ARTICLE = "قتل خمسة مدنيين في قصف مدفعي على مدينة حلب، بحسب المرصد السوري لحقوق الإنسان."
@@ -141,7 +141,7 @@ def test_an_unknown_job_is_a_404(offline_settings: Settings, method: str, suffix
 
 
 def test_cancel_stops_a_running_job(llm_settings: Settings, example) -> None:
-    replay = ReplayLLM([completion(example[1])], latency_s=0.3)
+    replay = ReplayLLM([answers(example[1])], latency_s=0.3)
     settings = llm_settings.model_copy(update={"batch_concurrency": 1})
     with client_for(settings, replay) as client:
         job = client.post("/v1/batches", json=llm_articles(example[0], 20), params={"engine": "llm"}).json()
@@ -168,17 +168,17 @@ async def done_count(settings: Settings, job_id: str) -> int:
 
 def test_a_job_survives_a_restart(llm_settings: Settings, example) -> None:
     settings = llm_settings.model_copy(update={"batch_concurrency": 1})
-    slow = ReplayLLM([completion(example[1])], latency_s=0.2)
+    slow = ReplayLLM([answers(example[1])], latency_s=0.2)
     with client_for(settings, slow) as client:
         job = client.post("/v1/batches", json=llm_articles(example[0], 6), params={"engine": "llm"}).json()
         wait_for(client, job["id"], state="running")
     stopped_at = asyncio.run(done_count(settings, job["id"]))
     assert 1 <= stopped_at < 6
 
-    fast = ReplayLLM([completion(example[1])])
+    fast = ReplayLLM([answers(example[1])])
     with client_for(settings, fast) as client:
         status = wait_for(client, job["id"])
         lines = results(client, job["id"])
     assert status["done"] == 6
     assert sorted(line["id"] for line in lines) == [f"a{n}" for n in range(6)]
-    assert fast.calls == 6 - stopped_at
+    assert fast.calls == 4 * (6 - stopped_at), "four calls per article not yet done"

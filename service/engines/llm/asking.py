@@ -40,13 +40,15 @@ from service.digest.grounding import figure_problem, quote_problem
 from service.engines.llm.answers import ReadAnswer, answer_text, is_truncated, read_lists, read_object
 from service.engines.llm.client import LLMClient, usage_of
 from service.engines.llm.prompt import Prompt
-from service.engines.llm.request import Message, Sampling, chat_request
+from service.engines.llm.request import Message, Sampling, answer_schema, chat_request
 from service.errors import UpstreamError, UpstreamFailure, UpstreamTimeout
 
 # A conservative estimate for budgets: Arabic news text is about 2.5 characters per token for
 # Qwen's and OpenAI's tokenizers; JSON and English are longer per token.
 CHARS_PER_TOKEN = 2.0
 REASK_NOTE_TOKENS = 500
+KNOWN_REFS_TOKENS = 400  # the actors' and events' refs given to the figures and quotes calls
+MIN_PART_CHARS = 1_000
 
 ItemProblem = Callable[[str, BaseModel], str | None]
 
@@ -112,7 +114,7 @@ class Asker:
         return sum(1 for call in self.calls if call.attempt > 0)
 
     async def ask_lists(
-        self, request: DigestRequest, task: ListTask, **variables: str
+        self, request: DigestRequest, task: ListTask, part: int = 0, **variables: str
     ) -> dict[str, list[Any]]:
         """The task's items: valid and grounded ones from every attempt, then the last attempt's failing
         ones (grounding drops those with a warning). No parseable answer at all is an `UpstreamError`."""
@@ -123,7 +125,7 @@ class Asker:
         usable_once, first_error = False, ""
         for attempt in range(1 + self.reasks):
             messages = base if note is None else [*base, {"role": "user", "content": note}]
-            read = await self._ask_read(task, messages, attempt, usable_once)
+            read = await self._ask_read(task, messages, attempt, part)
             if read is None:  # a re-ask failed at the endpoint: keep what the earlier answers gave
                 break
             usable_once = usable_once or _usable(read)
@@ -136,7 +138,7 @@ class Asker:
                         failing[key].append(item)
                         reasons.append(reason)
                     else:
-                        accepted[key].setdefault(_identity(item), item)
+                        accepted[key].setdefault(identity(item), item)
             if not reasons and not read.truncated:
                 break
             note = self.reask_note(task, base, reasons, read.truncated, accepted)
@@ -169,13 +171,13 @@ class Asker:
         return None, reasons
 
     async def _ask_read(
-        self, task: ListTask, messages: list[Message], attempt: int, usable_once: bool
+        self, task: ListTask, messages: list[Message], attempt: int, part: int
     ) -> ReadAnswer | None:
         max_tokens = self._max_tokens(task.name)
         if attempt == 0:
-            completion, record = await self._call(task.name, messages, attempt)
+            completion, record = await self._call(task.name, messages, attempt, part)
         else:
-            answered = await self._call_or_none(task.name, messages, attempt)
+            answered = await self._call_or_none(task.name, messages, attempt, part)
             if answered is None:
                 return None
             completion, record = answered
@@ -185,24 +187,31 @@ class Asker:
         return read
 
     async def _call_or_none(
-        self, task: str, messages: list[Message], attempt: int
+        self, task: str, messages: list[Message], attempt: int, part: int = 0
     ) -> tuple[Any, LLMCall] | None:
         """A call whose failure must not undo what earlier answers gave (re-asks, the summary)."""
         try:
-            return await self._call(task, messages, attempt)
+            return await self._call(task, messages, attempt, part)
         except UpstreamTimeout:
             raise
         except UpstreamFailure:
             return None
 
-    async def _call(self, task: str, messages: list[Message], attempt: int) -> tuple[Any, LLMCall]:
+    async def _call(
+        self, task: str, messages: list[Message], attempt: int, part: int = 0
+    ) -> tuple[Any, LLMCall]:
         """One recorded call; the record says "failed" unless an answer came back."""
         body = chat_request(
             self.sampling, messages, _answer_of(task), self._max_tokens(task), tools=ANSWER_MODELS
         )
         started = time.perf_counter()
         record = LLMCall(
-            task=task, attempt=attempt, outcome=CallOutcome.failed, usage=TokenUsage(), latency_ms=0
+            task=task,
+            chunk=part,
+            attempt=attempt,
+            outcome=CallOutcome.failed,
+            usage=TokenUsage(),
+            latency_ms=0,
         )
         self.calls.append(record)
         if attempt:
@@ -230,6 +239,16 @@ class Asker:
             )
         return left
 
+    def article_budget_chars(self) -> int:
+        """How much article one call can carry: the context less the static part, the answer
+        schemas (tools mode sends them all), the longest task, its answer and a re-ask note."""
+        fixed = estimated_tokens(self.prompt.static) + sum(
+            estimated_tokens(answer_schema(m)) for m in ANSWER_MODELS
+        )
+        fixed += max(estimated_tokens(self.prompt.file.tasks.model_dump_json()), 0) // 2 + KNOWN_REFS_TOKENS
+        room = self.context_tokens - fixed - self.max_output_tokens - REASK_NOTE_TOKENS
+        return max(int(room * CHARS_PER_TOKEN), MIN_PART_CHARS)
+
     def _max_tokens(self, task: str) -> int:
         return min(self.prompt.max_tokens(task), self.max_output_tokens)
 
@@ -245,7 +264,7 @@ class Asker:
         lines = [f"Your answer to the {task.name} task needs a second pass."]
         if truncated:
             lines.append("It was cut off at the token limit: give only the items you had not reached.")
-        kept = [_identity(item) for items in accepted.values() for item in items.values()]
+        kept = [identity(item) for items in accepted.values() for item in items.values()]
         if kept:
             lines.append("Already kept (do not repeat): " + " | ".join(kept))
         if reasons:
@@ -272,7 +291,7 @@ def _answer_of(task: str) -> type[BaseModel]:
     return answers[task]
 
 
-def _identity(item: BaseModel) -> str:
+def identity(item: BaseModel) -> str:
     """What makes two items the same claim, whatever their refs: the Arabic they stand on."""
     if isinstance(item, LLMFigure):
         return f"{item.phrase_ar} = {item.value} {item.metric}"

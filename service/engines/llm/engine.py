@@ -30,6 +30,7 @@ from schemas.request import DigestRequest
 from service.digest.assemble import DigestItems, assemble_digest
 from service.digest.grounding import ground
 from service.engines.llm.asking import ACTORS_EVENTS, FIGURES, QUOTES, Asker
+from service.engines.llm.chunks import merge_parts, split_article
 from service.engines.llm.client import LLMClient
 from service.engines.llm.prices import PriceTable
 from service.engines.llm.prompt import Prompt
@@ -112,21 +113,12 @@ class LLMEngine:
         )
 
     async def _extract(self, request: DigestRequest, asker: Asker) -> LLMDigest:
-        found = await asker.ask_lists(request, ACTORS_EVENTS)
-        known = _known_refs(found["actors"], found["events"])
-        figures, quotes = await asyncio.gather(
-            asker.ask_lists(request, FIGURES, known=known), asker.ask_lists(request, QUOTES, known=known)
-        )
-        extraction = LLMDigest(
-            headline_en="",
-            summary_en="",
-            key_points_en=[],
-            summary_ar="",
-            actors=found["actors"],
-            events=found["events"],
-            figures=figures["figures"],
-            quotes=quotes["quotes"],
-        )
+        parts = split_article(request.text, asker.article_budget_chars())
+        answers = [
+            await self._extract_part(request.model_copy(update={"text": text}), asker, index)
+            for index, text in enumerate(parts)
+        ]
+        extraction = merge_parts(answers)
         items = await asyncio.to_thread(ground, extraction, request.text, request.published_at)
         _require_grounded(items)
         summary, _ = await asker.ask_summary(
@@ -164,6 +156,26 @@ class LLMEngine:
             raise UpstreamError(
                 f"the LLM answer cannot form a valid digest: {error.errors()[0]['msg']}"
             ) from error
+
+    @staticmethod
+    async def _extract_part(request: DigestRequest, asker: Asker, part: int) -> LLMDigest:
+        """Actors and events first, then figures and quotes (concurrently), told their refs."""
+        found = await asker.ask_lists(request, ACTORS_EVENTS, part)
+        known = _known_refs(found["actors"], found["events"])
+        figures, quotes = await asyncio.gather(
+            asker.ask_lists(request, FIGURES, part, known=known),
+            asker.ask_lists(request, QUOTES, part, known=known),
+        )
+        return LLMDigest(
+            headline_en="",
+            summary_en="",
+            key_points_en=[],
+            summary_ar="",
+            actors=found["actors"],
+            events=found["events"],
+            figures=figures["figures"],
+            quotes=quotes["quotes"],
+        )
 
     @staticmethod
     def _checked_summary(output: LLMDigest, items: DigestItems) -> Summary:
