@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,16 +15,11 @@ SEEDS = SEED_FILES
 
 @pytest.fixture(autouse=True)
 def _no_ambient_llm(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never see an endpoint configured on the machine running them."""
-    for name in (
-        "DIGEST_LLM_BASE_URL",
-        "DIGEST_LLM_API_KEY",
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-        "DIGEST_LLM_MODEL",
-        "DIGEST_API_KEYS",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    """Tests never see an endpoint or settings configured on the machine running them (the
+    `make llm-local` exports, say)."""
+    for name in list(os.environ):
+        if name.startswith("DIGEST_") or name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+            monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(REPO)
 
 
