@@ -10,21 +10,22 @@ the whole article: every string is verbatim in it, whichever part it came from.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from schemas.llm_output import LLMActor, LLMDigest, LLMEvent, LLMFigure, LLMQuote
-from service.arabic.sentences import CLOSERS, FULL_STOPS, char_class
+from service.arabic.sentences import FULL_STOPS, sentence_breaks
 from service.engines.llm.asking import identity
-
-_SENTENCE_END = re.compile(f"{char_class(FULL_STOPS)}{char_class(CLOSERS)}*\\s+|\\n+")
 
 
 def sentences(text: str) -> list[str]:
-    """The text cut after each full stop (with its closing marks) or line break; joined, they are the text."""
+    """The text cut after each sentence break (`service.arabic.sentences`); joined, they are the text."""
     pieces, start = [], 0
-    for end in _SENTENCE_END.finditer(text):
-        pieces.append(text[start : end.end()])
+    for end in sentence_breaks(text, FULL_STOPS):
+        piece = text[start : end.end()]
+        if pieces and not piece.strip():
+            pieces[-1] += piece  # a line break right after a full stop ends no further sentence
+        else:
+            pieces.append(piece)
         start = end.end()
     if start < len(text):
         pieces.append(text[start:])
