@@ -19,7 +19,8 @@ from service.engines.llm.asking import identity
 
 def sentences(text: str) -> list[str]:
     """The text cut after each sentence break (`service.arabic.sentences`); joined, they are the text."""
-    pieces, start = [], 0
+    pieces: list[str] = []
+    start = 0
     for end in sentence_breaks(text, FULL_STOPS):
         piece = text[start : end.end()]
         if pieces and not piece.strip():
