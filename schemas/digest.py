@@ -12,7 +12,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION: Final = "1.5"
+SCHEMA_VERSION: Final = "1.6"
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z]+[0-9]+$", max_length=16, examples=["f1"])]
 
@@ -356,7 +356,7 @@ class ArticleInfo(Strict):
 
 
 class Digest(Strict):
-    schema_version: Literal["1.5"] = SCHEMA_VERSION
+    schema_version: Literal["1.6"] = SCHEMA_VERSION
     article: ArticleInfo
     summary: Summary
     events: list[Event] = Field(default_factory=list)
