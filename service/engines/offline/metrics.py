@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from schemas.digest import Metric
 from service.arabic.clitics import ARTICLE, ELIDED_ARTICLE, PROCLITIC_LETTERS
 from service.arabic.document import Document
-from service.arabic.lexicon import is_one_of, lookup, table, word_set, words
+from service.arabic.lexicon import is_one_of, lookup, table, word_set, word_table, words
 
 TIME_NOUNS = word_set("time_words", "time_nouns")
 
@@ -111,35 +111,9 @@ _CURRENCIES = word_set("non_counts", "currencies")
 _IN = words("في")
 _RANKS = words("صفوف")  # "في صفوف المدنيين": among the civilians
 
-SUBJECTS: dict[str, str] = table(
-    {
-        **dict.fromkeys(["مدني", "مدنيا", "مدنيين", "مدنيون", "مدنية"], "civilians"),
-        **dict.fromkeys(["شخص", "شخصا", "أشخاص", "نسمة", "مواطن", "مواطنا", "مواطنين"], "people"),
-        **dict.fromkeys(["طفل", "طفلا", "أطفال", "طفلين", "طفلة", "طفلان"], "children"),
-        **dict.fromkeys(["طبيب", "أطباء", "أطبائه", "أطبائها", "طبيبا"], "doctors"),
-        **dict.fromkeys(["امرأة", "إمرأة", "نساء", "سيدة", "سيدات", "امرأتين"], "women"),
-        **dict.fromkeys(["رضيع", "رضع", "رضيعا"], "infants"),
-        **dict.fromkeys(["متطوع", "متطوعا", "متطوعين", "متطوعان"], "volunteers"),
-        **dict.fromkeys(["مسعف", "مسعفا", "مسعفين", "مسعفان"], "paramedics"),
-        **dict.fromkeys(["مقاتل", "مقاتلا", "مقاتلين", "مسلح", "مسلحا", "مسلحين"], "fighters"),
-        **dict.fromkeys(["جندي", "جنديا", "جنود", "عسكري", "عسكريا", "عسكريين"], "soldiers"),
-        **dict.fromkeys(["صحفي", "صحفيا", "صحفيين", "إعلامي", "إعلاميين"], "journalists"),
-        **dict.fromkeys(["عائلة", "عائلات", "أسرة", "أسر"], "families"),
-    }
-)  # fmt: skip
-SINGULAR_PERSONS: dict[str, str] = table(
-    {
-        **dict.fromkeys(["مدني", "مدنيا"], "civilians"),
-        **dict.fromkeys(["شخص", "شخصا", "رجل", "رجلا", "شاب", "شابا", "مواطن", "مواطنا"], "people"),
-        **dict.fromkeys(["طفل", "طفلا", "طفلة"], "children"),
-        **dict.fromkeys(["امرأة", "إمرأة", "سيدة"], "women"),
-        **dict.fromkeys(["متطوع", "متطوعا"], "volunteers"),
-        **dict.fromkeys(["مسعف", "مسعفا"], "paramedics"),
-        **dict.fromkeys(["جندي", "جنديا"], "soldiers"),
-        **dict.fromkeys(["صحفي", "صحفيا"], "journalists"),
-    }
-)  # fmt: skip
-OTHERS = words("آخر", "آخرين", "آخرون", "أخرى", "آخرا")
+SUBJECTS: dict[str, str] = word_table("counted_people", "subjects")
+SINGULAR_PERSONS: dict[str, str] = word_table("counted_people", "singular_persons")
+OTHERS = word_set("counted_people", "others")
 _COUNTED_NOUN_REACH = 2  # a counted noun may follow "من": "المئات من القتلى"
 _CLAUSE_BEFORE, _CLAUSE_AFTER = 14, 7
 _SENTENCE_BEFORE, _SENTENCE_AFTER = 6, 4
