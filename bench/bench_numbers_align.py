@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from service import align as align_module
+from service.arabic import align as align_module
 from service.arabic.align import align
 from service.arabic.numbers import find_numbers
 from service.arabic.quotes import find_quotes
