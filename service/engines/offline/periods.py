@@ -1,10 +1,12 @@
 """Periods as written: "خلال ثلاثة أيام"، "منذ مساء الأحد"، "خلال 24 ساعة فقط"، "في الأيام الأربعة الماضية".
 
 A period is a preposition of time (خلال، منذ، طوال، طيلة، على مدى، في ...) followed by up to six words
-of time: time nouns, numbers, parts of the day, weekdays and the adjectives that qualify them
-(الماضية، الأخيرة، القليلة، فقط ...). It must contain a time noun or a weekday, so "في الغوطة" is not one.
-After "منذ", the start of a war or of fighting is an anchor too, with the war it names or a "قبل" and a
-count of years: "منذ اندلاع الحرب"، "منذ بدء العدوان"، "منذ اندلاعه قبل ست سنوات" (word lists in
+of time: time nouns, months, numbers, parts of the day, weekdays and the adjectives that qualify them
+(الماضية، الأخيرة، القليلة، فقط ...). It must contain a time noun, a month or a weekday, so "في الغوطة" is
+not one. "حصيلة" ("the toll of") opens one too, the period being the words after it: "حصيلة شهر حزيران
+الماضي" → "شهر حزيران الماضي". After "منذ", the start of a war or of fighting is an anchor, with the war it
+names or a "قبل" and a count of years: "منذ اندلاع الحرب"، "منذ بدء العدوان"، "منذ اندلاعه قبل ست سنوات";
+so is the start of a term or an agreement: "منذ تولي الرئيس الحكم"، "منذ توقيع الاتفاق" (word lists in
 `service/arabic/data/toll_scope.yaml`, shared with `service.digest.reconcile.scope_of_period`).
 """
 
@@ -25,6 +27,9 @@ _MAX_WORDS = 6
 _SINCE = words("منذ")
 _BEFORE = words("قبل")
 _WAR_START_PREFIXES = tuple(start.removesuffix("ه") for start in word_set("toll_scope", "war_starts"))
+_PERIOD_STARTS = word_set("toll_scope", "starts_of_periods")
+_MONTHS = word_set("time_words", "months_gregorian", "months_levantine")
+_TOLLS = word_set("time_words", "tolls")
 _WARS = word_set("toll_scope", "wars", "fighting")
 
 
@@ -42,13 +47,15 @@ def find_periods(document: Document, number_tokens: set[int]) -> list[Period]:
     index = 0
     while index < len(document.tokens):
         opens = document.has(index, _PERIOD_PREPOSITIONS)
-        last = _period_end(document, index, number_tokens) if opens else None
+        toll = not opens and document.has(index, _TOLLS)
+        last = _period_end(document, index, number_tokens) if opens or toll else None
         if last is None:
             index += 1
             continue
-        start, end = document.token_span(index, last)
-        start = _after_proclitic(document, index, start)
-        periods.append(Period(start, end, index, last))
+        first = index + 1 if toll else index
+        start, end = document.token_span(first, last)
+        start = _after_proclitic(document, first, start)
+        periods.append(Period(start, end, first, last))
         index = last + 1
     return periods
 
@@ -70,6 +77,7 @@ def _period_end(document: Document, first: int, number_tokens: set[int]) -> int 
         is_anchor = (
             document.has(index, TIME_NOUNS)
             or document.has(index, WEEKDAYS)
+            or document.has(index, _MONTHS)
             or _starts_a_war(document, first, index)
             or (last is not None and document.has(index, _WARS))
         )
@@ -83,11 +91,12 @@ def _period_end(document: Document, first: int, number_tokens: set[int]) -> int 
 
 
 def _starts_a_war(document: Document, first: int, index: int) -> bool:
-    """ "منذ اندلاع..."، "منذ بدايتها": a war's or fighting's start right after "منذ"."""
+    """ "منذ اندلاع..."، "منذ بدايتها"، "منذ تولي ...": a war's, fighting's or term's start right after
+    "منذ"."""
     return (
         index == first + 1
         and document.has(first, _SINCE)
-        and document.word(index).startswith(_WAR_START_PREFIXES)
+        and (document.word(index).startswith(_WAR_START_PREFIXES) or document.has(index, _PERIOD_STARTS))
     )
 
 

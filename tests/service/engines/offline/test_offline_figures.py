@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers_offline import actor_name, digest_of, figure_at
 
-from schemas.digest import Metric, Qualifier
+from schemas.digest import Metric, Qualifier, Scope
 
 
 @pytest.mark.parametrize(
@@ -123,3 +123,27 @@ def test_a_figure_without_a_place_takes_the_article_main_place() -> None:
     text = "قصف عنيف على مدينة دوما في الغوطة الشرقية.\nوقال المرصد إن 23 شخصا قتلوا."
     location = figure_at(digest_of(text), text, "23").location
     assert location is not None and location.name_en == "Douma"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "period"),
+    [
+        ("وقتل 230 شخصا خلال شهر آذار الماضي في المحافظة.", "230", "خلال شهر آذار الماضي"),  # a month
+        ("وأحصت الشرطة مقتل 41 شخصا في أكتوبر الماضي.", "41", "في أكتوبر الماضي"),
+        ("وكانت حصيلة شهر أيار الماضي بلغت مقتل 96 شخصا.", "96", "شهر أيار الماضي"),  # the toll of
+        ("وبلغت حصيلة الأسبوع الأول 52 قتيلا في المدينة.", "52", "الأسبوع الأول"),
+        ("ومنذ توقيع الاتفاق قتل 17 مدنيا في القرى الحدودية.", "17", "منذ توقيع"),  # a start
+        ("وقتل 60 شخصا منذ تولي الحاكم الجديد منصبه.", "60", "منذ تولي"),
+    ],
+)
+def test_a_period_is_read_from_months_tolls_and_starts(text: str, phrase: str, period: str) -> None:
+    figure = figure_at(digest_of(text), text, phrase)
+    assert figure.period_ar == period
+    assert figure.scope is Scope.period
+
+
+def test_a_day_of_the_month_is_a_date_not_a_period() -> None:
+    text = "وقتل 8 أشخاص في 12 مارس في هجوم على السوق."
+    figure = figure_at(digest_of(text), text, "8")
+    assert figure.period_ar is None
+    assert figure.scope is Scope.incident
