@@ -42,6 +42,7 @@ CMAKE_ARGS = (
     "-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF"
 )
 CONTEXT_TOKENS = 16_384
+STOP_GRACE_S = 10
 
 
 @dataclass(frozen=True)
@@ -137,9 +138,24 @@ def stop_server() -> int:
         print("no local LLM server is running")
         return 0
     os.killpg(pid, signal.SIGTERM)
+    # uvicorn's graceful shutdown waits for the answer in progress, which can take minutes.
+    if not exited(pid, within_s=STOP_GRACE_S):
+        os.killpg(pid, signal.SIGKILL)
+        exited(pid, within_s=STOP_GRACE_S)
     PID_FILE.unlink(missing_ok=True)
     print(f"stopped the local LLM server (pid {pid})")
     return 0
+
+
+def exited(pid: int, within_s: float) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def server_pid() -> int | None:
