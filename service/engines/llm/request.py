@@ -35,8 +35,30 @@ class Sampling:
 
 @functools.cache
 def answer_schema(answer: type[BaseModel]) -> str:
-    """The answer model's JSON schema, serialised once (pydantic rebuilds it on every call)."""
-    return json.dumps(answer.model_json_schema(), ensure_ascii=False, separators=(",", ":"))
+    """The answer model's JSON schema without what a model does not need, serialised once.
+
+    Every call carries it (in tools mode every answer model's), so it is a large part of the prompt:
+    pydantic's `title`s repeat the property names and the enums' docstrings repeat what the fields'
+    descriptions say; dropping both halves nothing a grammar or a model reads."""
+    return json.dumps(_compact(answer.model_json_schema()), ensure_ascii=False, separators=(",", ":"))
+
+
+def _compact(schema: Any) -> Any:
+    if isinstance(schema, list):
+        return [_compact(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    is_enum = "enum" in schema
+    return {
+        key: _named(value) if key in ("properties", "$defs") else _compact(value)
+        for key, value in schema.items()
+        if key != "title" and not (is_enum and key == "description")
+    }
+
+
+def _named(schemas: dict[str, Any]) -> dict[str, Any]:
+    """`properties` and `$defs` map names (a field may be called "title") to schemas."""
+    return {name: _compact(schema) for name, schema in schemas.items()}
 
 
 def chat_request(

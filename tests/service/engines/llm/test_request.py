@@ -1,0 +1,60 @@
+"""The request body: compact answer schemas that keep everything a grammar or a model reads."""
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from schemas.llm_output import ActorsEventsAnswer, FiguresAnswer, QuotesAnswer, SummaryAnswer
+from service.engines.llm.request import Sampling, answer_schema, chat_request
+
+
+class Headline(BaseModel):
+    title: str = Field(description="A field that happens to be called title")
+    words: list[str]
+
+
+def _keys(schema: Any, inside_names: bool = False) -> set[str]:
+    if isinstance(schema, list):
+        return set().union(*(_keys(item) for item in schema)) if schema else set()
+    if not isinstance(schema, dict):
+        return set()
+    found = set() if inside_names else set(schema)
+    for key, value in schema.items():
+        if key in ("properties", "$defs"):
+            found |= set().union(*(_keys(sub) for sub in value.values()))
+        else:
+            found |= _keys(value)
+    return found
+
+
+def test_answer_schemas_drop_titles_but_keep_fields_enums_and_descriptions() -> None:
+    for model in (FiguresAnswer, QuotesAnswer, ActorsEventsAnswer, SummaryAnswer):
+        compact, full = json.loads(answer_schema(model)), model.model_json_schema()
+        assert "title" not in _keys(compact)
+        assert compact["required"] == full["required"]
+        assert set(compact.get("$defs", {})) == set(full.get("$defs", {}))
+    figure = json.loads(answer_schema(FiguresAnswer))["$defs"]
+    assert figure["Metric"]["enum"] == FiguresAnswer.model_json_schema()["$defs"]["Metric"]["enum"]
+    assert "description" in figure["LLMFigure"]["properties"]["phrase_ar"]
+    assert "description" not in figure["Scope"]  # an enum's docstring; the field says it
+
+
+def test_a_field_named_title_survives() -> None:
+    schema = json.loads(answer_schema(Headline))
+    assert set(schema["properties"]) == {"title", "words"}
+    assert schema["properties"]["title"] == {
+        "description": "A field that happens to be called title",
+        "type": "string",
+    }
+
+
+def test_tools_mode_sends_every_answer_model_and_forces_the_calls_own() -> None:
+    tools = (FiguresAnswer, QuotesAnswer)
+    body = chat_request(
+        Sampling("m", "tools", 0.0), [{"role": "user", "content": "x"}], QuotesAnswer, 99, tools
+    )
+    assert [tool["function"]["name"] for tool in body["tools"]] == ["FiguresAnswer", "QuotesAnswer"]
+    assert body["tool_choice"] == {"type": "function", "function": {"name": "QuotesAnswer"}}
+    assert body["tools"][1]["function"]["parameters"] == json.loads(answer_schema(QuotesAnswer))
+    assert body["max_tokens"] == 99
