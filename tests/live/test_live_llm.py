@@ -26,8 +26,13 @@ LIVE_ENV = {
     if name.startswith("DIGEST_LLM_") or name in ("OPENAI_API_KEY", "OPENAI_BASE_URL")
 }
 SHORT_ARTICLES = ["number-words", "vague-quantities-whole-war", "diplomatic-meeting-no-casualties"]
+# A digest may take its whole LLM budget (minutes on a small local model), more than the suite's timeout.
+DIGEST_BUDGET_S = float(
+    LIVE_ENV.get("DIGEST_LLM_DIGEST_BUDGET_S") or Settings.model_fields["llm_digest_budget_s"].default
+)
 pytestmark = [
     pytest.mark.live,
+    pytest.mark.timeout(DIGEST_BUDGET_S + 60),
     pytest.mark.skipif(
         not ({"DIGEST_LLM_BASE_URL", "OPENAI_API_KEY", "DIGEST_LLM_API_KEY"} & LIVE_ENV.keys()),
         reason="no LLM endpoint configured (set DIGEST_LLM_BASE_URL or OPENAI_API_KEY to run)",
