@@ -118,6 +118,9 @@ def settings_for(port: int, alias: str) -> dict[str, str]:
         "DIGEST_LLM_MODE": "tools",  # llama-cpp-python answers 500 to response_format json_schema
         "DIGEST_LLM_MAX_CONCURRENT_CALLS": "1",  # it serves one request at a time
         "DIGEST_LLM_CONTEXT_TOKENS": str(CONTEXT_TOKENS),
+        # A 1.5B model writes ~25 tokens/s on 2 cores, and small models tend to run on to the cap:
+        # a smaller cap bounds each call at ~30 s; a cut-off answer keeps its complete items.
+        "DIGEST_LLM_MAX_OUTPUT_TOKENS": "700",
         "DIGEST_LLM_TIMEOUT_S": "300",
         "DIGEST_LLM_DIGEST_BUDGET_S": "600",
     }
