@@ -16,6 +16,7 @@ def render_markdown(record: RunRecord) -> str:
         _failed_articles(record),
         "## Per article",
         _article_table(record),
+        _llm_calls_table(record),
         *(_article_section(article) for article in record.articles),
     ]
     return "\n\n".join(section for section in sections if section).rstrip() + "\n"
@@ -101,6 +102,62 @@ def _article_table(record: RunRecord) -> str:
     ]
     headers = ["article", *(f"{name.value} F1" for name in FIELDS), "grounded", "casualties", "latency"]
     return markdown_table(headers, rows)
+
+
+def _llm_calls_table(record: RunRecord) -> str:
+    """LLM runs: what each digest cost and whether an editor could use it (a digest, a grounded item
+    in every field the gold has for the article, a summary the model wrote that passed its check)."""
+    if record.config.engine != "llm":
+        return ""
+    rows = [_llm_calls_row(article) for article in record.articles]
+    headers = [
+        "article",
+        "usable",
+        "time",
+        "calls",
+        "re-asks",
+        "prompt tok",
+        "output tok",
+        "items (a f q e)",
+        "warnings",
+    ]
+    return "### LLM calls\n\n" + markdown_table(headers, rows)
+
+
+def _llm_calls_row(article: ArticleResult) -> list[str]:
+    if article.error or article.digest is None:
+        return [article.id, "no (failed)", "—", "—", "—", "—", "—", "—", _clip(article.error or "", 80)]
+    provenance = article.digest["provenance"]
+    usage = provenance.get("usage") or {}
+    warnings = sorted({warning["code"] for warning in article.digest.get("warnings", [])})
+    lacking = [
+        name.value
+        for name in FIELDS
+        if article.matches[name].pairs or article.matches[name].missed
+        if not (article.matches[name].pairs or article.matches[name].spurious)
+    ]
+    template = "summary_replaced_by_template" in warnings
+    usable = (
+        "yes"
+        if not lacking and not template
+        else "no: "
+        + ", ".join([*(f"no {name}" for name in lacking), *(["template summary"] if template else [])])
+    )
+    items = " ".join(
+        f"{name.value[0]}{len(article.matches[name].pairs) + len(article.matches[name].spurious)}"
+        for name in FIELDS
+    )
+    return [
+        article.id,
+        usable,
+        f"{provenance.get('latency_ms', 0) / 1000:.0f} s",
+        str(len(provenance.get("calls", []))),
+        str(provenance.get("reasks", 0)),
+        str(usage.get("prompt_tokens", 0)),
+        str(usage.get("completion_tokens", 0)),
+        items,
+        ", ".join(warnings) or "—",
+    ]
 
 
 def _article_section(article: ArticleResult) -> str:

@@ -208,6 +208,30 @@ async def test_a_run_in_which_the_llm_found_nothing_scores_zero_and_lists_the_fa
     assert "## Failed articles" in report and "fixture-douma" in report.split("## Per article")[0]
 
 
+async def test_the_report_of_an_llm_run_says_what_each_digest_cost_and_whether_it_is_usable(
+    llm_settings, gold_dir
+):
+    douma, homs = load_gold(gold_dir)
+    replies = answering(
+        {homs.article_text(): perfect_output(homs), douma.article_text(): {"headline_en": "and nothing else"}}
+    )
+    record = await run_replayed(llm_settings, ReplayLLM([replies]), gold_dir)
+
+    table = render_markdown(record).split("### LLM calls")[1].split("###")[0]
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2:-1] for line in table.splitlines() if "fixture-" in line
+    }
+    assert rows["fixture-douma"][0].strip() == "no (failed)"
+    usable, _time, calls, reasks, prompt_tokens, output_tokens, *_ = (
+        cell.strip() for cell in rows["fixture-homs"]
+    )
+    assert usable == "yes"
+    assert (calls, reasks) == ("4", "0")
+    assert int(prompt_tokens) > 0 and int(output_tokens) > 0
+    offline = await evaluate(llm_settings, RunOptions(Engine.offline, gold_dir))
+    assert "### LLM calls" not in render_markdown(offline)
+
+
 async def test_the_llm_engine_without_an_endpoint_is_refused_with_what_to_do(offline_settings, gold_dir):
     with pytest.raises(EvalError, match="DIGEST_LLM_BASE_URL"):
         await evaluate(offline_settings, RunOptions(Engine.llm, gold_dir))
