@@ -77,7 +77,7 @@ class RequestObserver:
         if http["type"] != "http":
             await self._app(scope, receive, send)
             return
-        request_id = sane_request_id(_header(http, b"x-request-id"))
+        request_id = sane_request_id(header_value(http, b"x-request-id"))
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         seen: dict[str, str] = {"status": "500"}
@@ -137,7 +137,9 @@ def _response_facts(event: Mapping[str, Any]) -> dict[str, str]:
     return facts
 
 
-def _header(scope: Mapping[str, Any], name: bytes) -> str | None:
+def header_value(scope: Mapping[str, Any], name: bytes) -> str | None:
+    """A request header straight from the ASGI scope (`name` in lower case), without building Litestar's
+    header mapping."""
     for key, value in scope.get("headers", []):
         if bytes(key).lower() == name:
             return bytes(value).decode("latin-1")

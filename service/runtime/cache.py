@@ -2,8 +2,11 @@
 
 Digests are stored as the JSON bytes the API sends for a hit, made from a validated model when the
 digest was made and framed with a format version and a CRC-32: a hit is those bytes once the checksum
-holds, not a re-validation and re-serialisation (issue 11: the hot path). LLM answers and requests
-are stored as model JSON and validated on read.
+holds, not a re-validation and re-serialisation (issue 11: the hot path). The digests read or written
+last are also kept in memory (`RECENT_BYTES` in all), so a repeated hit skips the disk read and the
+checksum; the memory copy is the checked or freshly made bytes, and a write replaces it. With several
+serving processes, a digest one of them re-made (`refresh=true`) reaches the others when their copy
+leaves memory. LLM answers and requests are stored as model JSON and validated on read.
 
 The cache never stops the service: a cache that cannot be opened because it is damaged ("file is not
 a database") is moved aside (`<dir>.damaged-<time>`) and rebuilt empty; one that cannot be opened or
@@ -27,6 +30,7 @@ import logging
 import sqlite3
 import time
 import zlib
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,6 +47,7 @@ log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _FRAME = b"json-1"  # stored JSON: b"json-1 <crc32 hex>\n" + the bytes
 _PACKAGES = ("schemas", "service")
+RECENT_BYTES = 64 * 1024 * 1024
 
 
 def cache_key(request: DigestRequest, **material: Any) -> str:
@@ -109,11 +114,40 @@ def _unframed(raw: bytes) -> bytes | None:
     return body if head == b"%s %08x" % (_FRAME, zlib.crc32(body)) else None
 
 
+class RecentBodies:
+    """JSON bodies by key, the most recently used first dropped last, at most `limit` bytes in all."""
+
+    def __init__(self, limit: int = RECENT_BYTES) -> None:
+        self._limit = limit
+        self._size = 0
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+
+    def get(self, key: str) -> bytes | None:
+        body = self._bodies.get(key)
+        if body is not None:
+            self._bodies.move_to_end(key)
+        return body
+
+    def put(self, key: str, body: bytes) -> None:
+        self.discard(key)
+        if len(body) > self._limit:
+            return
+        self._bodies[key] = body
+        self._size += len(body)
+        while self._size > self._limit:
+            self._size -= len(self._bodies.popitem(last=False)[1])
+
+    def discard(self, key: str) -> None:
+        if (old := self._bodies.pop(key, None)) is not None:
+            self._size -= len(old)
+
+
 class ModelCache:
     """pydantic models by key. Absent, corrupt or schema-incompatible entries are misses, never errors."""
 
     def __init__(self, directory: Path | None) -> None:
         self._store = open_store(directory) if directory is not None else None
+        self._recent = RecentBodies()
 
     def get(self, key: str, model: type[ModelT]) -> ModelT | None:
         """The model under `key`, stored by `put` or as JSON by `put_json`."""
@@ -130,8 +164,13 @@ class ModelCache:
 
     def get_json(self, key: str) -> bytes | None:
         """The JSON stored by `put_json`, checked against its checksum only: the cheap read of a hit."""
+        if (body := self._recent.get(key)) is not None:
+            return body
         raw = self._read(key)
-        return self._checked(key, raw) if isinstance(raw, bytes) else None
+        body = self._checked(key, raw) if isinstance(raw, bytes) else None
+        if body is not None:
+            self._recent.put(key, body)
+        return body
 
     def _checked(self, key: str, raw: bytes) -> bytes | None:
         body = _unframed(raw)
@@ -146,7 +185,11 @@ class ModelCache:
 
     def put_json(self, key: str, body: bytes) -> bool:
         """Store JSON bytes validated by the caller, framed with a format version and a checksum."""
-        return self._write(key, b"%s %08x\n%s" % (_FRAME, zlib.crc32(body), body))
+        self._recent.discard(key)
+        stored = self._write(key, b"%s %08x\n%s" % (_FRAME, zlib.crc32(body), body))
+        if stored:
+            self._recent.put(key, body)
+        return stored
 
     def _read(self, key: str) -> Any:
         if self._store is None:
@@ -172,6 +215,7 @@ class ModelCache:
             self._store.close()
 
     def _discard(self, key: str) -> None:
+        self._recent.discard(key)
         if self._store is None:
             return
         try:

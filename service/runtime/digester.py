@@ -17,6 +17,7 @@ from service.metrics import Metrics
 from service.runtime.backpressure import Limiter, llm_bounds, llm_slot_metrics
 from service.runtime.cache import ModelCache, cache_key, code_fingerprint
 from service.runtime.feedback import DigestFeedback, ItemFeedback, load_feedback, save_feedback
+from service.runtime.known_requests import KnownRequests
 from service.runtime.listing import Listing, recent, record
 from service.runtime.singleflight import SingleFlight
 from service.runtime.workers import OfflineWorkers
@@ -58,6 +59,7 @@ class Digester:
         )
         self._cache = ModelCache(settings.cache_dir if settings.cache_enabled else None)
         self._flights: SingleFlight[Digest] = SingleFlight()
+        self._known = KnownRequests()
         self._code = code_fingerprint()
 
     def _default_client(self, settings: Settings) -> LLMClient | None:
@@ -114,6 +116,23 @@ class Digester:
             return Served(body, first, cached=True)
         digest = await self.digest(request, engine, refresh=refresh, fallback=fallback)
         return Served(digest.model_dump_json().encode(), digest.provenance.engine, digest.provenance.cached)
+
+    def serve_known(self, body: bytes, query: bytes) -> Served | None:
+        """The cache hit of a request body and query string that `remember` saw, without parsing it again."""
+        known = self._known.get(body, query)
+        if known is None:
+            return None
+        key, engine = known
+        if (digest := self._cache.get_json(key)) is None:
+            return None
+        self.metrics.cache_lookups.labels(engine.value, "hit").inc()
+        return Served(digest, engine, cached=True)
+
+    def remember(self, body: bytes, query: bytes, request: DigestRequest, engine: EngineChoice) -> None:
+        """Note that `body` with `query` is `request` asked of `engine` without refresh, so that `serve_known`
+        can answer it from the cache (the key is computed once here, the digest is looked up there)."""
+        first = self._first_engine(engine)
+        self._known.add(body, query, self.key_for(request, first), first)
 
     def _first_engine(self, engine: EngineChoice) -> Engine:
         if engine is EngineChoice.offline or (engine is EngineChoice.auto and self._llm is None):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import hmac
+import json
 import logging
 
+import httpx2
 import pytest
 from pydantic import SecretStr
 
@@ -157,3 +159,20 @@ def test_cors_allows_only_the_configured_origins(tmp_path, monkeypatch):
         assert preflight.headers["access-control-allow-origin"] == "https://desk.example.org"
         other = client.get("/healthz", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_body_served_before_still_passes_every_check(keyed):
+    key = bearer("alpha-key-0123456789")
+    body = json.dumps(ARTICLE).encode()
+    params = {"engine": "offline"}
+    json_headers = {"content-type": "application/json"}
+
+    def send(headers: dict[str, str]) -> httpx2.Response:
+        return keyed.post("/v1/digests", content=body, headers=headers, params=params)
+
+    first, second = send({**json_headers, **key}), send({**json_headers, **key})
+    assert (first.headers["x-digest-cache"], second.headers["x-digest-cache"]) == ("miss", "hit")
+    assert second.json()["provenance"]["cache_key"] == first.json()["provenance"]["cache_key"]
+    assert_problem(send(json_headers), 401)
+    assert_problem(send({"content-type": "text/plain", **key}), 415)
+    assert_problem(send({**json_headers, **key}), 429)  # the fourth request of this key in the minute
