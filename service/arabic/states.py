@@ -62,14 +62,25 @@ def default_states() -> tuple[State, ...]:
 
 
 @cache
-def _by_nisba(states: Sequence[State]) -> dict[str, str]:
-    return table(
+def _nisba_tables(states: tuple[State, ...]) -> tuple[dict[str, str], dict[str, State]]:
+    """Nisba form → state name, and each name's first state."""
+    forms = table(
         {form: state.name_en for state in states for word in state.nisba for form in nisba_forms(word)}
     )
+    first: dict[str, State] = {}
+    for state in states:
+        first.setdefault(state.name_en, state)
+    return forms, first
+
+
+@cache
+def _default_nisba_tables() -> tuple[dict[str, str], dict[str, State]]:
+    """The tables of the default states, found without hashing the states on every word."""
+    return _nisba_tables(default_states())
 
 
 def nationality_of(word: str, states: Sequence[State] | None = None) -> State | None:
     """The state whose nisba the word is, with or without the article and proclitics."""
-    known = default_states() if states is None else tuple(states)
-    name = lookup(normalize_str(word), _by_nisba(known))
-    return next((state for state in known if state.name_en == name), None)
+    forms, first = _default_nisba_tables() if states is None else _nisba_tables(tuple(states))
+    name = lookup(normalize_str(word), forms)
+    return first.get(name) if name is not None else None

@@ -140,9 +140,7 @@ class QuoteReader:
         return sentence(f"{speaker} made a statement")
 
     def _topics(self, quote: QuoteMention) -> list[str]:
-        triggers = self._triggers.of(self._document.sentence_at(quote.start))
-        inside = [t for t in triggers if quote.start <= self._document.tokens[t.token].start < quote.end]
-        return [EVENT_PHRASES[t.type] for t in inside]
+        return [EVENT_PHRASES[t.type] for t in self._triggers.starting_in(quote.start, quote.end)]
 
 
 def _person_first(mentions: Sequence[EntityMention]) -> EntityMention | None:

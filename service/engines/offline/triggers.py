@@ -41,6 +41,7 @@ event's type (`service.engines.offline.events`).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -163,11 +164,23 @@ class Triggers:
         self._document = document
         self._mentions = list(mentions)
         self._by_sentence: dict[int, list[Trigger]] = {}
+        self._tokens_by_sentence: dict[int, list[int]] = {}
 
     def of(self, sentence: Sentence) -> list[Trigger]:
         if sentence.index not in self._by_sentence:
-            self._by_sentence[sentence.index] = sentence_triggers(self._document, sentence, self._mentions)
+            found = sentence_triggers(self._document, sentence, self._mentions)
+            self._by_sentence[sentence.index] = found
+            self._tokens_by_sentence[sentence.index] = [trigger.token for trigger in found]
         return self._by_sentence[sentence.index]
+
+    def starting_in(self, start: int, end: int) -> list[Trigger]:
+        """The triggers of the sentence at `start` whose word starts in [start, end), found by bisection: a
+        sentence without a full stop can hold thousands of quotes and triggers."""
+        sentence = self._document.sentence_at(start)
+        found, tokens = self.of(sentence), self._tokens_by_sentence[sentence.index]
+        words = self._document.tokens_in(start, end)
+        first = words.start + (1 if words and self._document.tokens[words.start].start < start else 0)
+        return found[bisect.bisect_left(tokens, first) : bisect.bisect_left(tokens, words.stop)]
 
 
 def sentence_triggers(

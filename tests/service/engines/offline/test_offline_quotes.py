@@ -38,3 +38,15 @@ def test_a_quote_with_nothing_extracted_has_a_gist_that_claims_nothing() -> None
 def test_a_figure_inside_a_quote_is_the_speaker_claim() -> None:
     digest = digest_of("وقال الدفاع المدني: «قتل 8 أشخاص في القصف على سقبا».")
     assert actor_name(digest, digest.figures[0].source_actor_id) == "Syrian Civil Defence"
+
+
+def test_each_quote_of_a_sentence_without_a_full_stop_speaks_of_its_own_events() -> None:
+    digest = digest_of(
+        "قال مصدر عسكري: «القصف مستمر على الأحياء الشرقية» ثم قال مسؤول محلي: "
+        "«الاشتباكات عنيفة في محيط المطار» و«القصف لم يتوقف»"
+    )
+    assert [quote.gist_en for quote in digest.quotes] == [
+        "A source spoke of shelling.",
+        "An official spoke of clashes.",
+        "An official spoke of shelling.",
+    ]
