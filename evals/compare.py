@@ -96,7 +96,9 @@ def compare_runs(
     b_name: str = "B",
     max_drop: float = DEFAULT_MAX_DROP,
 ) -> Comparison:
-    """Compare B with A on the articles both scored; raise EvalError when that cannot be done."""
+    """Compare B with A on the articles both scored; raise EvalError when that cannot be done. A baseline
+    keeps set scores only, so the run compared with it must have scored all of its articles; the run's
+    other articles (added to the gold set since) are left out and named."""
     if isinstance(a, Baseline) and isinstance(b, Baseline):
         raise EvalError(
             f"{a_name} and {b_name} are both baselines: compare a run with a baseline, or two runs"
@@ -104,8 +106,10 @@ def compare_runs(
     a_ids, b_ids = _article_ids(a), _article_ids(b)
     shared = [article for article in a_ids if article in set(b_ids)]
     for name, record, other, other_ids in ((a_name, a, b_name, b_ids), (b_name, b, a_name, a_ids)):
-        if isinstance(record, Baseline) and set(record.gold_articles) != set(other_ids):
-            raise _baseline_mismatch(name, record, other, len(other_ids))
+        if isinstance(record, Baseline) and not set(record.gold_articles) <= set(other_ids):
+            raise _baseline_mismatch(
+                name, record, other, [i for i in record.gold_articles if i not in other_ids]
+            )
     if not shared:
         raise EvalError(f"{a_name} and {b_name} scored no article in common: nothing to compare")
     side_a = Side(a_name, a, _scores(a, shared))
@@ -120,12 +124,13 @@ def compare_runs(
     )
 
 
-def _baseline_mismatch(name: str, baseline: Baseline, other: str, other_articles: int) -> EvalError:
+def _baseline_mismatch(name: str, baseline: Baseline, other: str, missing: list[str]) -> EvalError:
     return EvalError(
         f"{name} is a baseline of {len(baseline.gold_articles)} articles with no per-article scores, and "
-        f"{other} scored {other_articles} articles, not the same set; a baseline compares only with a run "
-        f"on its gold set: pass a run of `digest eval run --engine {baseline.engine}` (default --gold "
-        f"evals/gold), or two run directories, or re-record the baseline with `digest eval baseline`"
+        f"{other} did not score {len(missing)} of them ({', '.join(missing)}); a baseline compares only "
+        f"with a run that scored all of its articles: pass a run of `digest eval run --engine "
+        f"{baseline.engine}` (default --gold evals/gold), or two run directories, or re-record the "
+        f"baseline with `digest eval baseline`"
     )
 
 

@@ -54,9 +54,14 @@ def regressions(
     ]
 
 
-def gate_message(engine: str, found: list[Regression], baseline_file: str, max_drop: float) -> str:
-    """What the CI gate says when it fails: each number that dropped, and how to move on."""
-    lines = [f"the {engine} engine fell below its baseline {baseline_file} by more than {max_drop:g}:"]
+def gate_message(
+    engine: str, found: list[Regression], baseline_file: str, max_drop: float, scope: list[str]
+) -> str:
+    """What the CI gate says when it fails: on which articles, each number that dropped, how to move on."""
+    lines = [
+        f"the {engine} engine fell below its baseline {baseline_file} by more than {max_drop:g} "
+        f"({'; '.join(scope)}):"
+    ]
     lines += [
         f"  {regression.metric}: baseline {regression.before:.4f}, now {regression.after:.4f} "
         f"(-{regression.drop:.4f})"

@@ -129,6 +129,27 @@ def test_a_run_compares_with_the_baseline_of_its_gold_set(gold_dir, tmp_path, ca
     assert out.rstrip().splitlines()[-1].startswith("OK")
 
 
+def test_a_baseline_compares_with_a_run_on_a_larger_gold_set_on_the_baseline_articles(
+    gold_dir, tmp_path, capsys
+):
+    smaller = write_gold_set(tmp_path / "smaller")
+    (smaller / "fixture-homs.json").unlink()
+    baseline = tmp_path / "offline.json"
+    assert eval_main(["baseline", "--gold", str(smaller), "--out", str(baseline)]) == 0
+    run = run_offline(gold_dir, tmp_path / "run")
+    page = tmp_path / "compare.html"
+    capsys.readouterr()
+
+    assert eval_main(["compare", str(baseline), str(run), "--html", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "compared on the 1 articles both runs scored" in out
+    assert "only in B, not compared: fixture-homs" in out
+    assert "OK: on the 1 shared articles" in out
+    html = page.read_text(encoding="utf-8")
+    assert "compared on the 1 articles both runs scored" in html
+    assert "only in B, not compared: fixture-homs" in html
+
+
 def test_a_baseline_of_another_gold_set_says_exactly_what_to_pass(gold_dir, tmp_path, capsys):
     baseline = tmp_path / "offline.json"
     assert eval_main(["baseline", "--gold", str(gold_dir), "--out", str(baseline)]) == 0
@@ -139,6 +160,7 @@ def test_a_baseline_of_another_gold_set_says_exactly_what_to_pass(gold_dir, tmp_
     assert eval_main(["compare", str(baseline), str(run)]) == 1
     err = capsys.readouterr().err
     assert "is a baseline of 2 articles with no per-article scores" in err
+    assert "did not score 1 of them (fixture-homs)" in err
     assert "pass a run of `digest eval run --engine offline`" in err
 
 

@@ -1,10 +1,14 @@
-"""The cache never stops the service: damaged caches are rebuilt, full ones leave digests unstored and
-say so in the digest, with a metric."""
+"""The cache never stops the service: damaged caches are rebuilt, full ones (a SQLite file that may not
+grow, and a real filesystem with no byte left) leave digests unstored and say so in the digest, with a
+metric."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +83,54 @@ def test_a_cache_directory_that_cannot_be_created_leaves_the_service_running(tmp
         digest = post(client).json()
     assert digest["figures"]
     assert [w["code"] for w in digest["warnings"]] == [WarningCode.not_stored]
+
+
+def fill(path: Path) -> int | None:
+    """Write zeros to `path` until the filesystem refuses; the error number it refused with."""
+    with path.open("wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 4096)
+        except OSError as refusal:
+            return refusal.errno
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real, tiny filesystem (tmpfs) holding a cache made while it had room, then filled to the last
+    byte. Needs the right to mount (root here; CI may refuse): skipped only when the mount is refused."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    try:
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True, text=True
+        )
+    except FileNotFoundError:
+        pytest.skip("no mount command here")
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip() or mounted.returncode}")
+    try:
+        with TestClient(app=create_app(offline_settings(disk / "cache"))) as client:
+            post(client)
+        assert fill(disk / "filler") == errno.ENOSPC
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def test_start_up_on_a_really_full_disk_serves_digests_that_say_they_are_not_stored(
+    full_disk: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with (
+        caplog.at_level(logging.WARNING),
+        TestClient(app=create_app(offline_settings(full_disk / "cache"))) as client,
+    ):
+        responses = [post(client), post(client)]
+        assert client.get("/healthz").status_code == 200
+    for response in responses:
+        digest = response.json()
+        assert response.headers["x-digest-cache"] == "miss"
+        assert digest["figures"] and digest["provenance"]["cache_key"] is None
+        assert [w["code"] for w in digest["warnings"]] == [WarningCode.not_stored]
+    # diskcache writes while it opens, so a full disk leaves even the entries stored before unreadable
+    assert any("running without a cache" in record.getMessage() for record in caplog.records)
