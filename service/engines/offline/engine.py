@@ -75,7 +75,9 @@ def read_article(request: DigestRequest) -> tuple[DigestItems, Summary]:
     figure_drafts = read_figures(document, numbers, periods, places, attributions)
     times = find_time_expressions(document)
     triggers = Triggers(document, mentions)
-    event_drafts = EventReader(document, gazetteer, mentions, places, attributions, times, triggers).read()
+    event_drafts = EventReader(
+        document, gazetteer, mentions, places, attributions, times, triggers, figure_drafts
+    ).read()
     links = [
         None if scope_of_period(_period_text(document, draft)) is Scope.cumulative else link
         for draft, link in zip(

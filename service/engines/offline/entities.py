@@ -31,6 +31,7 @@ STANCE_VERBS = word_set(
     "calling",
     "committing",
     "responding",
+    "accusing",
 )
 
 

@@ -4,8 +4,9 @@ Per sentence, each asserted trigger (`triggers`) proposes an event located by th
 of its clause (else its sentence; states are not event places). A verb of stance (أعلن، اعتبر، أكد، تعهد،
 أدان، أيد) or of call (دعا، طالب، ناشد) whose subject is a party — a government, an international body, a
 force or group, or an official of a government or body, but not a monitor or a media outlet — makes the
-sentence a statement ("فرنسا تدعو"، "اعتبرت موسكو"، "طالب ممثلو الوكالات الأممية"); plain قال/قالت does only
-for a government or body itself ("قالت الخارجية السورية"). A statement is proposed when the sentence
+sentence a statement ("فرنسا تدعو"، "اعتبرت موسكو"، "طالب ممثلو الوكالات الأممية"، "اتهمت الحكومة"); plain
+قال/قالت does only for a government or body itself ("قالت الخارجية السورية"); a verb of saying or declaring
+in a sentence that tells a toll (killed, injured...) makes its subject the toll's source, not a statement. A statement is proposed when the sentence
 asserts no other event, or whatever else it asserts when the verb is a call; a ceasefire named on its own
 in a statement is its object, not talks.
 
@@ -48,7 +49,8 @@ _ARMED_KINDS = frozenset({ActorKind.state_force, ActorKind.armed_group})
 _POLITICAL_KINDS = frozenset({ActorKind.government, ActorKind.international_org})
 _TARGET_MARKERS = word_set("places", "target_markers")
 _CALL_VERBS = word_set("reported_speech", "calling")
-_STANCE_VERBS = word_set("reported_speech", "calling", "committing", "declaring", "expressing")
+_STANCE_VERBS = word_set("reported_speech", "calling", "committing", "declaring", "expressing", "accusing")
+_TELLING_VERBS = word_set("reported_speech", "saying", "declaring")  # tell what happened: a toll's source
 _SAYING_VERBS = words("قال", "قالت")  # a statement only from a government or body itself, not an official
 _NOT_STATEMENT_KINDS = frozenset({ActorKind.media, ActorKind.ngo})
 _SUBJECT_WORDS = word_set("titles", "statement_titles")
@@ -97,8 +99,14 @@ class EventReader:
         attributions: Attributions,
         times: Sequence[TimeExpression],
         triggers: Triggers,
+        figures: Sequence[FigureDraft],
     ) -> None:
         self._triggers = triggers
+        self._toll_sentences = {
+            document.sentence_of_token(figure.number.first).index
+            for figure in figures
+            if figure.metric in HARM_METRICS
+        }
         self._document = document
         self._gazetteer = gazetteer
         self._mentions = list(mentions)
@@ -170,10 +178,15 @@ class EventReader:
         return min(candidates, key=lambda t: abs(t.first_token - token)) if candidates else None
 
     def _statement_subject(self, sentence: Sentence) -> tuple[EntityMention, int] | None:
-        """(speaker, verb token) of a verb of stance whose subject is a political actor."""
+        """(speaker, verb token) of a verb of stance whose subject is a political actor; a verb that tells
+        a toll ("قال ... إن 22 شخصا قتلوا"، "أكدت البعثة أن 1332 عراقيا قتلوا") makes its subject the toll's
+        source, not the maker of a statement."""
+        tells_a_toll = sentence.index in self._toll_sentences
         for index in range(sentence.first_token, sentence.end_token):
             saying = self._document.has(index, _SAYING_VERBS)
             if not (saying or self._document.has(index, _STANCE_VERBS)):
+                continue
+            if tells_a_toll and self._document.has(index, _TELLING_VERBS):
                 continue
             subject = self._subject_near(index, sentence)
             if subject is None or not self._speaks_for_a_party(subject):

@@ -2,14 +2,18 @@
 
 - air_strike: غارة/غارات/غارتين، "ضربات جوية"، "قصف جوي"، "حملة جوية"; a bombardment word (قصف، قذائف،
   صواريخ ...) counts as an air strike when its clause names aircraft or what only aircraft drop
-  (الطيران، الطائرات، مقاتلات، جوي، مروحية، براميل متفجرة);
+  (الطيران، الطائرات، مقاتلات، جوي، مروحية، براميل متفجرة); a barrel (برميل) is a barrel bomb only when
+  called explosive or dropped by aircraft named in its clause ("500 ألف برميل يوميا" is oil);
 - shelling: قصف، قذائف (الهاون)، قذيفة، صواريخ ... otherwise;
-- ground_clash: اشتباكات، معارك، هجوم، مواجهات، اقتحام (an attack in a clause naming aircraft is an air
-  strike);
+- ground_clash: اشتباكات، معارك، مواجهات، كمين، هجوم، اقتحام (an attack in a clause naming aircraft is an
+  air strike); ground taken (سيطرت على، استعاد، استولى); an exchange of fire ("تبادل إطلاق النار"); clashes
+  and ambushes stay clashes beside a bombing in their sentence (two events), only an attack (هجوم) becomes
+  the bombing its sentence names;
 - attack_on_facility: a medical or civilian facility (مستشفى، مستوصف، مدارس، منشآت، مرافق) within three
   words of a word of hitting (استهدف، طاول، أصابت، قصف، تدمير ...); a home or a place of worship (منزل،
   مسجد، مخيم) within three words of a raid, a storming or an arson (داهمت، اقتحم، هجوم، أحرق) — shelled or
-  bombed, it is the bombardment's target, not an event of its own;
+  bombed, it is the bombardment's target, not an event of its own; shooting at someone ("أطلق (مسلح) النار
+  على");
 - chemical_attack: كلور، كيمياوية، كيميائية، سارين, unless the sentence reports them as accusations or
   reports (اتهامات، مزاعم، تقارير ...): an allegation is not an asserted attack;
 - displacement: نزوح، تهجير، ممر إنساني; or خروج/غادروا/فروا when the clause names people or a number
@@ -17,7 +21,9 @@
 - bombing: an explosive set off rather than fired: a car bomb (مفخخة), an IED (عبوة ناسفة), a suicide
   attack (انتحاري، انتحارية), a landmine (لغم، ألغام), a blast or bombing (تفجير، فجّر); "انفجار" only when
   its clause names no shell, rocket or aircraft ("انفجار قذيفة" is shelling); an attack (هجوم) or a bomb
-  (قنبلة) in a clause that names an explosive set off ("هجوم انتحاري"، "فجرت قنبلة") is a bombing;
+  (قنبلة) in a clause that names an explosive set off ("هجوم انتحاري"، "فجرت قنبلة") is a bombing; a door
+  blown open in a raid ("تفجير أبواب المنزل") is none;
+- other: an assassination (اغتيال) whose sentence names no means (a named means gives the type);
 - arrest_or_abduction: اعتقال، احتجاز، اختطاف، خطف، توقيف، "ألقت القبض"، مداهمات;
 - execution: إعدام، أعدم، "نفذ حكم القتل"; not a death sentence passed ("حكم بالإعدام"، "أحكام بإعدام"،
   "عقوبات تصل إلى الإعدام") nor rulings carried out ("تنفيذ الأحكام");
@@ -30,7 +36,7 @@
 - humanitarian: aid convoys (قافلة مساعدات);
 - ceasefire_or_talks: a meeting or talks (اجتماع، مباحثات، محادثات، مفاوضات، هدنة، تهدئة, the UN Security
   Council and other `forum` entries of the gazetteer) — strong; a ceasefire named on its own ("وقف إطلاق
-  النار") — weak, it yields to a statement.
+  النار") — weak, it yields to a statement; a truce broken ("خرقت الهدنة") is no talks.
 A trigger after a negation (لم، لا، نفى ...), a call to stop or open it (وقف، إنهاء، لفتح، دعوة ...) or a
 word of expectation (تمهيدا، احتمال، لشن ...) within three words, or followed by "وشيك"/"محتمل", is not
 asserted ("لم تسجل اي غارات"، "تدعو إلى وقف الغارات"، "هجوم كبير وشيك").
@@ -50,45 +56,37 @@ from service.arabic.document import Clause, Document, Sentence
 from service.arabic.lexicon import word_set, words
 from service.engines.offline.entities import EntityMention
 
-_AIR_NOUNS = words("غارة", "غارات", "غارتين", "غارتان", "طلعات", "طلعة", "غاراتها", "غاراته")
-_AIR_ADJECTIVES = words("جوية", "جوي", "الجوية", "الجوي")
-_AIR_HEADS = words("ضربات", "ضربة", "قصف", "حملة", "هجمات", "هجوم", "عمليات")
-_AIRCRAFT = words(
-    "الطيران", "طيران", "الطائرات", "طائرات", "مقاتلات", "المقاتلات", "جوي", "جوية", "الحربية", "مروحية",
-    "مروحيات", "المروحيات", "الحربي", "طائرة", "براميل", "البراميل", "برميل",
-)  # fmt: skip
-_BOMBARDMENT = words(
-    "قصف", "قصفت", "قصفوا", "يقصف", "تقصف", "براميل", "برميل", "قذائف", "قذيفة", "هاون", "صواريخ",
-    "صاروخ", "صاروخية", "قنابل", "قنبلة", "القصف", "قصفها", "قصفه", "قصفهما", "ضربات", "ضرباتها",
-    "ضرباته", "قذائفها",
-)  # fmt: skip
-_UNSPECIFIED_BOMBARDMENT = words(
-    "قصف", "القصف", "قصفت", "قصفوا", "يقصف", "تقصف", "قصفها", "قصفه", "قصفهما", "ضربات", "ضرباتها", "ضرباته",
-)  # fmt: skip
-_GROUND = words("اشتباكات", "معارك", "هجوم", "هجوما", "مواجهات", "اقتحام", "اشتباك", "هجومها", "هجومه")
-_FACILITIES = words(
-    "مستشفى", "مستشفيات", "مشفى", "مشافي", "مستوصف", "مستوصفا", "مستوصفات", "مدارس", "مدرسة", "منشآت",
-    "منشأة", "مرافق", "مرفق",
-)  # fmt: skip
+_AIR_NOUNS = word_set("event_words", "air_nouns")
+_AIR_ADJECTIVES = word_set("event_words", "air_adjectives")
+_AIR_HEADS = word_set("event_words", "air_heads")
+_AIRCRAFT = word_set("event_words", "aircraft")
+_BOMBARDMENT = word_set("event_words", "bombardment")
+_UNSPECIFIED_BOMBARDMENT = word_set("event_words", "unspecified_bombardment")
+_CLASHES = word_set("event_words", "clashes")
+_ATTACKS = word_set("event_words", "attacks")
+_STORMING = word_set("event_words", "storming")
+_GROUND = _CLASHES | _ATTACKS | _STORMING
+_CAPTURE = word_set("event_words", "capture")
+_FIRING = word_set("event_words", "firing")
+_FIRE = word_set("event_words", "fire")
+_EXCHANGE = word_set("event_words", "exchange")
+_ASSASSINATION = word_set("event_words", "assassination")
+_BARRELS = word_set("event_words", "barrels")
+_EXPLOSIVE = word_set("event_words", "explosive")
+_DOORS = word_set("event_words", "doors")
+_VIOLATION = word_set("event_words", "violation")
+_FACILITIES = word_set("event_words", "facilities")
 _HOMES = word_set("event_words", "homes")
 _ASSAULT = word_set("event_words", "assault")
-_HITTING = words(
-    "استهدف", "استهدفت", "استهداف", "طاول", "طال", "أصابت", "أصاب", "إصابة", "قصف", "تدمير", "تدميرها",
-    "دمر", "دمرت", "على", "ضرب", "ضربت", "استهدفوا", "اصابت",
-)  # fmt: skip
-_CHEMICAL = words(
-    "كلور", "الكلور", "كيمياوية", "كيميائية", "كيماوي", "كيماوية", "كيمياوي", "سارين", "السارين"
-)
-_ALLEGATION = words("اتهامات", "اتهام", "مزاعم", "ادعاءات", "تقارير", "اتهمت", "اتهم", "يتهم", "تتهم")
-_DISPLACEMENT_STRONG = words("نزوح", "تهجير", "نازحين", "النازحين", "ممر", "ممرات", "معابر")
-_DISPLACEMENT_WEAK = words("خروج", "خرجوا", "غادروا", "فروا", "فارين", "مغادرة", "تدفق", "فرار")
-_PEOPLE = words(
-    "مدنيين", "المدنيين", "مدني", "مدنيا", "المدنيون", "سكان", "السكان", "أشخاص", "شخص", "شخصا",
-    "عائلات", "الأهالي", "أهالي", "مواطنين",
-)  # fmt: skip
-_CORRIDORS = words("ممر", "ممرات", "معابر")
-_SAFE_OR_HUMANITARIAN = words("إنساني", "إنسانية", "الإنساني", "آمن", "آمنة")
-_HUMANITARIAN = words("قافلة", "قوافل")
+_HITTING = word_set("event_words", "hitting")
+_CHEMICAL = word_set("event_words", "chemical")
+_ALLEGATION = word_set("event_words", "allegation")
+_DISPLACEMENT_STRONG = word_set("event_words", "displacement_strong")
+_DISPLACEMENT_WEAK = word_set("event_words", "displacement_weak")
+_PEOPLE = word_set("event_words", "people")
+_CORRIDORS = word_set("event_words", "corridors")
+_SAFE_OR_HUMANITARIAN = word_set("event_words", "safe_or_humanitarian")
+_HUMANITARIAN = word_set("event_words", "humanitarian")
 _NOT_A_STRIKE = word_set("event_words", "not_a_strike")
 _TARGETING = word_set("event_words", "targeting")
 _ATTACK = word_set("event_words", "attack_told")
@@ -106,22 +104,21 @@ _SENTENCE_REACH = 3
 _PROTEST = word_set("coercion_and_explosions", "protest")
 _MARCH = word_set("coercion_and_explosions", "march")
 _DRONE_HEADS = word_set("coercion_and_explosions", "aircraft_before_march")
-_TALKS_STRONG = words("اجتماع", "مباحثات", "محادثات", "مفاوضات", "هدنة", "تهدئة", "جلسة", "قمة", "مؤتمر")
-_CEASE = words("وقف", "لوقف", "بوقف", "ووقف")
-_CEASED = words("النار", "القتالية", "القتال", "العنف", "العمليات")
-_NEGATIONS = words("لم", "لا", "لن", "ليس", "دون", "عدم", "نفى", "نفت", "ينفي", "تنفي", "بدون")
-_CALLS = words(
-    "وقف", "إنهاء", "إيقاف", "فتح", "دعوة", "الدعوة", "تدعو", "دعت", "دعا", "يدعو", "طالب", "طالبت",
-    "يطالبون", "الضغط", "لوقف", "بوقف", "منع", "تجنب", "ذرائع", "ذريعة",
-)  # fmt: skip
-_PROSPECTIVE_BEFORE = words(
-    "تمهيدا", "لوقوع", "احتمال", "لشن", "تهدد", "يهدد", "تهديد", "لاستعادة", "سيناريو"
-)
-_PROSPECTIVE_AFTER = words("وشيك", "وشيكا", "محتمل", "محتملا", "مرتقب", "مرتقبا")
+_TALKS_STRONG = word_set("event_words", "talks_strong")
+_CEASE = word_set("event_words", "cease")
+_CEASED = word_set("event_words", "ceased")
+_NEGATIONS = word_set("event_words", "negations")
+_CALLS = word_set("event_words", "calls")
+_PROSPECTIVE_BEFORE = word_set("event_words", "prospective_before")
+_PROSPECTIVE_AFTER = word_set("event_words", "prospective_after")
 _NOT_ASSERTED_BEFORE = _NEGATIONS | _CALLS | _PROSPECTIVE_BEFORE
 _BLOCK_REACH = 3
 _PROSPECT_REACH = 3
 _FACILITY_REACH = 3
+_TARGET_OF_FIRE = words("على")
+_VIOLATION_REACH = 2
+_MEANS = _AIR_NOUNS | _AIRCRAFT | _BARRELS | _BOMBARDMENT | _BOMBING_STRONG | _BOMBING_WEAK | _FIRE
+_TARGET_REACH = 4  # "أطلق النار من بندقيته على": words between the fire and its target
 
 
 _ANY_TRIGGER = (
@@ -129,6 +126,10 @@ _ANY_TRIGGER = (
     | _AIR_HEADS
     | _BOMBARDMENT
     | _GROUND
+    | _CAPTURE
+    | _FIRING
+    | _ASSASSINATION
+    | _BARRELS
     | _FACILITIES
     | _HOMES
     | _TARGETING
@@ -202,14 +203,32 @@ def _trigger_at(document: Document, clause: Clause, index: int, allegation: bool
     readings = document.readings[index]
     if _ANY_TRIGGER.isdisjoint(readings):
         return None
+    return (
+        _strike_or_bombing(document, clause, index, readings)
+        or _fighting(document, clause, index, readings)
+        or _attack_on_facility(document, clause, index, readings)
+        or _chemical_or_blast(document, clause, index, readings, allegation)
+        or _coercion_or_protest(document, index, readings)
+        or _non_violent_trigger(document, clause, index, readings)
+    )
+
+
+def _strike_or_bombing(
+    document: Document, clause: Clause, index: int, readings: tuple[str, ...]
+) -> Trigger | None:
+    """Air strikes, bombardments and explosives set off."""
     if not _AIR_NOUNS.isdisjoint(readings):
         return Trigger(index, EventType.air_strike)
     if not _BOMBING_STRONG.isdisjoint(readings):
+        if document.has(index + 1, _DOORS):
+            return None  # "تفجير أبواب المنزل": a door blown open in a raid
         return Trigger(index, EventType.bombing)
     if not _AIR_HEADS.isdisjoint(readings) and document.has(index + 1, _AIR_ADJECTIVES):
         return Trigger(index, EventType.air_strike)
     if not _TARGETING.isdisjoint(readings) and _clause_names_aircraft(document, clause):
         return Trigger(index, EventType.air_strike)  # "عربة استهدفتها طائرات التحالف"
+    if not _BARRELS.isdisjoint(readings):
+        return Trigger(index, EventType.air_strike) if _barrel_bomb(document, clause, index) else None
     if not _BOMBARDMENT.isdisjoint(readings):
         if document.has(index + 1, _NOT_A_STRIKE):
             return None  # "القنبلة النووية": a weapons programme, not a strike
@@ -219,28 +238,67 @@ def _trigger_at(document: Document, clause: Clause, index: int, allegation: bool
             return Trigger(index, EventType.bombing)
         unspecified = not _UNSPECIFIED_BOMBARDMENT.isdisjoint(readings)
         return Trigger(index, EventType.shelling, unspecified=unspecified)
+    return None
+
+
+def _fighting(document: Document, clause: Clause, index: int, readings: tuple[str, ...]) -> Trigger | None:
+    """Clashes, ambushes and attacks on the ground, ground taken, shooting at someone."""
+    if not _STORMING.isdisjoint(readings) and _near(document, clause, index, _HOMES):
+        return Trigger(index, EventType.attack_on_facility)  # "اقتحام منزل": the home is attacked
     if not _GROUND.isdisjoint(readings):
         if document.word(index).startswith(_ARTICLE) and document.has(index, _ATTACK):
             return None  # "عدد قتلى الهجوم"، "إن الهجوم وقع": the attack already told
-        if _sentence_names_explosive(document, index):
+        attack = not _ATTACKS.isdisjoint(readings)
+        if attack and _sentence_names_explosive(document, index):
             return Trigger(index, EventType.bombing)
         if _clause_names_aircraft(document, clause):
             return Trigger(index, EventType.air_strike)
-        if _clause_names_explosive(document, clause):
+        if attack and _clause_names_explosive(document, clause):
             return Trigger(index, EventType.bombing)
         return Trigger(index, EventType.ground_clash)
+    if not _CAPTURE.isdisjoint(readings):
+        return Trigger(index, EventType.ground_clash)
+    if not _FIRING.isdisjoint(readings):
+        fire = next((i for i in (index + 1, index + 2) if document.has(i, _FIRE)), None)
+        return None if fire is None else _shooting(document, clause, index, fire)
+    return None
+
+
+def _shooting(document: Document, clause: Clause, index: int, fire: int) -> Trigger | None:
+    """ "أطلق (مسلح) النار على": an attack; "تبادل إطلاق النار": a clash; a ceasefire is no shooting."""
+    if document.has(index - 1, _EXCHANGE):
+        return Trigger(index, EventType.ground_clash)
+    if document.has(index - 1, _CEASE):
+        return None
+    hi = min(clause.end_token, fire + 1 + _TARGET_REACH)
+    if any(document.has(i, _TARGET_OF_FIRE) for i in range(fire + 1, hi)):
+        return Trigger(index, EventType.attack_on_facility)
+    return None
+
+
+def _attack_on_facility(
+    document: Document, clause: Clause, index: int, readings: tuple[str, ...]
+) -> Trigger | None:
     if not _FACILITIES.isdisjoint(readings) and _near(document, clause, index, _HITTING):
         return Trigger(index, EventType.attack_on_facility)
     if not _HOMES.isdisjoint(readings) and _near(document, clause, index, _ASSAULT):
         return Trigger(index, EventType.attack_on_facility)
+    return None
+
+
+def _chemical_or_blast(
+    document: Document, clause: Clause, index: int, readings: tuple[str, ...], allegation: bool
+) -> Trigger | None:
     if not _CHEMICAL.isdisjoint(readings):
         return None if allegation else Trigger(index, EventType.chemical_attack)
     if not _BOMBING_WEAK.isdisjoint(readings):
         fired = _clause_names_aircraft(document, clause) or _clause_names_bombardment(document, clause)
         return None if fired else Trigger(index, EventType.bombing)
-    return _coercion_or_protest(document, index, readings) or _non_violent_trigger(
-        document, clause, index, readings
-    )
+    if not _ASSASSINATION.isdisjoint(readings):
+        sentence = document.sentence_of_token(index)
+        means = document.any_has(sentence.first_token, sentence.end_token, _MEANS)
+        return None if means else Trigger(index, EventType.other)  # the means, when named, tell the type
+    return None
 
 
 def _coercion_or_protest(document: Document, index: int, readings: tuple[str, ...]) -> Trigger | None:
@@ -278,7 +336,8 @@ def _non_violent_trigger(
     if not _HUMANITARIAN.isdisjoint(readings):
         return Trigger(index, EventType.humanitarian)
     if not _TALKS_STRONG.isdisjoint(readings):
-        return Trigger(index, EventType.ceasefire_or_talks)
+        violated = any(document.has(i, _VIOLATION) for i in range(index - _VIOLATION_REACH, index))
+        return None if violated else Trigger(index, EventType.ceasefire_or_talks)  # "خرقت الهدنة"
     if not _CEASE.isdisjoint(readings) and _ceases_fighting(document, index):
         return Trigger(index, EventType.ceasefire_or_talks, weak=True)
     return None
@@ -298,7 +357,21 @@ def _ceases_fighting(document: Document, index: int) -> bool:
 
 
 def _clause_names_aircraft(document: Document, clause: Clause) -> bool:
-    return document.any_has(clause.first_token, clause.end_token, _AIRCRAFT)
+    """Aircraft, or what only aircraft drop: a barrel bomb ("البراميل المتفجرة")."""
+    if document.any_has(clause.first_token, clause.end_token, _AIRCRAFT):
+        return True
+    return any(
+        document.has(i, _BARRELS) and document.has(i + 1, _EXPLOSIVE)
+        for i in range(clause.first_token, clause.end_token)
+    )
+
+
+def _barrel_bomb(document: Document, clause: Clause, index: int) -> bool:
+    """ "براميل متفجرة"، "ألقى الطيران عشرين برميلا": a barrel is a bomb when called explosive or dropped
+    by aircraft; "500 ألف برميل يوميا" is oil."""
+    return document.has(index + 1, _EXPLOSIVE) or document.any_has(
+        clause.first_token, clause.end_token, _AIRCRAFT
+    )
 
 
 def _sentence_names_explosive(document: Document, index: int) -> bool:

@@ -126,3 +126,47 @@ def test_marches_with_demands_targeting_aircraft_and_nuclear_bombs(
 def test_the_attack_already_told_proposes_no_new_event() -> None:
     text = "انفجرت سيارة مفخخة في سوق المدينة. وارتفع عدد قتلى الهجوم إلى 20 شخصا."
     assert _types(text) == [EventType.bombing]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ألقت المروحيات عشرة براميل على أحياء المدينة.", [EventType.air_strike]),  # dropped by aircraft
+        ("وتعرضت البلدة لقصف بالبراميل المتفجرة منذ الصباح.", [EventType.air_strike]),
+        ("ويصدر الحقل 300 ألف برميل يوميا منذ رفع العقوبات.", []),  # barrels of oil
+        ("وقتل أربعة جنود في كمين نصبه مسلحون على طريق المطار.", [EventType.ground_clash]),
+        ("وسيطرت القوات الحكومية على ثلاث قرى بعد معارك عنيفة.", [EventType.ground_clash]),
+        ("واستعاد المقاتلون بلدة صغيرة على الطريق الدولي.", [EventType.ground_clash]),
+        ("وأطلق مسلح النار من مسدسه على موظف في البنك.", [EventType.attack_on_facility]),
+        ("ودارت اشتباكات وتبادل لإطلاق النار قرب الحاجز.", [EventType.ground_clash]),
+        ("وأعلن الطرفان وقف إطلاق النار اعتبارا من الليلة.", [EventType.ceasefire_or_talks]),
+        ("واتهم الأهالي القوات بخرق الهدنة في الحي.", []),  # a truce broken is not talks
+        ("ودارت اشتباكات في القرية وقامت القوات بتفجير أبواب المنازل.", [EventType.ground_clash]),  # doors
+        ("وقتل القيادي في عملية اغتيال قرب منزله.", [EventType.other]),  # the means not named
+        ("واغتيل القيادي بعبوة ناسفة زرعت في سيارته.", [EventType.bombing]),  # the means named
+    ],
+)
+def test_barrels_ambushes_ground_taken_shooting_truces_doors_and_assassinations(
+    text: str, expected: list[EventType]
+) -> None:
+    assert _types(text) == expected
+
+
+def test_clashes_and_the_suicide_bombings_beside_them_are_two_events() -> None:
+    text = "وقتل 12 مقاتلا في اشتباكات بين الطرفين وتفجيرين انتحاريين نفذهما التنظيم شرق المدينة."
+    assert sorted(_types(text)) == [EventType.bombing, EventType.ground_clash]
+
+
+def test_storming_a_home_is_an_attack_on_it() -> None:
+    assert _types("وتم اقتحام منزل الأسير للمرة الثالثة هذا العام.") == [EventType.attack_on_facility]
+
+
+def test_an_accusation_by_a_government_is_a_statement() -> None:
+    text = "واتهمت الحكومة العراقية جهات خارجية بتأجيج الصراع في البلاد."
+    assert _types(text) == [EventType.statement]
+
+
+def test_a_party_telling_a_toll_is_its_source_not_a_statement() -> None:
+    told = digest_of("وقالت الحكومة اليمنية إن 14 مدنيا قتلوا في المدينة.")
+    assert EventType.statement not in [event.type for event in told.events]
+    assert _types("وقالت الحكومة اليمنية إنها ترفض أي حوار مع المتمردين.") == [EventType.statement]
