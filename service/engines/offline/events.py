@@ -6,9 +6,9 @@ of its clause (else its sentence; states are not event places). A verb of stance
 force or group, or an official of a government or body, but not a monitor or a media outlet — makes the
 sentence a statement ("فرنسا تدعو"، "اعتبرت موسكو"، "طالب ممثلو الوكالات الأممية"، "اتهمت الحكومة"); plain
 قال/قالت does only for a government or body itself ("قالت الخارجية السورية"); a verb of saying or declaring
-in a sentence that tells a toll (killed, injured...) makes its subject the toll's source, not a statement. A statement is proposed when the sentence
-asserts no other event, or whatever else it asserts when the verb is a call; a ceasefire named on its own
-in a statement is its object, not talks.
+in a sentence that tells a toll (killed, injured...) makes its subject the toll's source, not a statement.
+A statement is proposed when the sentence asserts no other event, or whatever else it asserts when the
+verb is a call; a ceasefire named on its own in a statement is its object, not talks.
 
 Headings propose no events (they announce what the body tells). A trigger in a clause dated by a past
 year tells a past campaign (background: "انتهت أواخر 2016 بتهجير السكان") and proposes an event of type
