@@ -54,6 +54,7 @@ _TELLING_VERBS = word_set("reported_speech", "saying", "declaring")  # tell what
 _SAYING_VERBS = words("قال", "قالت")  # a statement only from a government or body itself, not an official
 _NOT_STATEMENT_KINDS = frozenset({ActorKind.media, ActorKind.ngo})
 _SUBJECT_WORDS = word_set("titles", "statement_titles")
+_LEADERSHIP = word_set("titles", "leadership")
 _TIME_WORDS = word_set("time_words", "today", "yesterday", "weekdays")
 _SUBJECT_REACH = 6
 _ACTOR_REACH = 8  # words between a trigger and an actor of its event
@@ -210,7 +211,11 @@ class EventReader:
             return None
         if after[0].first_token != index and not self._document.has(index, _SUBJECT_WORDS):
             return None
-        persons = [m for m in after if m.entry.kind == ActorKind.person]
+        persons = [
+            m
+            for m in after
+            if m.entry.kind == ActorKind.person and not self._document.has(m.first_token - 1, _LEADERSHIP)
+        ]  # "طالب ائتلاف الوطنية بزعامة اياد علاوي": the coalition speaks, led by the person
         return persons[0] if persons else after[0]
 
     def _speaks_for_a_party(self, mention: EntityMention) -> bool:
@@ -267,6 +272,9 @@ class EventReader:
             return event.type is EventType.statement and event.party == proposal.party
         bombardments = event.type in _BOMBARDMENTS and trigger.type in _BOMBARDMENTS
         if bombardments and (trigger.unspecified or event.unspecified_only):
+            return self._place_within(event.location, proposal.location)
+        attack = trigger.type is EventType.ground_clash and trigger.unspecified
+        if attack and event.type in VIOLENT_EVENT_TYPES:
             return self._place_within(event.location, proposal.location)
         if event.type is not trigger.type:
             return False

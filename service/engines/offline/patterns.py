@@ -4,9 +4,13 @@
   المحلي ...) followed by its name: a first word, then words with the article ("منظمة أطباء الميدان"،
   "قوات الحرس الوطني"، "مرصد السهل لحقوق الإنسان" — "ل" + a defined word continues the name). The kind
   follows the head (منظمة → ngo, وكالة أنباء → media, قوات → state_force, جبهة → armed_group ...).
-- Places: a head noun (مدينة، بلدة، قرية، حي، مخيم) followed by one or two words ("بلدة عين الصفا"،
-  "بلدة كفر نجمة"، "مدينة النخيلات"; a camp keeps its head: "مخيم الأمل").
+- Places: a head noun (مدينة، بلدة، قرية، حي، منطقة، مديرية، إقليم، مخيم ...) followed by one or two words
+  ("بلدة عين الصفا"، "بلدة كفر نجمة"، "منطقة الرضمة"; a camp keeps its head: "مخيم الأمل"; a first word may
+  stand in quote marks: "قرية «المشيك»"); a front after في / على / ب is a place ("في جبهة سناح"، "بجبهة
+  «جعولة»"), not a group. Words that describe a place do not name it ("حي شعبي"، "منطقة حدودية"، "من ناحية
+  ثانية"، "منطقة الانفجار") nor end its name ("مديرية لودر الاستراتيجية").
 Heads are in construct state: "البلدة" (the town already named) introduces no name.
+- Outlets named in marks after their head: "صحيفة (توتو سبورت)"، "قناة «الغد»" (the mention is the name).
 - The outlet of a closing source line: "المصدر: البيان".
 English names are romanised letter by letter after the English head ("Organisation Atba Almidan"): the
 engine has no dictionary for names it does not know; a ministry of a known portfolio is named in English
@@ -22,62 +26,22 @@ from schemas.digest import NameSource
 from service.arabic.clitics import ARTICLE, ELIDED_ARTICLE, PROCLITIC_LETTERS, clitic_variants
 from service.arabic.document import Document
 from service.arabic.gazetteer import PLACE_KIND, GazetteerEntry
-from service.arabic.lexicon import table, words
+from service.arabic.lexicon import word_set, word_table, words
 from service.engines.offline.attribution import REPORTING_VERBS, TIME_WORDS
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.titles import ministry_of, romanise
 
-_ORGANISATION_HEADS: dict[str, str] = table(
-    {
-        "منظمة": "ngo|Organisation",
-        "جمعية": "ngo|Association",
-        "مرصد": "ngo|Observatory",
-        "لجنة": "ngo|Committee",
-        "اتحاد": "ngo|Union",
-        "شبكة": "ngo|Network",
-        "وكالة": "media|Agency",
-        "صحيفة": "media|Newspaper",
-        "قناة": "media|Channel",
-        "إذاعة": "media|Radio",
-        "قوات": "state_force|Forces",
-        "لواء": "armed_group|Brigade",
-        "جبهة": "armed_group|Front",
-        "حركة": "armed_group|Movement",
-        "كتائب": "armed_group|Brigades",
-        "فصيل": "armed_group|Faction",
-        "حكومة": "government|Government",
-        "وزارة": "government|Ministry",
-        "المجلس": "government|Council",
-        "مجلس": "government|Council",
-        "هيئة": "other|Authority",
-        "مفوضية": "other|Commission",
-        "جيش": "armed_group|Army",
-        "ميليشيا": "armed_group|Militia",
-        "ميليشيات": "armed_group|Militias",
-        "مليشيا": "armed_group|Militia",
-        "مليشيات": "armed_group|Militias",
-        "تنظيم": "armed_group|Organisation",
-        "جماعة": "armed_group|Group",
-        "حزب": "other|Party",
-        "مكتب": "other|Office",
-        "قيادة": "state_force|Command",
-        "ائتلاف": "other|Coalition",
-        "تحالف": "other|Alliance",
-        "تيار": "other|Movement",
-        "كتلة": "other|Bloc",
-        "بعثة": "international_org|Mission",
-        "كتيبة": "armed_group|Battalion",
-    }
-)
-_NAMED_WITH_HEAD = "camp"  # "مخيم الأمل" is the camp's name; "بلدة عين الصفا" is the town "عين الصفا"
-_PLACE_HEADS = table({"مدينة": "", "بلدة": "", "قرية": "", "حي": "", "ناحية": "", "مخيم": _NAMED_WITH_HEAD})
+_ORGANISATION_HEADS = word_table("organisations", "organisation_heads")
+_PLACE_HEADS = word_set("places", "named_place_heads")
+_NAMED_WITH_HEAD = word_set("places", "named_with_head")
+_FRONTS = word_set("places", "fronts")
+_FRONT_MARKERS = word_set("places", "front_markers")
+_NOT_PLACE_NAMES = word_set("places", "not_place_names")
+_LOCATIVE_PROCLITIC = "ب"
+_OPENING_MARKS = frozenset('«“"(')
+_CLOSING_MARKS = frozenset('»”")')
 _SOURCE_LINE_HEADS = words("المصدر")
-_NAME_STOPS = REPORTING_VERBS | TIME_WORDS | words(
-    "في", "على", "من", "عن", "إلى", "الى", "مع", "لدى", "خلال", "بعد", "قبل", "إن", "أن", "بأن", "التي",
-    "الذي", "قد", "كان", "كانت", "ما", "لا", "لم", "هذه", "هذا", "تلك", "عبر", "حول", "منذ", "بين", "أو",
-    "ثم", "التابع", "التابعة", "الموالي", "الموالية", "المدعوم", "المدعومة", "أقصى", "أدنى", "شمال", "جنوب",
-    "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط", "قرب", "شمالا", "جنوبا", "شرقا", "غربا",
-)  # fmt: skip
+_NAME_STOPS = REPORTING_VERBS | TIME_WORDS | word_set("organisations", "name_stops")
 _MAX_NAME_WORDS = 4
 
 
@@ -100,7 +64,13 @@ def read_pattern_mentions(document: Document, known: Sequence[EntityMention]) ->
 def _mention_at(document: Document, index: int, taken: set[int]) -> EntityMention | None:
     if document.has(index, _SOURCE_LINE_HEADS) and ":" in document.gap_before(index + 1):
         return _named(document, index + 1, _line_end(document, index + 1), index + 1, "media", "")
-    return _organisation_at(document, index, taken) or _place_at(document, index, taken)
+    if _is_front(document, index):
+        return _place_at(document, index, taken)
+    return (
+        _marked_outlet_at(document, index, taken)
+        or _organisation_at(document, index, taken)
+        or _place_at(document, index, taken)
+    )
 
 
 def _organisation_at(document: Document, index: int, taken: set[int]) -> EntityMention | None:
@@ -120,14 +90,48 @@ def _organisation_at(document: Document, index: int, taken: set[int]) -> EntityM
     return mention
 
 
-def _place_at(document: Document, index: int, taken: set[int]) -> EntityMention | None:
-    place = _head(document.word(index), _PLACE_HEADS)
-    if place is None or index + 1 in taken:
+def _marked_outlet_at(document: Document, index: int, taken: set[int]) -> EntityMention | None:
+    """An outlet named in quote marks or brackets after its head: "صحيفة (توتو سبورت)"، "قناة «الغد»"."""
+    organisation = _head(document.word(index), _ORGANISATION_HEADS)
+    if organisation is None or not organisation.startswith("media|"):
         return None
+    name = index + 2 if document.has(index, _AGENCY) and document.has(index + 1, _NEWS) else index + 1
+    if name in taken or not _opens_marks(document, name):
+        return None
+    last = name
+    while last - name + 1 < _MAX_NAME_WORDS and last + 1 < len(document.tokens):
+        if document.gap_before(last + 1).strip() or last + 1 in taken:
+            break
+        last += 1
+    if not _CLOSING_MARKS.intersection(document.gap_before(last + 1)):
+        return None
+    return _named(document, name, last, name, "media", organisation.split("|")[1])
+
+
+def _opens_marks(document: Document, index: int) -> bool:
+    gap = document.gap_before(index).strip()
+    return bool(gap) and set(gap) <= _OPENING_MARKS
+
+
+def _is_front(document: Document, index: int) -> bool:
+    """ "في جبهة سناح"، "بجبهة نهم": a front, a place, not a group."""
+    for stem, before in clitic_variants(document.word(index)):
+        if stem in _FRONTS:
+            glued = _LOCATIVE_PROCLITIC in document.word(index)[:before]
+            return glued or document.has(index - 1, _FRONT_MARKERS)
+    return False
+
+
+def _place_at(document: Document, index: int, taken: set[int]) -> EntityMention | None:
+    word = document.word(index)
+    if not (_is_head(word, _PLACE_HEADS) or _is_front(document, index)) or index + 1 in taken:
+        return None
+    if document.has(index + 1, _NOT_PLACE_NAMES):
+        return None  # "حي شعبي"، "من ناحية ثانية": a description, not a name
     last = _name_end(document, index, taken, place=True)
     if last is None:
         return None
-    first = index if place == _NAMED_WITH_HEAD else index + 1
+    first = index if _is_head(word, _NAMED_WITH_HEAD) else index + 1
     return _named(document, first, last, index + 1, PLACE_KIND, "")
 
 
@@ -136,12 +140,16 @@ def _head(word: str, heads: dict[str, str]) -> str | None:
     return next((heads[stem] for stem, _ in clitic_variants(word) if stem in heads), None)
 
 
+def _is_head(word: str, heads: frozenset[str]) -> bool:
+    return any(stem in heads for stem, _ in clitic_variants(word))
+
+
 def _has_defined_word(document: Document, first: int, last: int) -> bool:
     return any(document.word(i).startswith(("ال", "لل")) for i in range(first, last + 1))
 
 
 _NEWS = words("أنباء", "الأنباء")
-_HEAD_WORDS = frozenset(_ORGANISATION_HEADS) | frozenset(_PLACE_HEADS)
+_HEAD_WORDS = frozenset(_ORGANISATION_HEADS) | _PLACE_HEADS | _FRONTS
 _MINISTRY = words("وزارة")
 _AGENCY = words("وكالة")
 
@@ -152,7 +160,9 @@ def _name_end(document: Document, head: int, taken: set[int], *, place: bool) ->
     last = None
     for index in range(head + 1, min(len(document.tokens), head + 1 + _MAX_NAME_WORDS)):
         word = document.word(index)
-        if index in taken or document.gap_before(index).strip() or word in _NAME_STOPS or not word.isalpha():
+        quoted = place and index == head + 1 and _opens_marks(document, index)  # "قرية «المشيك»"
+        spaced = quoted or not document.gap_before(index).strip()
+        if index in taken or not spaced or word in _NAME_STOPS or not word.isalpha():
             break
         if index > head + 1 and not _continues_name(document, index, place=place, second=index == head + 2):
             break
@@ -162,10 +172,12 @@ def _name_end(document: Document, head: int, taken: set[int], *, place: bool) ->
 
 def _continues_name(document: Document, index: int, *, place: bool, second: bool) -> bool:
     """Organisation names go on with defined words ("أطباء الميدان"، "لحقوق الإنسان"); place names take
-    one more word, defined or plain ("عين الصفا"، "كفر نجمة"), never a word with a proclitic."""
+    one more word, defined or plain ("عين الصفا"، "كفر نجمة"), never a word with a proclitic nor one that
+    describes the place ("مديرية لودر الاستراتيجية")."""
     word = document.word(index)
     if place:
-        return second and (word.startswith(ARTICLE) or word[:1] not in PROCLITIC_LETTERS)
+        named = word.startswith(ARTICLE) or word[:1] not in PROCLITIC_LETTERS
+        return second and named and not document.has(index, _NOT_PLACE_NAMES)
     return word.startswith((ARTICLE, ELIDED_ARTICLE)) or (
         word.startswith("ل") and document.word(index + 1)[:2] == ARTICLE
     )

@@ -10,7 +10,8 @@ Places named together usually form a chain ("ضاحية الأسد في مدين
   its smallest link); what remains is one place, or the smallest place containing all of them (the
   list's common area).
 States ("في سوريا") are used only when no other place is named. A place's Arabic name is the gazetteer's
-own form ("حرستا", not "مدينة حرستا"), so equal places compare equal.
+own form ("حرستا", not "مدينة حرستا"), so equal places compare equal: the first of its forms that the article
+writes ("قندز" in an article that spells Kunduz so).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from schemas.digest import Location
 from service.arabic.document import Document
 from service.arabic.gazetteer import Gazetteer, GazetteerEntry
 from service.arabic.lexicon import word_set
+from service.arabic.normalize import normalize_str
 from service.engines.offline.entities import EntityMention
 
 _QUALIFYING = frozenset("لب")
@@ -120,4 +122,13 @@ class Places:
         return entry
 
     def _location(self, entry: GazetteerEntry) -> Location:
-        return Location(name_ar=entry.forms[0], name_en=entry.name_en, admin1=entry.admin1)
+        return Location(name_ar=self._written_form(entry), name_en=entry.name_en, admin1=entry.admin1)
+
+    def _written_form(self, entry: GazetteerEntry) -> str:
+        """The entry's first form that the article writes ("قندز" where it spells Kunduz so), else its
+        first form: the place is named as the article names it, the same way throughout."""
+        written = [normalize_str(m.text) for m in self._places if m.entry is entry]
+        return next(
+            (form for form in entry.forms if any(text.endswith(normalize_str(form)) for text in written)),
+            entry.forms[0],
+        )

@@ -117,7 +117,7 @@ _NAME_STOPS = REPORTING_VERBS | STANCE_VERBS | TIME_WORDS | words(
     "أثناء", "اثناء", "وجود", "بطريقة", "بسبب", "نتيجة", "إثر", "جراء", "أمام", "داخل", "سيارة",
 )  # fmt: skip
 _ROLES_OF = frozenset({"director", "head", "spokesperson", "coordinator", "commander", "leader"})
-_LED_BY = words("بزعامة", "بقيادة", "برئاسة")
+_LED_BY = word_set("titles", "leadership")
 _SPEECH_VERBS = word_set("reported_speech", "saying", "declaring")
 _ANONYMOUS = words(
     "مصدر", "مصادر", "مسؤول", "مسؤولون", "مسؤولين", "شهود", "شاهد", "سكان", "ناشطون", "ناشط", "نشطاء",

@@ -64,6 +64,7 @@ _BOMBARDMENT = word_set("event_words", "bombardment")
 _UNSPECIFIED_BOMBARDMENT = word_set("event_words", "unspecified_bombardment")
 _CLASHES = word_set("event_words", "clashes")
 _ATTACKS = word_set("event_words", "attacks")
+_ANOTHER = word_set("event_words", "another")
 _STORMING = word_set("event_words", "storming")
 _GROUND = _CLASHES | _ATTACKS | _STORMING
 _CAPTURE = word_set("event_words", "capture")
@@ -154,7 +155,7 @@ _ANY_TRIGGER = (
 class Trigger:
     token: int
     type: EventType
-    unspecified: bool = False  # "قصف" with no weapon or aircraft named: any bombardment
+    unspecified: bool = False  # "قصف" with no weapon or aircraft named, "هجوم" with no means: of any kind
     weak: bool = False  # a ceasefire named on its own: yields to a statement
 
 
@@ -255,7 +256,8 @@ def _fighting(document: Document, clause: Clause, index: int, readings: tuple[st
             return Trigger(index, EventType.air_strike)
         if attack and _clause_names_explosive(document, clause):
             return Trigger(index, EventType.bombing)
-        return Trigger(index, EventType.ground_clash)
+        unspecified = attack and not document.has(index + 1, _ANOTHER)  # "هجوم قندز": any violent event
+        return Trigger(index, EventType.ground_clash, unspecified=unspecified)
     if not _CAPTURE.isdisjoint(readings):
         return Trigger(index, EventType.ground_clash)
     if not _FIRING.isdisjoint(readings):

@@ -170,3 +170,62 @@ def test_a_party_telling_a_toll_is_its_source_not_a_statement() -> None:
     told = digest_of("وقالت الحكومة اليمنية إن 14 مدنيا قتلوا في المدينة.")
     assert EventType.statement not in [event.type for event in told.events]
     assert _types("وقالت الحكومة اليمنية إنها ترفض أي حوار مع المتمردين.") == [EventType.statement]
+
+
+def _event_places(text: str) -> list[str | None]:
+    return [event.location.name_ar if event.location else None for event in digest_of(text).events]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("وقتل خمسة جنود في كمين في منطقة الوادي الأخضر بمحافظة تعز.", "الوادي الأخضر"),
+        ("وسيطرت القوات على مديرية بيحان الاستراتيجية في المحافظة.", "بيحان"),
+        ("وقتل ثلاثة مقاتلين في معارك في جبهة صرواح غرب المدينة.", "صرواح"),
+        ("وأعدم المسلحون أسيرين بجبهة «الكدحة» قبل يومين.", "الكدحة"),
+        ("واستعاد المقاتلون قرية «الحويز» بعد معارك.", "الحويز"),
+    ],
+)
+def test_places_named_by_their_head_fronts_and_quoted_names(text: str, place: str) -> None:
+    assert place in _event_places(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وانفجرت سيارة مفخخة في حي شعبي مكتظ بالسكان.",
+        "ومن ناحية ثانية، اعتقلت الشرطة خمسة أشخاص.",
+        "وأغلقت الشرطة منطقة الانفجار واعتقلت عددا من المشتبه بهم.",
+    ],
+)
+def test_words_that_describe_a_place_do_not_name_one(text: str) -> None:
+    assert _event_places(text) == [None] * len(digest_of(text).events)
+
+
+def test_a_front_group_stays_a_group() -> None:
+    digest = digest_of("وقال مقاتلون في جبهة النصرة إنهم سيطروا على البلدة.")
+    assert "Jabhat al-Nusra" in {actor.name_en for actor in digest.actors}
+
+
+def test_a_place_is_named_as_the_article_spells_it() -> None:
+    assert _event_places("وقتل عشرة أشخاص في تفجير انتحاري في إقليم قندز.") == ["قندز"]
+    assert _event_places("وقتل عشرة أشخاص في تفجير انتحاري في قندوز.") == ["قندوز"]
+
+
+def test_an_attack_with_no_means_told_joins_the_violent_event_at_its_place() -> None:
+    text = "انفجرت سيارة مفخخة في مدينة الحلة فقتل عشرة أشخاص. وأعلن التنظيم مسؤوليته عن هجوم الحلة."
+    assert _types(text) == [EventType.bombing]
+    other = "انفجرت سيارة مفخخة في مدينة الحلة. وفي هجوم آخر قتل مسلحون ثلاثة جنود."
+    assert _types(other) == [EventType.bombing, EventType.ground_clash]
+
+
+def test_the_person_who_leads_the_speaker_is_not_the_speaker() -> None:
+    digest = digest_of("وطالب ائتلاف النصر بزعامة حيدر العبادي الحكومة بإجراء إصلاحات عاجلة.")
+    [statement] = [event for event in digest.events if event.type is EventType.statement]
+    names = {a.id: a.name_ar for a in digest.actors}
+    assert [names[actor.actor_id] for actor in statement.actors] == ["ائتلاف النصر"]
+
+
+def test_an_outlet_named_in_marks_after_its_head() -> None:
+    digest = digest_of("وذكرت صحيفة (الأخبار اليومية) أن الوزير استقال أمس.")
+    assert [(a.name_ar, a.kind.value) for a in digest.actors] == [("الأخبار اليومية", "media")]
