@@ -9,15 +9,20 @@ What a number counts is read by `service.engines.offline.metrics`. Then, per fig
   dead") is part of an earlier total of its metric in the sentence (a sub-period of the same toll). A
   subset takes the total's metric, and its period, place and source unless it has its own;
 - period: the period phrase in the same clause, nearest first, with no other number between the two unless
-  it is at most six words away ("موقعة 80 قتيلاً ... الذي حصد المئات منذ شهر": the month is the hundreds',
-  not the 80's; "قتل 170 وجرح مئات خلال ثلاثة أيام": both tolls are the three days'); a casualty figure with
+  it is at most six words away, and not after an ordinal ("مقتل فلسطيني ثان خلال 24 ساعة": the second
+  death of the day, a toll of one incident), ("موقعة 80 قتيلاً ... الذي حصد المئات منذ شهر": the month is the hundreds',
+  not the 80's; "قتل 170 وجرح مئات خلال ثلاثة أيام": both tolls are the three days'), else a period that
+  opens the sentence ("ومنذ تولي الرئيس الحكم في 29 مايو، قتل أكثر من 800 شخص"); a casualty figure with
   no period of its own takes that of the casualty figure before it in its sentence ("ارتفعت الحصيلة منذ مساء
   الأحد إلى 250 مدنيا، وأصيب مئات"). A flow of people (displaced, evacuated) told for one day ("غادر نحو 4127
   شخصا الغوطة أمس") is that day's share of the flow: the day word is its period. Its scope
   (`service.digest.reconcile.scope_of_period`) follows;
 - place: the place its clause names, else the place named by the nearest clause before it in its sentence,
-  else after it in the sentence, else the article's main place (the lead sets the scene), else a state
-  named as a place;
+  else after it in the sentence, else a state its sentence names as a place when it is not the article's
+  first ("وقتل 37 شخصا في غومبيه شمال شرقي نيجيريا" in news from Cameroon: an unknown town, so Nigeria), else
+  the article's main place (the lead sets the scene), else a state named as a place;
+- metric: a count that no word around it says the metric of, joined by و right after a casualty figure
+  ("قتل جندي دولي وثمانية مقاتلين"), is counted by the same verb;
 - source: `Attributions.source_at` (nearest attribution before it in the sentence, then after, then carried).
 """
 
@@ -36,6 +41,7 @@ from service.arabic.numbers import NumberMention
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.metrics import (
+    NATIONALS,
     SINGULAR_PERSONS,
     NumberWords,
     counted_noun,
@@ -43,6 +49,7 @@ from service.engines.offline.metrics import (
     is_definite_digits,
     is_duration,
     is_evacuation,
+    is_casualty_word,
     is_not_a_count,
     metric_from_context,
     subject_of,
@@ -64,8 +71,10 @@ _KILLED_OR_INJURED_WORDS = frozenset(_CASUALTY_METRIC_OF_WORD)
 _AND = "و"
 _FLOWS = frozenset({Metric.displaced, Metric.evacuated})
 _DAYS = word_set("time_words", "today", "yesterday")
+_CONJOINED_REACH = 8  # words from the previous figure's last word to the conjoined count
 _PERIOD_REACH_PAST_NUMBERS = 6  # words: a toll conjoined to the figure's shares its period
 _OF = words("من")
+_ORDINALS = word_set("number_words", "ordinals")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +111,27 @@ def read_figures(
     drafts: list[FigureDraft] = []
     for mention, number in candidates:
         read, counts = _draft(document, mention, number, blocked, periods, places, attributions)
+        if not counts and drafts and _conjoined(document, drafts[-1], read):
+            read, counts = replace(read, metric=drafts[-1].metric), True
         draft = _with_sentence_period(document, _as_subset(document, read, drafts), drafts)
         if counts or draft.part_of is not None:
             drafts.append(draft)
     return drafts
+
+
+def _conjoined(document: Document, previous: FigureDraft, draft: FigureDraft) -> bool:
+    """ "وقتل جندي دولي وثمانية مقاتلين"، "مقتل 11 من تنظيم داعش و11 مدنيا": a count joined by و to a
+    casualty figure of its clause, with no word of another toll between, is counted by the same word."""
+    if previous.metric not in CASUALTY_METRICS:
+        return False
+    first = document.token_index_at(draft.start)
+    previous_last = document.token_index_at(previous.end - 1)
+    return (
+        0 < first - previous_last <= _CONJOINED_REACH
+        and document.word(first).startswith(_AND)
+        and document.clause_of_token(first) == document.clause_of_token(previous.number.first)
+        and not any(is_casualty_word(document, index) for index in range(previous_last + 1, first))
+    )
 
 
 def _candidates(
@@ -136,13 +162,14 @@ def _singular_figures(
     taken = {index for _, number in candidates for index in range(number.first - 1, number.last + 2)}
     found = []
     for index, token in enumerate(document.tokens):
-        if index in taken or not _indefinite_singular_person(token.text):
+        person, national = _indefinite_singular_person(token.text), _national(token.text)
+        if index in taken or not (person or national):
             continue
         before, after = document.word(index - 1), document.word(index + 1)
         spaced_before = not document.gap_before(index).strip()
         spaced_after = not document.gap_before(index + 1).strip()
         casualty = (spaced_before and is_one_of(before, _KILLED_OR_INJURED_WORDS)) or (
-            spaced_after and is_one_of(after, _KILLED_OR_INJURED_WORDS)
+            person and spaced_after and is_one_of(after, _KILLED_OR_INJURED_WORDS)
         )
         if casualty or (spaced_before and is_one_of(before, _SUBSET_MARKERS)):
             found.append((_mention_of_one(document, index), NumberWords(index, index)))
@@ -153,8 +180,18 @@ def _indefinite_singular_person(word: str) -> bool:
     return any(stem in SINGULAR_PERSONS for stem, _ in clitic_variants(word))
 
 
+def _national(word: str) -> bool:
+    """ "فلسطيني"، "يمنيا": one person of a state, counted only right after a word of killing or wounding
+    ("مقتل فلسطيني"; "قصف روسي قتل" is no count)."""
+    return any(stem in NATIONALS for stem, _ in clitic_variants(word))
+
+
 def _mention_of_one(document: Document, index: int) -> NumberMention:
-    skipped = next(skip for stem, skip in clitic_variants(document.word(index)) if stem in SINGULAR_PERSONS)
+    skipped = next(
+        skip
+        for stem, skip in clitic_variants(document.word(index))
+        if stem in SINGULAR_PERSONS or stem in NATIONALS
+    )
     start = document.original_offset(index, skipped)
     end = document.tokens[index].end
     text = document.text[start:end]
@@ -195,6 +232,7 @@ def _draft(
         metric=metric or Metric.other,
         subject_en=_subject(document, number, counted),
         period=_period_in_clause(document, number, periods, blocked)
+        or _fronted_period(document, number, periods)
         or (_day_of_flow(document, number) if metric in _FLOWS else None),
         location=_location(document, number, places),
         source=attributions.source_at(number.first),
@@ -226,7 +264,8 @@ def _partitive(document: Document, number: NumberWords, counted: tuple[int, str 
 
 def _singular_metric(document: Document, number: NumberWords) -> Metric | None:
     """The casualty word right next to a figure of one ("مقتل طفل"، "مدنيا قتل")."""
-    if not (number.first == number.last and _indefinite_singular_person(document.word(number.first))):
+    word = document.word(number.first)
+    if not (number.first == number.last and (_indefinite_singular_person(word) or _national(word))):
         return None
     for neighbour in (number.first - 1, number.first + 1):
         word = document.word(neighbour)
@@ -237,10 +276,11 @@ def _singular_metric(document: Document, number: NumberWords) -> Metric | None:
 
 
 def _subject(document: Document, number: NumberWords, counted: tuple[int, str | None] | None) -> str | None:
-    if number.first == number.last:
-        singular = lookup(document.word(number.first), SINGULAR_PERSONS)
-        if singular is not None and _indefinite_singular_person(document.word(number.first)):
-            return singular
+    word = document.word(number.first)
+    if number.first == number.last and _indefinite_singular_person(word):
+        return lookup(word, SINGULAR_PERSONS)
+    if number.first == number.last and _national(word):
+        return lookup(word, NATIONALS)
     return subject_of(document, number, counted)
 
 
@@ -252,6 +292,7 @@ def _period_in_clause(
         p
         for p in periods
         if clause.first_token <= p.first_token < clause.end_token
+        and not document.has(p.first_token - 1, _ORDINALS)
         and (
             _distance(p, number) <= _PERIOD_REACH_PAST_NUMBERS
             or not any(
@@ -262,6 +303,15 @@ def _period_in_clause(
     if not inside:
         return None
     return min(inside, key=lambda p: _distance(p, number))
+
+
+def _fronted_period(document: Document, number: NumberWords, periods: Sequence[Period]) -> Period | None:
+    """A period that opens the sentence before the figure's clause ("ومنذ تولي الرئيس الحكم، قتل أكثر من
+    800 شخص"): the sentence is told within it."""
+    sentence = document.sentence_of_token(number.first)
+    return next(
+        (p for p in periods if p.first_token == sentence.first_token and p.last_token < number.first), None
+    )
 
 
 def _day_of_flow(document: Document, number: NumberWords) -> Period | None:
@@ -281,13 +331,17 @@ def _distance(period: Period, number: NumberWords) -> int:
 def _location(document: Document, number: NumberWords, places: Places) -> Location | None:
     clause = document.clause_of_token(number.first)
     sentence = document.sentence_of_token(number.first)
-    return (
+    named = (
         places.in_tokens(clause.first_token, clause.end_token)
         or places.nearest_clause_before(number.first, sentence.first_token)
         or places.in_tokens(number.last + 1, sentence.end_token)
-        or places.main_place()
-        or places.state_in(sentence.first_token, sentence.end_token)
     )
+    if named is not None:
+        return named
+    state = places.state_in(sentence.first_token, sentence.end_token)
+    if state is not None and state != places.state_in(0, len(document.tokens)):
+        return state
+    return places.main_place() or state
 
 
 def _as_subset(document: Document, draft: FigureDraft, earlier: Sequence[FigureDraft]) -> FigureDraft:

@@ -11,7 +11,8 @@ Rules, in order (docs/DESIGN.md §3):
    "... شخص ما زالوا محاصرين"; people right after "إجلاء" are evacuated ("لإجلاء نحو 150 جريحا").
 4. Killed and injured counted together ("مئات القتلى والجرحى"، "مقتل وجرح مئات") are neither: `other`.
 5. Otherwise the nearest trigger word in the number's clause wins, before it ("مقتل 4"، "حصيلة القتلى
-   ... 207") or after it ("170 مدنيا قتلوا"، "4127 شخصاً غادروا"); failing that, in the sentence within a
+   ... 207") or after it ("170 مدنيا قتلوا"، "4127 شخصاً غادروا"), but not past a word joined by و that
+   counts the next number ("مقتل ما مجموعه 49 شخصا وإصابة مئات": the injured are the hundreds); failing that, in the sentence within a
    short window. "ضحايا" (casualties) is not a death toll and gives `other`, unless it is the toll itself
    ("حصيلة الضحايا"، "عدد الضحايا"); families and a place's population are `other`; the detained
    (معتقلين، أسرى، "اعتقال 20") and the missing (مفقودين) are their own metrics (detainees executed or
@@ -28,6 +29,7 @@ from schemas.digest import Metric
 from service.arabic.clitics import ARTICLE, ELIDED_ARTICLE, PROCLITIC_LETTERS
 from service.arabic.document import Document
 from service.arabic.lexicon import is_one_of, lookup, table, word_set, word_table, words
+from service.arabic.states import default_states
 
 TIME_NOUNS = word_set("time_words", "time_nouns")
 
@@ -74,13 +76,14 @@ _TRIGGERS: dict[str, str] = table(
     {
         **{word: metric for word, metric in _COUNTED_NOUNS.items() if metric in _CONTEXT_METRICS},
         **dict.fromkeys(
-            ["قتل", "قتلت", "قتلوا", "يقتل", "تقتل", "مقتل", "مقتلهم", "استشهاد", "استشهد", "استشهدوا",
+            ["قتل", "قتلت", "قتلوا", "قتلا", "يقتل", "تقتل", "مقتل", "مقتلهم", "استشهاد", "استشهد", "استشهدوا",
              "حصد", "حصدت", "وفاة", "توفي", "حتفهم", "حتفه", "الموت", "إعدام", "أعدم", "بحياة", "أودى",
-             "أودت"],
+             "أودت", "ضحيته", "ضحيتها", "ضحيتهم"],  # "ذهب ضحيتها": died in it
             Metric.killed,
         ),
         **dict.fromkeys(
-            ["جرح", "جرحوا", "يجرح", "أصيب", "أصيبت", "أصيبوا", "إصابة", "إصابات", "جروح", "إصابتهم"],
+            ["جرح", "جرحوا", "يجرح", "أصيب", "أصيبت", "أصيبوا", "إصابة", "إصابات", "جروح", "إصابتهم", "أصيبا", "جرحا", "أصاب",
+             "أصابت", "أصابوا"],
             Metric.injured,
         ),
         **dict.fromkeys(
@@ -108,11 +111,23 @@ _TOLLS = frozenset({Metric.killed, Metric.injured})
 _ONE = words("واحد", "واحدة")
 _PER_CENT = word_set("non_counts", "per_cent")
 _CURRENCIES = word_set("non_counts", "currencies")
+_INCIDENTS = word_set("non_counts", "incidents")
 _IN = words("في")
 _RANKS = words("صفوف")  # "في صفوف المدنيين": among the civilians
+_AND = "و"
 
-SUBJECTS: dict[str, str] = word_table("counted_people", "subjects")
+SUBJECTS: dict[str, str] = word_table("counted_people", "subjects") | word_table("counted_people", "possessed")
 SINGULAR_PERSONS: dict[str, str] = word_table("counted_people", "singular_persons")
+# "مقتل فلسطيني"، "استشهاد يمني": a masculine nisba of a state after a word of killing is one person of it
+NATIONALS: dict[str, str] = table(
+    {
+        form: f"{state.adjective_en}s"
+        for state in default_states()
+        for nisba in state.nisba
+        if not nisba.endswith("ة")
+        for form in (nisba, f"{nisba}ا")
+    }
+)
 OTHERS = word_set("counted_people", "others")
 _COUNTED_NOUN_REACH = 2  # a counted noun may follow "من": "المئات من القتلى"
 _CLAUSE_BEFORE, _CLAUSE_AFTER = 14, 7
@@ -137,14 +152,15 @@ def is_duration(document: Document, number: NumberWords) -> bool:
 
 
 def is_not_a_count(document: Document, number: NumberWords, number_text: str, value: int) -> bool:
-    """A percentage ("80%"، "60 في المئة"), a sum of money ("20 مليون دولار") or a year told alone ("مقارنة
-    بالنصف الأول من 2014"، "في 2012."): four digits from 1900 to 2100 with no counted noun after them."""
+    """A percentage ("80%"، "60 في المئة"), a sum of money ("20 مليون دولار"), a count of incidents ("ثلاث
+    عمليات") or a year told alone ("مقارنة بالنصف الأول من 2014"، "في 2012."): four digits from 1900 to 2100
+    with no counted noun after them."""
     after = document.word(number.last + 1)
     if any(mark in document.gap_before(number.last + 1) for mark in "%٪") or is_one_of(after, _PER_CENT):
         return True
     if document.has(number.last + 1, _IN) and is_one_of(document.word(number.last + 2), _PER_CENT):
         return True
-    if is_one_of(after, _CURRENCIES):
+    if is_one_of(after, _CURRENCIES) or _counts_incidents(document, number):
         return True
     digits = number_text.strip()
     return (
@@ -153,6 +169,15 @@ def is_not_a_count(document: Document, number: NumberWords, number_text: str, va
         and 1900 <= value <= 2100
         and counted_noun(document, number) is None
     )
+
+
+def _counts_incidents(document: Document, number: NumberWords) -> bool:
+    """ "ثلاث عمليات"، "تفجيرات كابل الثلاثة": the number counts incidents (the noun after it, or for a
+    definite number the noun it qualifies, one or two words before it)."""
+    if document.has(number.last + 1, _INCIDENTS):
+        return True
+    definite = document.word(number.first).lstrip("".join(PROCLITIC_LETTERS)).startswith(ARTICLE)
+    return definite and any(document.has(i, _INCIDENTS) for i in (number.first - 1, number.first - 2))
 
 
 def _definite_or_one(word: str) -> bool:
@@ -256,6 +281,8 @@ def _nearest_trigger(
     for index in range(number.last + 1, hi):
         if index in blocked:
             break
+        if index + 1 in blocked and document.word(index).startswith(_AND):
+            break  # "مقتل 49 شخصا وإصابة مئات": the conjoined word counts the next number
         best, weak = _consider(document, index, index - number.last - 1, best, weak)
     if best is not None and _killed_and_injured(document, best[1], best[2]):
         return Metric.other
@@ -278,6 +305,11 @@ def _consider(
     elif metric is None and document.has(index, _WEAK_KILLED) and (weak is None or distance < weak[0]):
         weak = (distance, index, Metric.killed)
     return best, weak
+
+
+def is_casualty_word(document: Document, index: int) -> bool:
+    """The word at `index` says what a count counts ("قتلوا"، "وإصابة"، "نزح")."""
+    return lookup(document.word(index), _TRIGGERS) is not None
 
 
 def _after_toll_word(document: Document, index: int) -> bool:

@@ -3,7 +3,8 @@
 A period is a preposition of time (خلال، منذ، طوال، طيلة، على مدى، في ...) followed by up to six words
 of time: time nouns, months, numbers, parts of the day, weekdays and the adjectives that qualify them
 (الماضية، الأخيرة، القليلة، فقط ...). It must contain a time noun, a month or a weekday, so "في الغوطة" is
-not one. "حصيلة" ("the toll of") opens one too, the period being the words after it: "حصيلة شهر حزيران
+not one; a month after "في" is when an incident happened ("في منتصف يونيو الماضي"), not a period, while
+"خلال شهر تموز" and "منذ منتصف مارس" are. "حصيلة" ("the toll of") opens one too, the period being the words after it: "حصيلة شهر حزيران
 الماضي" → "شهر حزيران الماضي". After "منذ", the start of a war or of fighting is an anchor, with the war it
 names or a "قبل" and a count of years: "منذ اندلاع الحرب"، "منذ بدء العدوان"، "منذ اندلاعه قبل ست سنوات";
 so is the start of a term or an agreement: "منذ تولي الرئيس الحكم"، "منذ توقيع الاتفاق" (word lists in
@@ -30,6 +31,7 @@ _WAR_START_PREFIXES = tuple(start.removesuffix("ه") for start in word_set("toll
 _PERIOD_STARTS = word_set("toll_scope", "starts_of_periods")
 _MONTHS = word_set("time_words", "months_gregorian", "months_levantine")
 _TOLLS = word_set("time_words", "tolls")
+_IN = words("في")
 _WARS = word_set("toll_scope", "wars", "fighting")
 
 
@@ -77,7 +79,7 @@ def _period_end(document: Document, first: int, number_tokens: set[int]) -> int 
         is_anchor = (
             document.has(index, TIME_NOUNS)
             or document.has(index, WEEKDAYS)
-            or document.has(index, _MONTHS)
+            or (document.has(index, _MONTHS) and not document.has(first, _IN))
             or _starts_a_war(document, first, index)
             or (last is not None and document.has(index, _WARS))
         )

@@ -129,7 +129,7 @@ def test_a_figure_without_a_place_takes_the_article_main_place() -> None:
     ("text", "phrase", "period"),
     [
         ("وقتل 230 شخصا خلال شهر آذار الماضي في المحافظة.", "230", "خلال شهر آذار الماضي"),  # a month
-        ("وأحصت الشرطة مقتل 41 شخصا في أكتوبر الماضي.", "41", "في أكتوبر الماضي"),
+        ("وأحصت الشرطة مقتل 41 شخصا منذ أكتوبر الماضي.", "41", "منذ أكتوبر الماضي"),
         ("وكانت حصيلة شهر أيار الماضي بلغت مقتل 96 شخصا.", "96", "شهر أيار الماضي"),  # the toll of
         ("وبلغت حصيلة الأسبوع الأول 52 قتيلا في المدينة.", "52", "الأسبوع الأول"),
         ("ومنذ توقيع الاتفاق قتل 17 مدنيا في القرى الحدودية.", "17", "منذ توقيع"),  # a start
@@ -142,8 +142,45 @@ def test_a_period_is_read_from_months_tolls_and_starts(text: str, phrase: str, p
     assert figure.scope is Scope.period
 
 
-def test_a_day_of_the_month_is_a_date_not_a_period() -> None:
-    text = "وقتل 8 أشخاص في 12 مارس في هجوم على السوق."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقتل 8 أشخاص في 12 مارس في هجوم على السوق.",  # a day of the month
+        "وأسفر الهجوم عن مقتل 8 أشخاص في منتصف يونيو الماضي في العاصمة.",  # the month of an incident
+        "وفي ديسمبر الماضي، قتل 8 أشخاص في غارة على القرية.",
+    ],
+)
+def test_a_date_is_not_a_period(text: str) -> None:
     figure = figure_at(digest_of(text), text, "8")
     assert figure.period_ar is None
     assert figure.scope is Scope.incident
+
+
+def test_a_period_that_opens_the_sentence_covers_its_figures() -> None:
+    text = "ومنذ توقيع الاتفاق بين الطرفين في العاصمة، قتل أكثر من 60 شخصا في المحافظة."
+    figure = figure_at(digest_of(text), text, "60")
+    assert figure.period_ar == "منذ توقيع"
+    assert figure.scope is Scope.period
+
+
+def test_a_figure_in_another_state_is_not_placed_in_the_lead_town() -> None:
+    text = (
+        "قتل 9 أشخاص في هجوم على سوق في مدينة دوما في سوريا.\n"
+        "وقتل 30 شخصا الأسبوع الماضي في تفجير في بلدة شمال العراق."
+    )
+    digest = digest_of(text)
+    location = figure_at(digest, text, "30").location
+    assert location is not None and location.name_en == "Iraq"
+    assert figure_at(digest, text, "30").event_id != figure_at(digest, text, "9").event_id
+
+
+def test_a_period_after_an_ordinal_counts_deaths_not_a_toll() -> None:
+    text = "وجاء ذلك بعد مقتل يمني ثالث خلال 24 ساعة برصاص قناصة في تعز."
+    figure = figure_at(digest_of(text), text, "يمني")
+    assert (figure.value, figure.metric, figure.scope) == (1, Metric.killed, Scope.incident)
+    assert figure.subject_en == "Yemenis"
+
+
+def test_a_nisba_before_a_verb_of_killing_is_no_count() -> None:
+    text = "وأدى قصف روسي قتل 5 مدنيين في القرية إلى موجة نزوح."
+    assert [f.value for f in digest_of(text).figures] == [5]
