@@ -9,9 +9,9 @@ What a number counts is read by `service.engines.offline.metrics`. Then, per fig
   dead") is part of an earlier total of its metric in the sentence (a sub-period of the same toll). A
   subset takes the total's metric, and its period, place and source unless it has its own;
 - period: the period phrase in the same clause, nearest first, with no other number between the two unless
-  it is at most six words away, and not after an ordinal ("مقتل فلسطيني ثان خلال 24 ساعة": the second
-  death of the day, a toll of one incident), ("موقعة 80 قتيلاً ... الذي حصد المئات منذ شهر": the month is the hundreds',
-  not the 80's; "قتل 170 وجرح مئات خلال ثلاثة أيام": both tolls are the three days'), else a period that
+  it is at most six words away ("موقعة 80 قتيلاً ... الذي حصد المئات منذ شهر": the month is the hundreds',
+  not the 80's; "قتل 170 وجرح مئات خلال ثلاثة أيام": both tolls are the three days'), and not after an
+  ordinal ("مقتل فلسطيني ثان خلال 24 ساعة": the second death of the day, one incident's), else a period that
   opens the sentence ("ومنذ تولي الرئيس الحكم في 29 مايو، قتل أكثر من 800 شخص"); a casualty figure with
   no period of its own takes that of the casualty figure before it in its sentence ("ارتفعت الحصيلة منذ مساء
   الأحد إلى 250 مدنيا، وأصيب مئات"). A flow of people (displaced, evacuated) told for one day ("غادر نحو 4127
@@ -46,10 +46,10 @@ from service.engines.offline.metrics import (
     NumberWords,
     counted_noun,
     is_besieged_population,
+    is_casualty_word,
     is_definite_digits,
     is_duration,
     is_evacuation,
-    is_casualty_word,
     is_not_a_count,
     metric_from_context,
     subject_of,

@@ -12,12 +12,12 @@ Rules, in order (docs/DESIGN.md §3):
 4. Killed and injured counted together ("مئات القتلى والجرحى"، "مقتل وجرح مئات") are neither: `other`.
 5. Otherwise the nearest trigger word in the number's clause wins, before it ("مقتل 4"، "حصيلة القتلى
    ... 207") or after it ("170 مدنيا قتلوا"، "4127 شخصاً غادروا"), but not past a word joined by و that
-   counts the next number ("مقتل ما مجموعه 49 شخصا وإصابة مئات": the injured are the hundreds); failing that, in the sentence within a
-   short window. "ضحايا" (casualties) is not a death toll and gives `other`, unless it is the toll itself
-   ("حصيلة الضحايا"، "عدد الضحايا"); families and a place's population are `other`; the detained
-   (معتقلين، أسرى، "اعتقال 20") and the missing (مفقودين) are their own metrics (detainees executed or
-   killed are killed, detainees released are `other`); a detainee noun counts
-   only the number it follows ("لجنة من 12 عضوا لمتابعة ملف المعتقلين" counts no detainees).
+   counts the next number ("مقتل ما مجموعه 49 شخصا وإصابة مئات": the injured are the hundreds); failing
+   that, in the sentence within a short window. "ضحايا" (casualties) is not a death toll and gives
+   `other`, unless it is the toll itself ("حصيلة الضحايا"، "عدد الضحايا"); families and a place's
+   population are `other`; the detained (معتقلين، أسرى، "اعتقال 20") and the missing (مفقودين) are their
+   own metrics (detainees executed or killed are killed, detainees released are `other`); a detainee
+   noun counts only the number it follows ("لجنة من 12 عضوا لمتابعة ملف المعتقلين" counts no detainees).
 6. Nothing found: the number counts something else (states, members, meals, tents): not a figure.
 """
 
@@ -76,13 +76,15 @@ _TRIGGERS: dict[str, str] = table(
     {
         **{word: metric for word, metric in _COUNTED_NOUNS.items() if metric in _CONTEXT_METRICS},
         **dict.fromkeys(
-            ["قتل", "قتلت", "قتلوا", "قتلا", "يقتل", "تقتل", "مقتل", "مقتلهم", "استشهاد", "استشهد", "استشهدوا",
+            ["قتل", "قتلت", "قتلوا", "قتلا", "يقتل", "تقتل", "مقتل", "مقتلهم", "استشهاد", "استشهد",
+             "استشهدوا",
              "حصد", "حصدت", "وفاة", "توفي", "حتفهم", "حتفه", "الموت", "إعدام", "أعدم", "بحياة", "أودى",
              "أودت", "ضحيته", "ضحيتها", "ضحيتهم"],  # "ذهب ضحيتها": died in it
             Metric.killed,
         ),
         **dict.fromkeys(
-            ["جرح", "جرحوا", "يجرح", "أصيب", "أصيبت", "أصيبوا", "إصابة", "إصابات", "جروح", "إصابتهم", "أصيبا", "جرحا", "أصاب",
+            ["جرح", "جرحوا", "يجرح", "أصيب", "أصيبت", "أصيبوا", "إصابة", "إصابات", "جروح", "إصابتهم", "أصيبا",
+             "جرحا", "أصاب",
              "أصابت", "أصابوا"],
             Metric.injured,
         ),
@@ -116,7 +118,9 @@ _IN = words("في")
 _RANKS = words("صفوف")  # "في صفوف المدنيين": among the civilians
 _AND = "و"
 
-SUBJECTS: dict[str, str] = word_table("counted_people", "subjects") | word_table("counted_people", "possessed")
+SUBJECTS: dict[str, str] = word_table("counted_people", "subjects") | word_table(
+    "counted_people", "possessed"
+)
 SINGULAR_PERSONS: dict[str, str] = word_table("counted_people", "singular_persons")
 # "مقتل فلسطيني"، "استشهاد يمني": a masculine nisba of a state after a word of killing is one person of it
 NATIONALS: dict[str, str] = table(

@@ -4,10 +4,12 @@ A period is a preposition of time (خلال، منذ، طوال، طيلة، ع�
 of time: time nouns, months, numbers, parts of the day, weekdays and the adjectives that qualify them
 (الماضية، الأخيرة، القليلة، فقط ...). It must contain a time noun, a month or a weekday, so "في الغوطة" is
 not one; a month after "في" is when an incident happened ("في منتصف يونيو الماضي"), not a period, while
-"خلال شهر تموز" and "منذ منتصف مارس" are. "حصيلة" ("the toll of") opens one too, the period being the words after it: "حصيلة شهر حزيران
-الماضي" → "شهر حزيران الماضي". After "منذ", the start of a war or of fighting is an anchor, with the war it
-names or a "قبل" and a count of years: "منذ اندلاع الحرب"، "منذ بدء العدوان"، "منذ اندلاعه قبل ست سنوات";
-so is the start of a term or an agreement: "منذ تولي الرئيس الحكم"، "منذ توقيع الاتفاق" (word lists in
+"خلال شهر تموز" and "منذ منتصف مارس" are. "حصيلة" ("the toll of") opens one too, the period being the
+words after it: "حصيلة شهر حزيران الماضي" → "شهر حزيران الماضي".
+
+After "منذ", the start of a war or of fighting is an anchor, with the war it names or a "قبل" and a count
+of years: "منذ اندلاع الحرب"، "منذ بدء العدوان"، "منذ اندلاعه قبل ست سنوات"; so is the start of a term
+or an agreement: "منذ تولي الرئيس الحكم"، "منذ توقيع الاتفاق" (word lists in
 `service/arabic/data/toll_scope.yaml`, shared with `service.digest.reconcile.scope_of_period`).
 """
 
