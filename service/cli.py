@@ -75,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
 
     add_batch_parser(commands)
 
+    worker = commands.add_parser(
+        "worker", help="run batch-job workers on this machine (SAQ over the Redis in DIGEST_REDIS_URL)"
+    )
+    worker.set_defaults(run=_worker)
+
     commands.add_parser(
         "eval", help="score engines and prompts on the gold set (digest eval --help lists its commands)"
     )
@@ -114,6 +119,20 @@ def _port_taken(host: str, port: int) -> str | None:
         except OSError as error:
             return "the port is already in use" if error.errno == errno.EADDRINUSE else str(error)
     return None
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from service.runtime.redis_jobs import run_worker
+
+    settings = load_settings()
+    if settings.redis_url is None:
+        return _fail("digest worker needs DIGEST_REDIS_URL: the Redis that the API replicas use")
+    print(
+        f"digest worker: {settings.batch_concurrency} articles at a time from {settings.redis_url}",
+        flush=True,
+    )
+    asyncio.run(run_worker(settings))
+    return 0
 
 
 def _extract(args: argparse.Namespace) -> int:

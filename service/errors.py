@@ -8,6 +8,7 @@
     ├── InvalidBatch             422  invalid-batch        (a batch with items that are not articles)
     ├── BatchNotFound            404  batch-not-found
     ├── UnsupportedBatchMedia    415  unsupported-media-type
+    ├── SharedStoreUnavailable   503  shared-store-unavailable (Redis, DIGEST_REDIS_URL, unreachable)
     └── UpstreamFailure               the LLM provider failed us; `engine=auto` falls back to offline
         ├── UpstreamError        502  upstream-bad-response
         ├── UpstreamUnavailable  503  upstream-unavailable
@@ -106,3 +107,9 @@ class ArticleTooComplex(DigestError):
     status = 422
     slug = "article-too-complex"
     title = "The article took too long to read"
+
+
+class SharedStoreUnavailable(DigestError):
+    status = 503
+    slug = "shared-store-unavailable"
+    title = "The shared store is unavailable"

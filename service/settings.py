@@ -125,6 +125,18 @@ class Settings(BaseSettings):
         default=64 * 1_048_576, ge=1_024, description="Largest body of POST /v1/batches (413 above)"
     )
     max_batch_items: int = Field(default=10_000, ge=1, description="Most articles in one batch job")
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis shared by replicas and workers (redis://host:6379/0): cache tier, rate limits, "
+        "batch jobs on SAQ; unset = everything in this process",
+    )
+    redis_cache_ttl_s: int = Field(default=7 * 86_400, ge=60, description="Lifetime of a digest in Redis")
+    job_item_timeout_s: int = Field(
+        default=300,
+        ge=1,
+        description="An article of a batch job taking longer is retried (its worker is gone)",
+    )
+    job_sweep_s: int = Field(default=10, ge=1, description="How often SAQ workers look for stuck articles")
     llm_input_price_per_mtok: float = Field(
         default=0.15, ge=0, description="USD per million prompt tokens, for batch cost estimates"
     )

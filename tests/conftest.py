@@ -11,6 +11,7 @@ from service.settings import DEFAULT_PROMPT, Settings
 from tests.paths import REPO, SEED_FILES
 
 SEEDS = SEED_FILES
+pytest_plugins = ["tests.redis_server"]  # the redis_url fixture: a real redis-server per test
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, Parameter
+from litestar_saq import SAQPlugin
 
 from schemas.digest import SCHEMA_VERSION, Digest
 from schemas.request import DigestRequest
@@ -26,12 +27,14 @@ from service.http.problems import (
     on_validation_error,
     problem_responses,
 )
-from service.http.security import AccessGuard, ApiKeys, SlidingWindowLimiter
+from service.http.security import WINDOW_S, AccessGuard, ApiKeys, RateLimiter, SlidingWindowLimiter
 from service.http.web.headers import HtmlSecurityHeaders
 from service.http.web.plugin import WebPages
 from service.metrics import METRICS_CONTENT_TYPE
 from service.runtime.digester import Digester, EngineChoice, Served
-from service.runtime.jobs import embedded_jobs
+from service.runtime.jobs import JobBackend, embedded_jobs
+from service.runtime.redis_jobs import redis_jobs, saq_config
+from service.runtime.redis_tier import RedisSlidingWindow
 from service.settings import Settings, load_settings
 
 VERSION = "0.1.0"
@@ -139,7 +142,21 @@ def cors_config(settings: Settings) -> CORSConfig | None:
 
 
 def access_guard(settings: Settings) -> AccessGuard:
-    return AccessGuard(ApiKeys(settings.api_keys), SlidingWindowLimiter(settings.rate_limit_per_minute))
+    """Keys and their rate limit: per process, or shared by every replica through Redis."""
+    limiter: RateLimiter = (
+        RedisSlidingWindow(settings.redis_url, settings.rate_limit_per_minute, WINDOW_S)
+        if settings.redis_url is not None
+        else SlidingWindowLimiter(settings.rate_limit_per_minute)
+    )
+    return AccessGuard(ApiKeys(settings.api_keys), limiter)
+
+
+def job_backend(settings: Settings, digester: Digester) -> tuple[JobBackend, list[SAQPlugin]]:
+    """Batch jobs in this process, or on SAQ workers through Redis (with the plugin that holds the queue)."""
+    if settings.redis_url is None:
+        return embedded_jobs(settings, digester), []
+    plugin = SAQPlugin(saq_config(settings))
+    return redis_jobs(settings, plugin), [plugin]
 
 
 def serve_app() -> Litestar:
@@ -153,7 +170,7 @@ def create_app(settings: Settings | None = None, digester: Digester | None = Non
     settings = settings or load_settings()
     digester = digester or Digester(settings)
 
-    jobs = embedded_jobs(settings, digester)
+    jobs, job_plugins = job_backend(settings, digester)
 
     async def close_digester() -> None:
         await digester.close()
@@ -170,7 +187,7 @@ def create_app(settings: Settings | None = None, digester: Digester | None = Non
         guards=[access_guard(settings)],
         cors_config=cors_config(settings),
         openapi_config=openapi_config("Arabic news digest", VERSION),
-        plugins=[WebPages()],  # the editor's pages: /, /d/{key}, /static (service/http/web)
+        plugins=[WebPages(), *job_plugins],  # the editor's pages: /, /d/{key}, /static (service/http/web)
         exception_handlers={
             DigestError: on_digest_error,
             ValidationException: on_validation_error,

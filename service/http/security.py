@@ -16,7 +16,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from litestar.connection import ASGIConnection
@@ -82,10 +82,16 @@ class SlidingWindowLimiter:
         return None
 
 
+class RateLimiter(Protocol):
+    def hit(self, key: str) -> float | None:
+        """Record a hit; None when allowed, else the seconds to wait."""
+        ...
+
+
 class AccessGuard:
     """A Litestar guard for the whole app: key check, then the key's rate limit."""
 
-    def __init__(self, keys: ApiKeys, limiter: SlidingWindowLimiter) -> None:
+    def __init__(self, keys: ApiKeys, limiter: RateLimiter) -> None:
         self._keys = keys
         self._limiter = limiter
 

@@ -19,6 +19,7 @@ from service.runtime.cache import ModelCache, cache_key, code_fingerprint
 from service.runtime.feedback import DigestFeedback, ItemFeedback, load_feedback, save_feedback
 from service.runtime.known_requests import KnownRequests
 from service.runtime.listing import Listing, recent, record
+from service.runtime.redis_tier import RedisCacheTier
 from service.runtime.singleflight import SingleFlight
 from service.runtime.workers import OfflineWorkers
 from service.settings import Settings
@@ -57,7 +58,7 @@ class Digester:
             settings.overload_retry_after_s,
             self.metrics,
         )
-        self._cache = ModelCache(settings.cache_dir if settings.cache_enabled else None)
+        self._cache = _cache_for(settings)
         self._flights: SingleFlight[Digest] = SingleFlight()
         self._known = KnownRequests()
         self._code = code_fingerprint()
@@ -230,6 +231,15 @@ class Digester:
                 "DIGEST_LLM_API_KEY (or OPENAI_API_KEY), or use engine=offline"
             )
         return self._llm
+
+
+def _cache_for(settings: Settings) -> ModelCache:
+    """The local diskcache, with Redis in front of it when replicas share one (DIGEST_REDIS_URL)."""
+    if not settings.cache_enabled:
+        return ModelCache(None)
+    if settings.redis_url is not None:
+        return RedisCacheTier(settings.redis_url, settings.cache_dir, settings.redis_cache_ttl_s)
+    return ModelCache(settings.cache_dir)
 
 
 _NOT_STORED = (

@@ -1,0 +1,163 @@
+"""What replicas share through Redis when `DIGEST_REDIS_URL` is set (docs/DESIGN.md §7).
+
+- `RedisKeyValue`: the job store's key-value interface (add-if-absent is `SET NX`, counters `INCR`).
+- `RedisCacheTier`: a cache tier in front of the local diskcache, so a digest made by one replica is a
+  hit on every other; entries expire after `DIGEST_REDIS_CACHE_TTL_S`.
+- `RedisSlidingWindow`: the per-key rate limit, one window for all replicas. Litestar's
+  `RateLimitConfig` keeps its counts with a read-modify-write of a store entry, which two replicas can
+  interleave and both admit the last request; the window here is one Lua script, atomic in Redis.
+
+The cache and the rate limit use the synchronous client: they sit on paths that are synchronous
+today, and a call to a Redis on the local network takes well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import cast
+
+import redis
+import redis.asyncio
+from pydantic import BaseModel, ValidationError
+
+from service.errors import SharedStoreUnavailable
+from service.runtime.cache import ModelCache, ModelT
+
+log = logging.getLogger(__name__)
+
+CACHE_PREFIX = "digest:cache:"
+RATE_PREFIX = "digest:rate:"
+JOBS_PREFIX = "digest:"
+
+# KEYS[1] the key's window; ARGV: window seconds, limit, a unique member. Returns nil when the hit is
+# admitted, else the seconds until the oldest hit leaves the window. Redis's own clock, so replicas agree.
+_SLIDING_WINDOW = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
+local window = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return tostring(tonumber(oldest[2]) + window - now)
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('EXPIRE', KEYS[1], math.ceil(window) + 1)
+return false
+"""
+
+
+class RedisKeyValue:
+    """The job store in Redis: shared by every replica and worker that reaches it."""
+
+    def __init__(self, url: str) -> None:
+        self._redis: redis.asyncio.Redis = redis.asyncio.Redis.from_url(url)
+
+    async def get(self, key: str) -> bytes | None:
+        return cast("bytes | None", await self._redis.get(JOBS_PREFIX + key))
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        return cast("list[bytes | None]", await self._redis.mget([JOBS_PREFIX + key for key in keys]))
+
+    async def put(self, key: str, value: bytes) -> None:
+        await self._redis.set(JOBS_PREFIX + key, value)
+
+    async def put_many(self, values: dict[str, bytes]) -> None:
+        await self._redis.mset({JOBS_PREFIX + key: value for key, value in values.items()})
+
+    async def add(self, key: str, value: bytes) -> bool:
+        return bool(await self._redis.set(JOBS_PREFIX + key, value, nx=True))
+
+    async def incr(self, key: str) -> int:
+        return int(await self._redis.incr(JOBS_PREFIX + key))
+
+    async def count(self, key: str) -> int:
+        value = await self._redis.get(JOBS_PREFIX + key)
+        return int(value) if value is not None else 0
+
+    async def members(self, key: str) -> set[str]:
+        members = cast("set[bytes]", await self._redis.smembers(JOBS_PREFIX + key))
+        return {member.decode() for member in members}
+
+    async def add_member(self, key: str, member: str) -> None:
+        await self._redis.sadd(JOBS_PREFIX + key, member)
+
+    async def remove_member(self, key: str, member: str) -> None:
+        await self._redis.srem(JOBS_PREFIX + key, member)
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+class RedisCacheTier(ModelCache):
+    """Redis in front of the local diskcache: read Redis, then disk (and copy a disk hit up); write both.
+
+    A Redis that cannot be reached is logged and the local tier serves alone, as the local cache
+    itself does when its disk fails: the cache never takes a request down."""
+
+    def __init__(self, url: str, directory: Path | None, ttl_s: int) -> None:
+        super().__init__(directory)
+        self._redis = redis.Redis.from_url(url)
+        self._ttl_s = ttl_s
+
+    def get(self, key: str, model: type[ModelT]) -> ModelT | None:
+        raw = self._shared_get(key)
+        if raw is not None:
+            try:
+                return model.model_validate_json(raw)
+            except (ValidationError, ValueError):
+                log.warning("shared cache entry %s is corrupt or from another schema; ignoring it", key[:12])
+        value = super().get(key, model)
+        if value is not None:
+            self._shared_put(key, value)
+        return value
+
+    def put(self, key: str, value: BaseModel) -> bool:
+        """Store in both tiers; True when at least one of them holds the value."""
+        stored_locally = super().put(key, value)
+        return self._shared_put(key, value) or stored_locally
+
+    def close(self) -> None:
+        super().close()
+        self._redis.close()
+
+    def _shared_get(self, key: str) -> bytes | None:
+        try:
+            raw = cast("bytes | None", self._redis.get(CACHE_PREFIX + key))
+        except redis.RedisError:
+            log.warning("shared cache (Redis) read failed; using the local cache", exc_info=True)
+            return None
+        return raw
+
+    def _shared_put(self, key: str, value: BaseModel) -> bool:
+        try:
+            self._redis.set(CACHE_PREFIX + key, value.model_dump_json(), ex=self._ttl_s)
+        except redis.RedisError:
+            log.warning("shared cache (Redis) write failed; the entry stays local", exc_info=True)
+            return False
+        return True
+
+
+class RedisSlidingWindow:
+    """At most `limit` hits per key in any `window_s` seconds, counted across every replica."""
+
+    def __init__(self, url: str, limit: int, window_s: float) -> None:
+        self._limit = limit
+        self._window = window_s
+        self._redis = redis.Redis.from_url(url)
+        self._script = self._redis.register_script(_SLIDING_WINDOW)
+
+    def hit(self, key: str) -> float | None:
+        """Record a hit; None when allowed, else the seconds until a slot frees up."""
+        if self._limit <= 0:
+            return None
+        try:
+            wait = self._script(keys=[RATE_PREFIX + key], args=[self._window, self._limit, uuid.uuid4().hex])
+        except redis.RedisError as error:
+            raise SharedStoreUnavailable(
+                f"the shared store (DIGEST_REDIS_URL) that holds the rate limits is unreachable: {error}",
+                retry_after=5,
+            ) from error
+        return float(wait) if wait is not None else None

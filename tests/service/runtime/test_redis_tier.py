@@ -1,0 +1,57 @@
+"""The Redis tier against a real redis-server: job store operations, shared cache, shared rate limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from schemas.request import DigestRequest
+from service.errors import SharedStoreUnavailable
+from service.runtime.redis_tier import RedisCacheTier, RedisKeyValue, RedisSlidingWindow
+from tests.redis_server import free_port
+
+
+async def test_key_value_add_is_first_writer_wins(redis_url: str) -> None:
+    kv = RedisKeyValue(redis_url)
+    try:
+        assert await kv.add("k", b"first")
+        assert not await kv.add("k", b"second")
+        assert await kv.get("k") == b"first"
+        await kv.put_many({"a": b"1", "b": b"2"})
+        assert await kv.get_many(["a", "missing", "b"]) == [b"1", None, b"2"]
+        assert await kv.count("n") == 0
+        assert [await kv.incr("n") for _ in range(3)] == [1, 2, 3]
+        await kv.add_member("s", "x")
+        await kv.add_member("s", "y")
+        await kv.remove_member("s", "x")
+        assert await kv.members("s") == {"y"}
+    finally:
+        await kv.close()
+
+
+def test_a_digest_cached_by_one_replica_is_a_hit_on_another(redis_url: str, tmp_path: Path) -> None:
+    request = DigestRequest(text="قتل خمسة مدنيين في حلب")
+    one = RedisCacheTier(redis_url, tmp_path / "one", ttl_s=60)
+    other = RedisCacheTier(redis_url, tmp_path / "other", ttl_s=60)
+    try:
+        one.put("key-1", request)
+        assert other.get("key-1", DigestRequest) == request
+        assert other.get("key-2", DigestRequest) is None
+    finally:
+        one.close()
+        other.close()
+
+
+def test_the_rate_limit_is_one_window_for_all_replicas(redis_url: str) -> None:
+    replicas = [RedisSlidingWindow(redis_url, limit=5, window_s=60) for _ in range(2)]
+    answers = [replicas[n % 2].hit("key-a") for n in range(8)]
+    assert answers[:5] == [None] * 5
+    assert all(wait is not None and 0 < wait <= 60 for wait in answers[5:])
+    assert replicas[1].hit("key-b") is None, "each key has its own window"
+
+
+def test_an_unreachable_redis_is_a_503_for_the_rate_limit() -> None:
+    limiter = RedisSlidingWindow(f"redis://127.0.0.1:{free_port()}/0", limit=5, window_s=60)
+    with pytest.raises(SharedStoreUnavailable, match="DIGEST_REDIS_URL"):
+        limiter.hit("key-a")
