@@ -76,7 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     add_batch_parser(commands)
 
     worker = commands.add_parser(
-        "worker", help="run batch-job workers on this machine (SAQ over the Redis in DIGEST_REDIS_URL)"
+        "worker",
+        help="run batch-job workers on this machine (SAQ over the Redis in DIGEST_REDIS_URL)",
+        description="Takes the articles of batch jobs from the SAQ queue in DIGEST_REDIS_URL, "
+        "DIGEST_BATCH_CONCURRENCY at a time, until SIGINT or SIGTERM; run any number, on any machine.",
     )
     worker.set_defaults(run=_worker)
 
