@@ -125,6 +125,7 @@ def _port_taken(host: str, port: int) -> str | None:
 
 
 def _worker(args: argparse.Namespace) -> int:
+    from service.http.observability import configure_json_logging
     from service.runtime.redis_jobs import run_worker
 
     settings = load_settings()
@@ -134,6 +135,7 @@ def _worker(args: argparse.Namespace) -> int:
         f"digest worker: {settings.batch_concurrency} articles at a time from {settings.redis_url}",
         flush=True,
     )
+    configure_json_logging()
     asyncio.run(run_worker(settings))
     return 0
 

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_NAME = "digest-batches"
 ITEM_RETRIES = 5
+DEQUEUE_TIMEOUT_S = 1.0
 
 
 class WorkerContext(Context, total=False):
@@ -64,6 +65,11 @@ def saq_config(settings: Settings) -> SAQConfig:
         startup=[cast(Any, start_worker)],
         shutdown=[cast(Any, stop_worker)],
         concurrency=settings.batch_concurrency,
+        # A dequeue is a blocking BLMOVE; SAQ's default (0) blocks forever, longer than redis-py's
+        # socket timeout (5 s since redis 8). The client gives up, but the BLMOVE stays blocked in Redis
+        # and later moves an article to the active list for no one: it waits for the sweep, twice the
+        # item timeout. A dequeue that returns within the socket timeout leaves no orphan.
+        dequeue_timeout=DEQUEUE_TIMEOUT_S,
         timers=PartialTimersDict(schedule=1, worker_info=10, sweep=settings.job_sweep_s, abort=1),
         separate_process=True,  # the API never runs articles itself: `digest worker` does
     )

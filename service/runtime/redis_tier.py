@@ -17,20 +17,21 @@ import logging
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import redis
 import redis.asyncio
-from pydantic import BaseModel, ValidationError
 
 from service.errors import SharedStoreUnavailable
-from service.runtime.cache import ModelCache, ModelT
+from service.runtime.cache import ModelCache
 
 log = logging.getLogger(__name__)
 
 CACHE_PREFIX = "digest:cache:"
 RATE_PREFIX = "digest:rate:"
 JOBS_PREFIX = "digest:"
+# Redis holds bytes: a cache entry's first byte says whether the local tier stored text or bytes.
+_TEXT, _BYTES = b"t", b"b"
 
 # KEYS[1] the key's window; ARGV: window seconds, limit, a unique member. Returns nil when the hit is
 # admitted, else the seconds until the oldest hit leaves the window. Redis's own clock, so replicas agree.
@@ -94,7 +95,9 @@ class RedisKeyValue:
 class RedisCacheTier(ModelCache):
     """Redis in front of the local diskcache: read Redis, then disk (and copy a disk hit up); write both.
 
-    A Redis that cannot be reached is logged and the local tier serves alone, as the local cache
+    The tier sits under `ModelCache`'s reads and writes, so an entry is the same in both tiers: a
+    digest is the framed, checksummed JSON that a hit sends as it is (the hot path), a model is its
+    JSON. A Redis that cannot be reached is logged and the local tier serves alone, as the local cache
     itself does when its disk fails: the cache never takes a request down."""
 
     def __init__(self, url: str, directory: Path | None, ttl_s: int) -> None:
@@ -102,38 +105,46 @@ class RedisCacheTier(ModelCache):
         self._redis = redis.Redis.from_url(url)
         self._ttl_s = ttl_s
 
-    def get(self, key: str, model: type[ModelT]) -> ModelT | None:
-        raw = self._shared_get(key)
-        if raw is not None:
-            try:
-                return model.model_validate_json(raw)
-            except (ValidationError, ValueError):
-                log.warning("shared cache entry %s is corrupt or from another schema; ignoring it", key[:12])
-        value = super().get(key, model)
-        if value is not None:
-            self._shared_put(key, value)
-        return value
-
-    def put(self, key: str, value: BaseModel) -> bool:
-        """Store in both tiers; True when at least one of them holds the value."""
-        stored_locally = super().put(key, value)
-        return self._shared_put(key, value) or stored_locally
-
     def close(self) -> None:
         super().close()
         self._redis.close()
 
-    def _shared_get(self, key: str) -> bytes | None:
+    def _read(self, key: str) -> Any:
+        shared = self._shared_get(key)
+        if shared is not None:
+            return shared
+        local = super()._read(key)
+        if isinstance(local, str | bytes):
+            self._shared_put(key, local)
+        return local
+
+    def _write(self, key: str, value: str | bytes) -> bool:
+        """Store in both tiers; True when at least one of them holds the value."""
+        stored_locally = super()._write(key, value)
+        return self._shared_put(key, value) or stored_locally
+
+    def _discard(self, key: str) -> None:
+        super()._discard(key)
+        try:
+            self._redis.delete(CACHE_PREFIX + key)
+        except redis.RedisError:
+            log.warning("shared cache (Redis) delete failed", exc_info=True)
+
+    def _shared_get(self, key: str) -> str | bytes | None:
         try:
             raw = cast("bytes | None", self._redis.get(CACHE_PREFIX + key))
         except redis.RedisError:
             log.warning("shared cache (Redis) read failed; using the local cache", exc_info=True)
             return None
-        return raw
+        if raw is None:
+            return None
+        kind, body = raw[:1], raw[1:]
+        return body.decode() if kind == _TEXT else body
 
-    def _shared_put(self, key: str, value: BaseModel) -> bool:
+    def _shared_put(self, key: str, value: str | bytes) -> bool:
+        tagged = _TEXT + value.encode() if isinstance(value, str) else _BYTES + value
         try:
-            self._redis.set(CACHE_PREFIX + key, value.model_dump_json(), ex=self._ttl_s)
+            self._redis.set(CACHE_PREFIX + key, tagged, ex=self._ttl_s)
         except redis.RedisError:
             log.warning("shared cache (Redis) write failed; the entry stays local", exc_info=True)
             return False

@@ -67,7 +67,7 @@ class Processes:
         port = free_port()
         self.start(name, "serve", "--port", str(port))
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine takes most of a minute to import the app
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import redis
 
 from schemas.request import DigestRequest
 from service.errors import SharedStoreUnavailable
-from service.runtime.redis_tier import RedisCacheTier, RedisKeyValue, RedisSlidingWindow
+from service.runtime.cache import ModelCache
+from service.runtime.redis_tier import CACHE_PREFIX, RedisCacheTier, RedisKeyValue, RedisSlidingWindow
 from tests.redis_server import free_port
 
 
@@ -41,6 +43,48 @@ def test_a_digest_cached_by_one_replica_is_a_hit_on_another(redis_url: str, tmp_
     finally:
         one.close()
         other.close()
+
+
+def test_a_digest_body_cached_by_one_replica_is_bytes_on_another(redis_url: str, tmp_path: Path) -> None:
+    body = b'{"headline_en": "Five civilians killed in Aleppo"}'
+    one = RedisCacheTier(redis_url, tmp_path / "one", ttl_s=60)
+    other = RedisCacheTier(redis_url, tmp_path / "other", ttl_s=60)
+    try:
+        assert one.put_json("digest-1", body)
+        assert other.get_json("digest-1") == body
+    finally:
+        one.close()
+        other.close()
+
+
+def test_a_local_hit_is_copied_up_to_the_shared_tier(redis_url: str, tmp_path: Path) -> None:
+    request = DigestRequest(text="قتل خمسة مدنيين في حلب")
+    local_only = ModelCache(tmp_path / "one")
+    local_only.put("key-up", request)
+    local_only.close()
+    one = RedisCacheTier(redis_url, tmp_path / "one", ttl_s=60)
+    other = RedisCacheTier(redis_url, tmp_path / "other", ttl_s=60)
+    try:
+        assert other.get("key-up", DigestRequest) is None
+        assert one.get("key-up", DigestRequest) == request
+        assert other.get("key-up", DigestRequest) == request
+    finally:
+        one.close()
+        other.close()
+
+
+def test_a_shared_entry_that_fails_its_checksum_is_dropped(redis_url: str, tmp_path: Path) -> None:
+    tier = RedisCacheTier(redis_url, tmp_path / "one", ttl_s=60)
+    shared = redis.Redis.from_url(redis_url)
+    try:
+        assert tier.put_json("digest-2", b'{"a": 1}')
+        shared.set(CACHE_PREFIX + "digest-2", b"b" + b'json-1 00000000\n{"a": 2}')
+        assert tier.get_json("digest-2") is None
+        assert shared.get(CACHE_PREFIX + "digest-2") is None
+        assert tier.get_json("digest-2") is None, "the local copy is dropped with it"
+    finally:
+        tier.close()
+        shared.close()
 
 
 def test_the_rate_limit_is_one_window_for_all_replicas(redis_url: str) -> None:
