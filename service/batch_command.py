@@ -77,7 +77,7 @@ def run_batch(args: argparse.Namespace) -> int:
         summary = asyncio.run(_run(args.input, args.out, options, settings, console, quiet=args.quiet))
     except BatchInputError as error:
         return _fail(str(error))
-    _print_summary(console, summary, settings)
+    _print_summary(console, summary)
     return 0
 
 
@@ -148,13 +148,12 @@ class ProgressBar(BatchObserver):
         self._progress.update(self._task, advance=1, cached=self._cached, failed=self._failed, bad=self._bad)
 
 
-def _print_summary(console: Console, summary: BatchSummary, settings: Settings) -> None:
-    cost = summary.cost_usd(settings.llm_input_price_per_mtok, settings.llm_output_price_per_mtok)
+def _print_summary(console: Console, summary: BatchSummary) -> None:
     console.print(
         f"done {summary.done} (cached {summary.cached}, failed {summary.failed}), "
         f"already done {summary.skipped}, bad input {len(summary.bad_inputs)}; "
         f"tokens {summary.prompt_tokens} in + {summary.completion_tokens} out, "
-        f"cost estimate ${cost:.4f} (DIGEST_LLM_INPUT_PRICE_PER_MTOK, DIGEST_LLM_OUTPUT_PRICE_PER_MTOK)",
+        f"cost estimate ${summary.cost_usd:.4f} (DIGEST_LLM_PRICE_FILE; a model it does not list costs 0)",
         highlight=False,
         soft_wrap=True,
     )

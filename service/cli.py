@@ -18,6 +18,7 @@ from schemas.digest import Digest
 from schemas.request import MAX_ARTICLE_CHARS, DigestRequest
 from service.batch_command import add_batch_parser
 from service.errors import DigestError
+from service.provider_batch_command import is_provider_batch, run_provider_batch
 from service.runtime.digester import Digester, EngineChoice
 from service.settings import load_settings
 
@@ -26,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["eval"]:  # the eval commands parse their own options, -h included
         return _run_eval(arguments[1:])
+    if is_provider_batch(arguments):  # digest batch prepare|submit|collect: a provider's Batch API
+        return run_provider_batch(arguments)
     parser = _parser()
     args = parser.parse_args(arguments)
     if args.command is None:

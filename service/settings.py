@@ -137,12 +137,6 @@ class Settings(BaseSettings):
         description="An article of a batch job taking longer is retried (its worker is gone)",
     )
     job_sweep_s: int = Field(default=10, ge=1, description="How often SAQ workers look for stuck articles")
-    llm_input_price_per_mtok: float = Field(
-        default=0.15, ge=0, description="USD per million prompt tokens, for batch cost estimates"
-    )
-    llm_output_price_per_mtok: float = Field(
-        default=0.60, ge=0, description="USD per million completion tokens, for batch cost estimates"
-    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated origins that CORS lets call the API (https://desk.example.org); "

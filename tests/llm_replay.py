@@ -142,3 +142,101 @@ class ReplayLLM:
     def request_json(self, index: int = -1) -> dict[str, Any]:
         parsed: dict[str, Any] = json.loads(self.requests[index].content)
         return parsed
+
+
+@dataclass
+class ReplayBatchAPI:
+    """The Files and Batches API of a provider, replayed: a submitted batch runs every request line
+    through `reply` (as the chat replay answers it) and completes at the second poll."""
+
+    reply: Callable[[httpx2.Request], httpx2.Response]
+    files: dict[str, str] = field(default_factory=dict)
+    batches: dict[str, dict[str, Any]] = field(default_factory=dict)
+    polls: int = 0
+
+    async def handle(self, request: httpx2.Request) -> httpx2.Response:
+        path = request.url.path.removeprefix("/v1")
+        if request.method == "POST" and path == "/files":
+            return self._upload(request)
+        if request.method == "POST" and path == "/batches":
+            return self._create(json.loads(request.content))
+        if request.method == "GET" and path.startswith("/batches/"):
+            return self._poll(path.removeprefix("/batches/"))
+        if request.method == "GET" and path.startswith("/files/") and path.endswith("/content"):
+            return httpx2.Response(200, text=self.files[path.split("/")[2]])
+        return httpx2.Response(404, json={"error": {"message": f"no route {request.method} {path}"}})
+
+    def http_client(self) -> httpx2.AsyncClient:
+        return httpx2.AsyncClient(transport=httpx2.MockTransport(self.handle))
+
+    def run_lines(self, requests: str) -> tuple[str, str]:
+        """The output and error files of a batch of `requests` (as `vllm run-batch` writes them too)."""
+        output, errors = [], []
+        for number, line in enumerate(requests.splitlines()):
+            call = json.loads(line)
+            answer = self.reply(httpx2.Request("POST", "http://replay" + call["url"], json=call["body"]))
+            record = {
+                "id": f"batch_req_{number}",
+                "custom_id": call["custom_id"],
+                "response": {
+                    "status_code": answer.status_code,
+                    "request_id": f"req_{number}",
+                    "body": answer.json(),
+                },
+                "error": None,
+            }
+            (output if answer.status_code == 200 else errors).append(json.dumps(record, ensure_ascii=False))
+        return "".join(line + "\n" for line in output), "".join(line + "\n" for line in errors)
+
+    def _upload(self, request: httpx2.Request) -> httpx2.Response:
+        assert b'name="purpose"\r\n\r\nbatch' in request.content
+        lines = [line for line in request.content.decode().splitlines() if line.startswith('{"custom_id"')]
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = "".join(line + "\n" for line in lines)
+        body = {
+            "id": file_id,
+            "object": "file",
+            "bytes": len(request.content),
+            "created_at": 0,
+            "filename": "requests.jsonl",
+            "purpose": "batch",
+            "status": "processed",
+        }
+        return httpx2.Response(200, json=body)
+
+    def _create(self, body: dict[str, Any]) -> httpx2.Response:
+        assert (body["endpoint"], body["completion_window"]) == ("/v1/chat/completions", "24h")
+        batch_id = f"batch_{len(self.batches) + 1}"
+        self.batches[batch_id] = {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": body["endpoint"],
+            "input_file_id": body["input_file_id"],
+            "completion_window": "24h",
+            "status": "validating",
+            "created_at": 0,
+            "polls": 0,
+        }
+        return httpx2.Response(200, json=self._public(batch_id))
+
+    def _poll(self, batch_id: str) -> httpx2.Response:
+        batch = self.batches[batch_id]
+        batch["polls"] += 1
+        self.polls += 1
+        total = len(self.files[batch["input_file_id"]].splitlines())
+        if batch["polls"] == 1:
+            batch.update(status="in_progress", request_counts={"total": total, "completed": 0, "failed": 0})
+        elif batch["status"] != "completed":
+            output, errors = self.run_lines(self.files[batch["input_file_id"]])
+            batch.update(status="completed")
+            for kind, text in (("output", output), ("error", errors)):
+                if text:
+                    file_id = f"file-{kind}-{batch_id}"
+                    self.files[file_id] = text
+                    batch[f"{kind}_file_id"] = file_id
+            failed = len(errors.splitlines())
+            batch["request_counts"] = {"total": total, "completed": total - failed, "failed": failed}
+        return httpx2.Response(200, json=self._public(batch_id))
+
+    def _public(self, batch_id: str) -> dict[str, Any]:
+        return {key: value for key, value in self.batches[batch_id].items() if key != "polls"}

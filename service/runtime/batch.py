@@ -216,6 +216,7 @@ class Outcome:
     cached: bool = False
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cost_usd: float = 0.0
 
 
 class BatchObserver(Protocol):
@@ -239,6 +240,7 @@ class BatchSummary:
     bad_inputs: list[BadInput] = field(default_factory=list)
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cost_usd: float = 0.0
 
     def on_outcome(self, outcome: Outcome) -> None:
         self.done += 1
@@ -246,15 +248,13 @@ class BatchSummary:
         self.failed += outcome.failed
         self.prompt_tokens += outcome.prompt_tokens
         self.completion_tokens += outcome.completion_tokens
+        self.cost_usd += outcome.cost_usd
 
     def on_bad_input(self, bad: BadInput) -> None:
         self.bad_inputs.append(bad)
 
     def on_skipped(self, item_id: str) -> None:
         self.skipped += 1
-
-    def cost_usd(self, input_per_mtok: float, output_per_mtok: float) -> float:
-        return (self.prompt_tokens * input_per_mtok + self.completion_tokens * output_per_mtok) / 1e6
 
 
 @dataclass(frozen=True)
@@ -314,7 +314,8 @@ class BatchRunner:
                 DigestError("the service failed unexpectedly on this article; the error is logged")
             )
             return Outcome(item.id, problem_line(item.id, problem), failed=True)
-        usage = digest.provenance.usage if not digest.provenance.cached else None
+        billed = not digest.provenance.cached
+        usage = digest.provenance.usage if billed else None
         return Outcome(
             item.id,
             digest_line(item.id, digest),
@@ -322,6 +323,7 @@ class BatchRunner:
             cached=digest.provenance.cached,
             prompt_tokens=usage.prompt_tokens if usage else 0,
             completion_tokens=usage.completion_tokens if usage else 0,
+            cost_usd=(digest.provenance.cost_usd or 0.0) if billed else 0.0,
         )
 
     async def _digest(self, request: DigestRequest) -> Digest:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from schemas.digest import Digest, DigestWarning, Engine, WarningCode
 from schemas.request import DigestRequest
+from service.engines.llm.batch_api import BatchAnswers, CollectedCall, PendingCall
 from service.engines.llm.client import LLMClient
 from service.engines.llm.engine import LLMAnswer, LLMEngine
 from service.engines.llm.loop import on_llm_loop
@@ -145,7 +147,8 @@ class Digester:
         material = self._llm_material() if engine is Engine.llm else {}
         return cache_key(request, kind="digest", engine=engine.value, code=self._code, **material)
 
-    def _answer_key(self, request: DigestRequest) -> str:
+    def answer_key(self, request: DigestRequest) -> str:
+        """The cache key of the LLM's answers to `request` (what the model saw, not our code)."""
         return cache_key(request, kind="llm-answer", **self._llm_material())
 
     def _llm_material(self) -> dict[str, object]:
@@ -159,6 +162,31 @@ class Digester:
         }
         endpoint = self._settings.llm_base_url or "openai"
         return {"endpoint": endpoint, "model": llm.model, "prompt": llm.prompt_version, "sampling": sampling}
+
+    @property
+    def cache(self) -> ModelCache:
+        """The digest cache, for what the runtime keeps beside the digests (a provider batch's results)."""
+        return self._cache
+
+    async def digest_answered(
+        self, request: DigestRequest, lookup: Callable[[str], CollectedCall | None]
+    ) -> Digest | list[bytes]:
+        """The LLM digest of `request` with its calls answered from a provider batch's results (`lookup`
+        by custom_id), cached as the engine's own; or the request lines of the calls it still needs."""
+        key = self.key_for(request, Engine.llm)
+        if (hit := self._cache.get(key, Digest)) is not None:
+            return _mark_cached(hit)
+        llm = self._require_llm()
+        answers = BatchAnswers(llm.model, self.metrics, self.answer_key(request), lookup)
+        engine = llm.answered_by(answers)
+        try:
+            answer = await engine.answer(request)
+        except PendingCall:
+            return answers.pending
+        digest = await engine.digest_from(request, answer, replayed=False)
+        self._cache.put(self.answer_key(request), answer)
+        self._store(key, request, digest)
+        return digest
 
     @property
     def cache_enabled(self) -> bool:
@@ -214,7 +242,7 @@ class Digester:
         if engine is Engine.offline:
             return await self._offline.digest(request)
         llm = self._require_llm()
-        answer_key = self._answer_key(request)
+        answer_key = self.answer_key(request)
         answer = None if refresh else self._cache.get(answer_key, LLMAnswer)
         if answer is not None:
             return await llm.digest_from(request, answer, replayed=True)

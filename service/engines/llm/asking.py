@@ -38,7 +38,7 @@ from schemas.llm_output import (
 from schemas.request import DigestRequest
 from service.digest.grounding import figure_problem, quote_problem
 from service.engines.llm.answers import ReadAnswer, answer_text, is_truncated, read_lists, read_object
-from service.engines.llm.client import LLMClient, usage_of
+from service.engines.llm.client import ChatEndpoint, usage_of
 from service.engines.llm.prompt import Prompt
 from service.engines.llm.request import Message, Sampling, answer_schema, chat_request
 from service.errors import UpstreamError, UpstreamFailure, UpstreamTimeout
@@ -95,7 +95,7 @@ def messages_tokens(messages: Sequence[Message]) -> int:
 class Asker:
     """Asks the tasks of one digest: shares its sampling, its time budget and its call records."""
 
-    client: LLMClient
+    client: ChatEndpoint
     prompt: Prompt
     sampling: Sampling
     reasks: int
@@ -217,7 +217,9 @@ class Asker:
         if attempt:
             self.client.metrics.llm_reasks.inc()
         try:
-            completion = await asyncio.wait_for(self.client.complete(body), self._time_left())
+            completion = await asyncio.wait_for(
+                self.client.complete(body, call=f"{task}-{part}-{attempt}"), self._time_left()
+            )
         except TimeoutError as error:
             raise UpstreamTimeout(
                 f"the digest's LLM calls took longer than DIGEST_LLM_DIGEST_BUDGET_S ({self.budget_s:g} s)"

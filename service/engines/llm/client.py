@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import httpx2
 import openai
@@ -26,6 +26,21 @@ from service.metrics import Metrics
 from service.settings import Settings
 
 _RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+
+class ChatEndpoint(Protocol):
+    """What the engine asks its calls of: the network (`LLMClient`) or a provider batch's answers."""
+
+    metrics: Metrics
+
+    @property
+    def model(self) -> str: ...
+
+    async def complete(self, body: dict[str, Any], call: str) -> ChatCompletion:
+        """The answer to one chat-completions `body`; `call` names it within its article."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 class LLMClient:
@@ -53,7 +68,7 @@ class LLMClient:
     async def close(self) -> None:
         await self._openai.close()
 
-    async def complete(self, body: dict[str, Any]) -> ChatCompletion:
+    async def complete(self, body: dict[str, Any], call: str = "") -> ChatCompletion:
         """POST one chat-completions body, with transport retries; raises the service's errors."""
         async with self._endpoint_slot():
             deadline = time.monotonic() + self._settings.llm_max_retry_s
@@ -69,10 +84,7 @@ class LLMClient:
                 completion: ChatCompletion = await retrying(self._post, body)
             except openai.APIError as error:  # translated at this one boundary
                 raise translate(error, self._settings) from error
-        self._count_answer(completion)
-        if (reason := unusable_answer(completion)) is not None:
-            raise UpstreamError(reason)
-        return completion
+        return checked(completion, self.metrics)
 
     def _endpoint_slot(self) -> asyncio.Semaphore:
         if self._slots is None:  # made on first use: it belongs to the loop that runs the calls
@@ -87,15 +99,20 @@ class LLMClient:
             raise
         return completion
 
-    def _count_answer(self, completion: Any) -> None:
-        self.metrics.llm_calls.labels("answered").inc()
-        usage = usage_of(completion)
-        self.metrics.llm_tokens.labels("prompt").inc(usage.prompt_tokens)
-        self.metrics.llm_tokens.labels("completion").inc(usage.completion_tokens)
-
     def _count_retry(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         self.metrics.llm_retries.labels(_retry_reason(error)).inc()
+
+
+def checked(completion: ChatCompletion, metrics: Metrics) -> ChatCompletion:
+    """An answer counted in the metrics, or the `UpstreamError` that says why it cannot be used."""
+    metrics.llm_calls.labels("answered").inc()
+    usage = usage_of(completion)
+    metrics.llm_tokens.labels("prompt").inc(usage.prompt_tokens)
+    metrics.llm_tokens.labels("completion").inc(usage.completion_tokens)
+    if (reason := unusable_answer(completion)) is not None:
+        raise UpstreamError(reason)
+    return completion
 
 
 def unusable_answer(completion: Any) -> str | None:

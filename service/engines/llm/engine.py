@@ -31,7 +31,7 @@ from service.digest.assemble import DigestItems, assemble_digest
 from service.digest.grounding import ground
 from service.engines.llm.asking import ACTORS_EVENTS, FIGURES, QUOTES, Asker
 from service.engines.llm.chunks import merge_parts, split_article
-from service.engines.llm.client import LLMClient
+from service.engines.llm.client import ChatEndpoint
 from service.engines.llm.prices import PriceTable
 from service.engines.llm.prompt import Prompt
 from service.engines.llm.request import Sampling
@@ -59,11 +59,18 @@ class LLMAnswer(BaseModel):
 
 
 class LLMEngine:
-    def __init__(self, client: LLMClient, prompt: Prompt, settings: Settings) -> None:
+    def __init__(
+        self, client: ChatEndpoint, prompt: Prompt, settings: Settings, *, batch: bool = False
+    ) -> None:
         self._client = client
         self._prompt = prompt
         self._settings = settings
         self._prices = PriceTable.load(settings.llm_price_file)
+        self._batch = batch
+
+    def answered_by(self, answers: ChatEndpoint) -> LLMEngine:
+        """This engine with its calls answered by a provider batch (priced at the table's batch factor)."""
+        return LLMEngine(answers, self._prompt, self._settings, batch=True)
 
     @property
     def model(self) -> str:
@@ -147,7 +154,7 @@ class LLMEngine:
             usage=answer.usage,
             reasks=answer.reasks,
             calls=answer.calls,
-            cost_usd=self._prices.cost(self._client.model, answer.usage),
+            cost_usd=self._prices.cost(self._client.model, answer.usage, batch=self._batch),
             created_at=dt.datetime.now(dt.UTC),
         )
         try:

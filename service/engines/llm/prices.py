@@ -1,4 +1,5 @@
-"""Cost estimates from the price table (`data/prices.yaml`: $ per 1M input and output tokens)."""
+"""Cost estimates from the price table (`data/prices.yaml`: $ per 1M input and output tokens, and the
+factor a provider's batch API charges on both)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ class Price(BaseModel):
 
     input: float = Field(ge=0, description="$ per 1M prompt tokens")
     output: float = Field(ge=0, description="$ per 1M completion tokens")
+    batch: float = Field(
+        default=1.0, ge=0, le=1, description="Factor on both prices for calls made through a batch API"
+    )
 
 
 class PriceFileError(ValueError):
@@ -34,10 +38,11 @@ class PriceTable:
         except (OSError, yaml.YAMLError, ValidationError, TypeError, ValueError) as error:
             raise PriceFileError(f"price table {path} is not valid: {error}") from error
 
-    def cost(self, model: str, usage: TokenUsage) -> float | None:
-        """US dollars for `usage` on `model`; None for a model the table does not list."""
+    def cost(self, model: str, usage: TokenUsage, *, batch: bool = False) -> float | None:
+        """US dollars for `usage` on `model` (through a batch API if `batch`); None for a model the
+        table does not list."""
         price = self.prices.get(model)
         if price is None:
             return None
         dollars = (usage.prompt_tokens * price.input + usage.completion_tokens * price.output) / 1_000_000
-        return round(dollars, 6)
+        return round(dollars * (price.batch if batch else 1.0), 6)
