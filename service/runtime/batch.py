@@ -282,7 +282,7 @@ class BatchRunner:
         sink: ResultSink,
         observers: list[BatchObserver],
     ) -> None:
-        pending = _pending(items, done, observers)
+        pending = pending_items(items, done, observers)
         workers = [
             asyncio.create_task(self._work(pending, sink, observers))
             for _ in range(self._options.concurrency)
@@ -337,7 +337,7 @@ class BatchRunner:
                 await asyncio.sleep(busy.retry_after or 1.0)
 
 
-def _pending(
+def pending_items(
     items: Iterable[BatchItem | BadInput], done: set[str], observers: list[BatchObserver]
 ) -> Iterator[BatchItem]:
     """The items still to do: bad inputs, ids already done and repeated ids are reported, not run."""

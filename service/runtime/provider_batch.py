@@ -12,8 +12,6 @@ the digest cache, so the rounds can run in different processes, days apart:
 
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,14 +25,14 @@ from service.errors import DigestError
 from service.runtime.batch import (
     BadInput,
     BatchItem,
+    BatchSummary,
     ResultFile,
     digest_line,
+    pending_items,
     problem_body,
     problem_line,
 )
 from service.runtime.digester import Digester
-
-log = logging.getLogger(__name__)
 
 CALL_PREFIX = "batch-call:"
 ARTICLE_PREFIX = "batch-article:"
@@ -68,14 +66,10 @@ class ProviderBatch:
 
     async def prepare(self, items: Iterable[BatchItem | BadInput], requests: Path) -> RoundSummary:
         """Write the calls the articles need next to `requests`; count the articles already digested."""
-        summary = RoundSummary()
-        seen: set[str] = set()
+        reported = BatchSummary()  # collects the bad and repeated input items
+        summary = RoundSummary(bad_inputs=reported.bad_inputs)
         with requests.open("wb") as out:
-            for item in items:
-                if isinstance(item, BadInput) or item.id in seen:
-                    summary.bad_inputs.append(item if isinstance(item, BadInput) else _repeated(item))
-                    continue
-                seen.add(item.id)
+            for item in pending_items(items, set(), [reported]):
                 self._remember(item)
                 result = await self._run(item.request)
                 if isinstance(result, list):
@@ -131,7 +125,3 @@ class ProviderBatch:
                 "the digest cache cannot store the batch's articles (DIGEST_CACHE_ENABLED, a full disk?): "
                 "collect could not match the results to them"
             )
-
-
-def _repeated(item: BatchItem) -> BadInput:
-    return BadInput(f"id {json.dumps(item.id)}", "the id appears twice in the input: ids must be unique")
