@@ -1,9 +1,10 @@
 """Batch jobs: many articles submitted at once, run in the background, polled and streamed back.
 
-A job's state lives in a key-value store with two atomic operations, add-if-absent and increment:
+A job's state lives in a key-value store with one atomic operation, add-if-absent with counters:
 the local diskcache when the service runs alone, Redis across replicas (`service.runtime.redis_tier`).
-Litestar's stores have neither operation, so they cannot give exactly-once results; hence this small
-interface. Keys of job `J`:
+Litestar's stores have no such operation, so they cannot give exactly-once results; hence this small
+interface. The result and its counts are one step: a worker killed between them would leave a result
+that no one counts, and the job would never be done. Keys of job `J`:
 
     job:J              JobInfo (total, options, created, cancelled)
     job:J:item:N       the N-th request (with its id)
@@ -54,11 +55,10 @@ class KeyValue(Protocol):
 
     async def put_many(self, values: dict[str, bytes]) -> None: ...
 
-    async def add(self, key: str, value: bytes) -> bool:
-        """Store unless the key exists; True when this call stored it."""
+    async def add_counted(self, key: str, value: bytes, counters: Sequence[str]) -> int | None:
+        """Store unless the key exists and, in the same atomic step, increment each of `counters`: the
+        last counter's new value, or None when the key existed (a kill can never split the two)."""
         ...
-
-    async def incr(self, key: str) -> int: ...
 
     async def count(self, key: str) -> int:
         """The value of a counter that `incr` made, 0 when it was never incremented."""
@@ -99,11 +99,11 @@ class DiskKeyValue:
             for key, value in values.items():
                 self._store.set(key, value)
 
-    async def add(self, key: str, value: bytes) -> bool:
-        return bool(self._store.add(key, value))
-
-    async def incr(self, key: str) -> int:
-        return int(self._store.incr(key))
+    async def add_counted(self, key: str, value: bytes, counters: Sequence[str]) -> int | None:
+        with self._store.transact():
+            if not self._store.add(key, value):
+                return None
+            return [int(self._store.incr(counter)) for counter in counters][-1]
 
     async def count(self, key: str) -> int:
         return int(self._store.get(key, default=0))
@@ -223,13 +223,13 @@ class JobStore:
 
     async def record(self, job: JobInfo, index: int, line: bytes, *, failed: bool, cached: bool) -> bool:
         """Store the item's result unless one is there already; only the first writer counts it."""
-        if not await self._kv.add(f"job:{job.id}:result:{index}", line):
+        kinds = [kind for kind, counted in (("failed", failed), ("cached", cached)) if counted] + ["done"]
+        done = await self._kv.add_counted(
+            f"job:{job.id}:result:{index}", line, [f"job:{job.id}:count:{kind}" for kind in kinds]
+        )
+        if done is None:
             return False
-        if failed:
-            await self._kv.incr(f"job:{job.id}:count:failed")
-        if cached:
-            await self._kv.incr(f"job:{job.id}:count:cached")
-        if await self._kv.incr(f"job:{job.id}:count:done") >= job.total:
+        if done >= job.total:
             await self._kv.remove_member(OPEN_JOBS, job.id)
         return True
 

@@ -1,6 +1,7 @@
 """What replicas share through Redis when `DIGEST_REDIS_URL` is set (docs/DESIGN.md §7).
 
-- `RedisKeyValue`: the job store's key-value interface (add-if-absent is `SET NX`, counters `INCR`).
+- `RedisKeyValue`: the job store's key-value interface (add-if-absent with its counters is one Lua
+  script: `SET NX`, then `INCR` of each counter).
 - `RedisCacheTier`: a cache tier in front of the local diskcache, so a digest made by one replica is a
   hit on every other; entries expire after `DIGEST_REDIS_CACHE_TTL_S`.
 - `RedisSlidingWindow`: the per-key rate limit, one window for all replicas. Litestar's
@@ -50,11 +51,25 @@ return false
 """
 
 
+# KEYS[1] the key, KEYS[2..] counters; ARGV[1] the value. The last counter's value, nil if the key existed.
+_ADD_COUNTED = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then
+  return false
+end
+local last = 0
+for i = 2, #KEYS do
+  last = redis.call('INCR', KEYS[i])
+end
+return last
+"""
+
+
 class RedisKeyValue:
     """The job store in Redis: shared by every replica and worker that reaches it."""
 
     def __init__(self, url: str) -> None:
         self._redis: redis.asyncio.Redis = redis.asyncio.Redis.from_url(url)
+        self._add_counted = self._redis.register_script(_ADD_COUNTED)
 
     async def get(self, key: str) -> bytes | None:
         return cast("bytes | None", await self._redis.get(JOBS_PREFIX + key))
@@ -68,11 +83,10 @@ class RedisKeyValue:
     async def put_many(self, values: dict[str, bytes]) -> None:
         await self._redis.mset({JOBS_PREFIX + key: value for key, value in values.items()})
 
-    async def add(self, key: str, value: bytes) -> bool:
-        return bool(await self._redis.set(JOBS_PREFIX + key, value, nx=True))
-
-    async def incr(self, key: str) -> int:
-        return int(await self._redis.incr(JOBS_PREFIX + key))
+    async def add_counted(self, key: str, value: bytes, counters: Sequence[str]) -> int | None:
+        keys = [JOBS_PREFIX + key, *(JOBS_PREFIX + counter for counter in counters)]
+        counted = await self._add_counted(keys=keys, args=[value])
+        return int(counted) if counted is not None else None
 
     async def count(self, key: str) -> int:
         value = await self._redis.get(JOBS_PREFIX + key)

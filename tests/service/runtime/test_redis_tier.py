@@ -17,13 +17,13 @@ from tests.redis_server import free_port
 async def test_key_value_add_is_first_writer_wins(redis_url: str) -> None:
     kv = RedisKeyValue(redis_url)
     try:
-        assert await kv.add("k", b"first")
-        assert not await kv.add("k", b"second")
+        assert await kv.add_counted("k", b"first", ["failed", "n"]) == 1
+        assert await kv.add_counted("k", b"second", ["n"]) is None
         assert await kv.get("k") == b"first"
+        assert await kv.add_counted("k2", b"other", ["n"]) == 2
+        assert (await kv.count("n"), await kv.count("failed"), await kv.count("never")) == (2, 1, 0)
         await kv.put_many({"a": b"1", "b": b"2"})
         assert await kv.get_many(["a", "missing", "b"]) == [b"1", None, b"2"]
-        assert await kv.count("n") == 0
-        assert [await kv.incr("n") for _ in range(3)] == [1, 2, 3]
         await kv.add_member("s", "x")
         await kv.add_member("s", "y")
         await kv.remove_member("s", "x")
