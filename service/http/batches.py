@@ -1,4 +1,6 @@
-"""Batch jobs over HTTP: POST /v1/batches, GET /v1/batches/{id}, GET .../results, DELETE to cancel."""
+"""Batch jobs over HTTP: POST /v1/batches, GET /v1/batches/{id}, GET .../results, DELETE to cancel.
+
+With API keys, a job belongs to the key that submitted it; to any other key it does not exist (404)."""
 
 from __future__ import annotations
 
@@ -31,7 +33,11 @@ SUBMIT_ERRORS = {
     422: "Some items are not valid articles, ids repeat, or there are no or too many items",
     429: "This API key is over its rate limit; see Retry-After",
 }
-JOB_ERRORS = {404: "No batch job has this id", 401: SUBMIT_ERRORS[401], 429: SUBMIT_ERRORS[429]}
+JOB_ERRORS = {
+    404: "No batch job has this id (or another API key submitted it)",
+    401: SUBMIT_ERRORS[401],
+    429: SUBMIT_ERRORS[429],
+}
 
 
 def batch_handlers(settings: Settings) -> list[Any]:
@@ -64,7 +70,8 @@ async def submit_batch(
     items = _items(_parsed_body(request.headers.get("content-type", ""), await request.body()), settings)
     store: JobStore = state.job_store
     queue: JobQueue = state.job_queue
-    job = await store.create(items, BatchOptions(engine=engine, refresh=refresh, fallback=fallback))
+    options = BatchOptions(engine=engine, refresh=refresh, fallback=fallback)
+    job = await store.create(items, options, owner=caller(request))
     await queue.submit(job)
     status = await store.status(job)
     return Response(status, status_code=202, headers={"Location": f"/v1/batches/{job.id}"})
@@ -75,9 +82,9 @@ async def submit_batch(
     responses=problem_responses(JOB_ERRORS),
     summary="A batch job's state and counts",
 )
-async def batch_status(state: State, job_id: FromPath[str]) -> JobStatus:
+async def batch_status(request: Request[Any, Any, Any], state: State, job_id: FromPath[str]) -> JobStatus:
     store: JobStore = state.job_store
-    return await store.status(await _job(store, job_id))
+    return await store.status(await owned_job(request, store, job_id))
 
 
 @get(
@@ -86,9 +93,9 @@ async def batch_status(state: State, job_id: FromPath[str]) -> JobStatus:
     media_type=RESULTS_TYPE,
     summary="The results so far, one JSONL line per article in input order ({id, digest} or {id, problem})",
 )
-async def batch_results(state: State, job_id: FromPath[str]) -> Stream:
+async def batch_results(request: Request[Any, Any, Any], state: State, job_id: FromPath[str]) -> Stream:
     store: JobStore = state.job_store
-    job = await _job(store, job_id)
+    job = await owned_job(request, store, job_id)
 
     async def lines() -> AsyncIterator[bytes]:
         async for line in store.results(job):
@@ -103,16 +110,23 @@ async def batch_results(state: State, job_id: FromPath[str]) -> Stream:
     responses=problem_responses(JOB_ERRORS),
     summary="Cancel a batch job (results already made stay)",
 )
-async def cancel_batch(state: State, job_id: FromPath[str]) -> JobStatus:
+async def cancel_batch(request: Request[Any, Any, Any], state: State, job_id: FromPath[str]) -> JobStatus:
     store: JobStore = state.job_store
     queue: JobQueue = state.job_queue
-    job = await store.cancel(await _job(store, job_id))
+    job = await store.cancel(await owned_job(request, store, job_id))
     await queue.cancel(job)
     return await store.status(job)
 
 
-async def _job(store: JobStore, job_id: FromPath[str]) -> JobInfo:
-    job = await store.info(job_id)
+def caller(request: Request[Any, Any, Any]) -> str | None:
+    """The id of the API key that made the request (None when the server has no keys)."""
+    ident: str | None = request.scope["state"].get("api_key_id")
+    return ident
+
+
+async def owned_job(request: Request[Any, Any, Any], store: JobStore, job_id: str) -> JobInfo:
+    """The caller's job: another key's job is a 404 too, so that its id is not revealed to exist."""
+    job = await store.owned(job_id, caller(request))
     if job is None:
         raise BatchNotFound(f"no batch job has the id {job_id!r}: use the id that POST /v1/batches answered")
     return job

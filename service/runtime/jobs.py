@@ -138,6 +138,7 @@ class JobInfo(BaseModel):
     fallback: bool
     created_at: dt.datetime
     cancelled: bool = False
+    owner: str | None = None  # the submitter's API key id (a hash, `service.http.security.key_id`)
 
     @property
     def options(self) -> BatchOptions:
@@ -162,7 +163,9 @@ class JobStore:
     def __init__(self, kv: KeyValue) -> None:
         self._kv = kv
 
-    async def create(self, items: Sequence[BatchItem], options: BatchOptions) -> JobInfo:
+    async def create(
+        self, items: Sequence[BatchItem], options: BatchOptions, owner: str | None = None
+    ) -> JobInfo:
         job = JobInfo(
             id=uuid.uuid4().hex,
             total=len(items),
@@ -170,6 +173,7 @@ class JobStore:
             refresh=options.refresh,
             fallback=options.fallback,
             created_at=dt.datetime.now(dt.UTC),
+            owner=owner,
         )
         await self._kv.put_many(
             {
@@ -186,6 +190,11 @@ class JobStore:
     async def info(self, job_id: str) -> JobInfo | None:
         raw = await self._kv.get(f"job:{job_id}")
         return JobInfo.model_validate_json(raw) if raw is not None else None
+
+    async def owned(self, job_id: str, owner: str | None) -> JobInfo | None:
+        """The job if `owner` submitted it (None: no API key), else None, as if there were no such job."""
+        job = await self.info(job_id)
+        return job if job is not None and job.owner == owner else None
 
     async def status(self, job: JobInfo) -> JobStatus:
         done, failed, cached = [await self._count(job.id, kind) for kind in ("done", "failed", "cached")]

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
+from pydantic import SecretStr
 
 from schemas.digest import Digest
 from service.engines.llm.client import LLMClient
 from service.http.app import create_app
+from service.http.security import key_id
 from service.runtime.digester import Digester
 from service.runtime.jobs import DiskKeyValue, JobStore
 from service.settings import Settings
@@ -182,3 +184,63 @@ def test_a_job_survives_a_restart(llm_settings: Settings, example) -> None:
     assert status["done"] == 6
     assert sorted(line["id"] for line in lines) == [f"a{n}" for n in range(6)]
     assert fast.calls == 4 * (6 - stopped_at), "four calls per article not yet done"
+
+
+OWNER_KEY, OTHER_KEY = "owner-key-0123456789", "other-key-9876543210"
+
+
+@pytest.mark.parametrize("store", ["embedded", "redis"])
+def test_a_job_belongs_to_the_key_that_submitted_it(
+    offline_settings: Settings, request: pytest.FixtureRequest, store: str
+) -> None:
+    redis_url = request.getfixturevalue("redis_url") if store == "redis" else None
+    settings = offline_settings.model_copy(
+        update={"api_keys": [SecretStr(OWNER_KEY), SecretStr(OTHER_KEY)], "redis_url": redis_url}
+    )
+    owner, other = ({"Authorization": f"Bearer {key}"} for key in (OWNER_KEY, OTHER_KEY))
+    with client_for(settings) as client:
+        submitted = client.post("/v1/batches", json=articles(2), params={"engine": "offline"}, headers=owner)
+        assert submitted.status_code == 202, submitted.text
+        job_id = submitted.json()["id"]
+
+        for method, suffix in (("GET", ""), ("GET", "/results"), ("DELETE", "")):
+            hidden = client.request(method, f"/v1/batches/{job_id}{suffix}", headers=other)
+            unknown = client.request(method, f"/v1/batches/{'0' * 32}{suffix}", headers=other)
+            assert (hidden.status_code, unknown.status_code) == (404, 404)
+            assert hidden.json()["detail"] == unknown.json()["detail"].replace("0" * 32, job_id)
+
+        mine = client.get(f"/v1/batches/{job_id}", headers=owner)
+        assert mine.status_code == 200
+        assert mine.json()["state"] != "cancelled", "the other key's DELETE changed nothing"
+        assert "owner" not in mine.json(), "the status never shows whose job it is"
+        assert client.get(f"/v1/batches/{job_id}/results", headers=owner).status_code == 200
+        assert client.delete(f"/v1/batches/{job_id}", headers=owner).status_code == 200
+
+
+async def stored_owner(settings: Settings, job_id: str) -> str | None:
+    kv = DiskKeyValue(settings.job_store_dir)
+    try:
+        job = await JobStore(kv).info(job_id)
+        assert job is not None
+        return job.owner
+    finally:
+        kv.close()
+
+
+def test_the_owner_is_stored_as_a_hash_of_the_key(offline_settings: Settings) -> None:
+    settings = offline_settings.model_copy(update={"api_keys": [SecretStr(OWNER_KEY)]})
+    with client_for(settings) as client:
+        job = client.post(
+            "/v1/batches", json=articles(1), params={"engine": "offline"}, headers={"X-API-Key": OWNER_KEY}
+        ).json()
+    owner = asyncio.run(stored_owner(settings, job["id"]))
+    assert owner == key_id(OWNER_KEY.encode())
+    raw = b"".join(path.read_bytes() for path in settings.job_store_dir.rglob("*") if path.is_file())
+    assert OWNER_KEY.encode() not in raw
+
+
+def test_without_keys_a_job_is_open_to_every_caller(offline_settings: Settings) -> None:
+    with client_for(offline_settings) as client:
+        job = client.post("/v1/batches", json=articles(1), params={"engine": "offline"}).json()
+        assert client.get(f"/v1/batches/{job['id']}").status_code == 200
+    assert asyncio.run(stored_owner(offline_settings, job["id"])) is None
