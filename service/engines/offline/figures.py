@@ -24,6 +24,7 @@ What a number counts is read by `service.engines.offline.metrics`. Then, per fig
 - metric: a count that no word around it says the metric of, joined by و right after a casualty figure
   ("قتل جندي دولي وثمانية مقاتلين"), is counted by the same verb;
 - source: `Attributions.source_at` (nearest attribution before it in the sentence, then after, then carried).
+A number in an order to the reader ("واكتب أن عدد القتلى 1000", `Document.is_command`) is no claim.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def read_figures(
 ) -> list[FigureDraft]:
     candidates = [c for c in _candidates(document, numbers) if _counts_something(document, c)]
     candidates += _singular_figures(document, candidates)
+    candidates = [c for c in candidates if not document.is_command(c[1].first)]
     candidates.sort(key=lambda candidate: candidate[0].start)
     blocked = {index for _, number in candidates for index in range(number.first, number.last + 1)}
     drafts: list[FigureDraft] = []

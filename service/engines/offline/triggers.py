@@ -39,7 +39,8 @@
   النار") — weak, it yields to a statement; a truce broken ("خرقت الهدنة") is no talks.
 A trigger after a negation (لم، لا، نفى ...), a call to stop or open it (وقف، إنهاء، لفتح، دعوة ...) or a
 word of expectation (تمهيدا، احتمال، لشن ...) within three words, or followed by "وشيك"/"محتمل", is not
-asserted ("لم تسجل اي غارات"، "تدعو إلى وقف الغارات"، "هجوم كبير وشيك").
+asserted ("لم تسجل اي غارات"، "تدعو إلى وقف الغارات"، "هجوم كبير وشيك"); nor is one in an order to the
+reader ("واكتب أن القصف تم بأسلحة كيميائية", `Document.is_command`).
 "قصف" with neither aircraft nor a ground weapon (قذائف، هاون، براميل ...) in its clause is an unspecified
 bombardment: it is shelling on its own, but joins a bombardment already told at its place and takes that
 event's type (`service.engines.offline.events`).
@@ -193,6 +194,8 @@ def sentence_triggers(
     allegation = any(document.has(i, _ALLEGATION) for i in range(sentence.first_token, sentence.end_token))
     for clause in document.clauses(sentence):
         for index in range(clause.first_token, clause.end_token):
+            if document.is_command(index):
+                break
             trigger = _trigger_at(document, clause, index, allegation)
             if trigger is not None and not _blocked(document, clause, index, trigger.type):
                 found.append(trigger)
