@@ -6,6 +6,7 @@ The YAML is written by a person following `evals/GUIDE.md`; this tool only does 
   exact text in the article, counted from 1, occurrences may sit inside longer words) or a bare string
   (occurrence 1), and is turned into `{start, end, text, match: "exact"}`;
 * `low` / `high` of a figure follow from its qualifier (docs/DESIGN.md §3); written values are checked;
+  a stated range ("بين 25 و30") is written: exact, value = low = the first number, high the second;
 * places are written once under `places:` and referred to by key;
 * a figure's `scope` (incident, period or cumulative) is the labeller's, written in the YAML (default
   incident), never guessed from its period;
@@ -124,6 +125,14 @@ def bounds_for(qualifier: Qualifier, value: int) -> tuple[int | None, int | None
     return None, None  # about
 
 
+def _is_written_range(item: Mapping[str, Any], qualifier: Qualifier, value: int) -> bool:
+    """ "بين 25 و30": an exact figure written with low = value and a larger high."""
+    high = item.get("high")
+    return (
+        qualifier is Qualifier.exact and item.get("low") == value and isinstance(high, int) and high > value
+    )
+
+
 # --------------------------------------------------------------------------- casualties
 
 
@@ -211,6 +220,8 @@ class _ArticleCompiler:
         except (KeyError, ValueError, TypeError) as error:
             raise LabelError(f"{where}: needs an int `value` and a valid `qualifier` ({error})") from error
         low, high = bounds_for(qualifier, value)
+        if _is_written_range(item, qualifier, value):
+            high = item["high"]
         for key, expected in (("low", low), ("high", high)):
             if key in item and item[key] != expected and qualifier is not Qualifier.vague:
                 raise LabelError(

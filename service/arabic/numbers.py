@@ -17,6 +17,12 @@ What counts as a number
 - Vague quantities keep `qualifier = vague`: بضع/بضعة → value 3, low 3, high 9; عشرات → 10;
   مئات → 100; آلاف → 1000; ملايين → 1e6; a following plural multiplier multiplies
   ("عشرات الآلاف" → 10000). "العديد" and "عدد من" are not numbers.
+- A stated range is one phrase: "بين 10 و20"، "ما بين 25 و30"، "من 10 إلى 20" (إلى، حتى، لغاية) give
+  value 10 (the lower, stated number), low 10, high 20, qualifier exact, the span from "ما"/"بين"/"من" to the
+  second number; the second number follows the first with only و between ("بين 12 مدنيا و8 عسكريين" is
+  two counts) and is larger; a multiplier after the second alone is shared ("بين 3 و4 آلاف": 3,000 to 4,000).
+  "من 12 إلى 19" after a word of change ("ارتفع عدد القتلى من 12 إلى 19", back to
+  the clause's punctuation, at most eight words) is the count's change, not a range: two numbers.
 - Duals mean 2 only for a lexicon of countable nouns of conflict news (`_DUAL_NOUNS_*`). Rule: the
   accusative/genitive dual "-ين" is spelled like the sound masculine plural, so for nouns whose
   plural is sound masculine (مدني → مدنيين, متطوع → متطوعين) only the nominative "-ان" counts
@@ -120,6 +126,13 @@ _VAGUE = word_values(_NUMBER_WORDS, "vague")
 _VAGUE_PLURAL_SCALE = word_values(_NUMBER_WORDS, "vague_plural_scales")
 _FEW = word_set(_NUMBER_WORDS, "few")
 _FEW_LOW, _FEW_HIGH = 3, 9
+
+_RANGE_BETWEEN = word_set(_NUMBER_WORDS, "range_between")
+_RANGE_BETWEEN_LEAD = word_set(_NUMBER_WORDS, "range_between_lead")
+_RANGE_FROM = word_set(_NUMBER_WORDS, "range_from")
+_RANGE_TO = word_set(_NUMBER_WORDS, "range_to")
+_COUNT_CHANGES = word_set(_NUMBER_WORDS, "count_changes")
+_CHANGE_REACH = 8  # words back from "من" to a word of change
 
 # --- duals that mean 2 (see the module docstring for the rule) -------------------------------------
 
@@ -225,6 +238,7 @@ class _Core:
     low: int | None = None
     high: int | None = None
     vague: bool = False
+    range_opener: tuple[int, str] | None = None  # (token, clitic) of "بين"/"ما بين"/"من" of a stated range
 
 
 class _Reader:
@@ -440,6 +454,66 @@ class _Reader:
             last == first + 1 and self.joined_word(last) == _OF and _is_one_of(self.word(first), _ONE_WORDS)
         )
 
+    # stated ranges ----------------------------------------------------------------------------------
+    def as_range(self, core: _Core, earliest: int) -> _Core:
+        """ "بين 10 و20"، "ما بين 25 و30"، "من 10 إلى 20": one core over both numbers (module docstring)."""
+        opener = core.first - 1
+        if core.clitic or core.vague or opener < earliest or not self.spaced(opener, core.first):
+            return core
+        word = self.word(opener)
+        between = _lookup(word, _RANGE_BETWEEN, _SHORT_STEM_CLITICS)
+        if between is not None:
+            second, clitic = self.second_of_range(core.last, _AND[0])
+            lead = _lookup(self.word(opener - 1), _RANGE_BETWEEN_LEAD, _SHORT_STEM_CLITICS)
+            if (
+                lead is not None
+                and between[0] == ""
+                and opener > earliest
+                and self.spaced(opener - 1, opener)
+            ):
+                opener, between = opener - 1, lead
+            opener_clitic = between[0]
+        else:
+            start = _lookup(word, _RANGE_FROM, _SHORT_STEM_CLITICS)
+            if start is None or self.count_changes_before(opener):
+                return core
+            to = _lookup(self.joined_word(core.last), _RANGE_TO, ("",))
+            second, clitic = self.second_of_range(core.last + 1, "") if to else (None, "")
+            opener_clitic = start[0]
+        if second is None or second.clitic != clitic or second.vague:
+            return core
+        low = self.shared_multiplier(core, second)
+        if second.value <= low:
+            return core
+        opened = (opener, opener_clitic)
+        return _Core(core.first, second.last, "", low, low, second.value, range_opener=opened)
+
+    def shared_multiplier(self, first: _Core, second: _Core) -> int:
+        """The range's first number, times the second's multiplier when only the second has one ("بين 3 و4
+        آلاف" is 3,000 to 4,000)."""
+        scale = _SCALE_AFTER_NUMBER.get(self.word(second.last - 1))
+        alone = second.last - second.first == 1 or first.last - first.first > 1
+        if scale is None or alone or first.value * scale >= second.value:
+            return first.value
+        return first.value * scale
+
+    def second_of_range(self, index: int, clitic: str) -> tuple[_Core | None, str]:
+        """The range's second number at `index` with the expected clitic; "و 20" (و apart) also counts."""
+        if not self.spaced(index - 1, index):
+            return None, clitic
+        if clitic and self.word(index) == clitic and self.spaced(index, index + 1):
+            return (self.core(index + 1), "") if index + 1 < len(self.tokens) else (None, "")
+        return (self.core(index) if index < len(self.tokens) else None), clitic
+
+    def count_changes_before(self, index: int) -> bool:
+        """A word of change ("ارتفع") before token `index` in its stretch of text without punctuation."""
+        for before in range(index - 1, max(index - 1 - _CHANGE_REACH, -1), -1):
+            if not self.spaced(before, before + 1):
+                return False
+            if _is_one_of(self.word(before), _COUNT_CHANGES):
+                return True
+        return False
+
     # definite units and duals ---------------------------------------------------------------------
     def definite_unit(self, index: int) -> _Core | None:
         found = _lookup(self.word(index), _DEFINITE_UNITS, _PROCLITICS)
@@ -553,11 +627,16 @@ def _mention(
     normalized: NormalizedText, reader: _Reader, core: _Core, earliest: int
 ) -> tuple[NumberMention, int]:
     """The mention around `core` and the token index where the next one may start."""
-    start, end, qualifier, less_than, next_index = reader.phrase(core, earliest)
-    if core.vague:
-        qualifier, low, high = Qualifier.vague, core.low, core.high
+    if core.range_opener is not None:
+        opener, opener_clitic = core.range_opener
+        start, end = reader.tokens[opener].start + len(opener_clitic), reader.tokens[core.last - 1].end
+        qualifier, low, high, next_index = Qualifier.exact, core.low, core.high, core.last
     else:
-        low, high = _bounds(core.value, qualifier, less_than)
+        start, end, qualifier, less_than, next_index = reader.phrase(core, earliest)
+        if core.vague:
+            qualifier, low, high = Qualifier.vague, core.low, core.high
+        else:
+            low, high = _bounds(core.value, qualifier, less_than)
     number_start = reader.tokens[core.first].start + len(core.clitic)
     number_end = reader.tokens[core.last - 1].end
     original_start, original_end = normalized.to_original(start, end)
@@ -589,6 +668,7 @@ def find_numbers(text: str) -> list[NumberMention]:
         if core is None:
             index += 1
             continue
+        core = reader.as_range(core, earliest)
         mention, index = _mention(normalized, reader, core, earliest)
         mentions.append(mention)
         earliest = index

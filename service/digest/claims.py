@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from schemas.digest import Figure, Qualifier
-from service.arabic.numbers import find_numbers
+from service.arabic.numbers import NumberMention, find_numbers
 
 _QUALIFIER_WORDS = {
     Qualifier.exact: "",
@@ -103,9 +103,18 @@ def stated_numbers(figures: Iterable[Figure]) -> frozenset[int]:
             continue
         stated.add(figure.value)
         if is_stated_range(figure):
-            in_span = {m.value for m in find_numbers(figure.span.text) if m.qualifier is not Qualifier.vague}
+            in_span = {number for mention in find_numbers(figure.span.text) for number in _written(mention)}
             stated.update(bound for bound in (figure.low, figure.high) if bound in in_span)
     return frozenset(stated)
+
+
+def _written(mention: NumberMention) -> tuple[int, ...]:
+    """The numbers a mention writes: its value, and both ends of a range ("بين 10 و20")."""
+    if mention.qualifier is Qualifier.vague:
+        return ()
+    if mention.qualifier in _RANGE_QUALIFIERS and mention.low is not None and mention.high is not None:
+        return (mention.value, mention.low, mention.high)
+    return (mention.value,)
 
 
 def numbers_in_english(text: str) -> list[tuple[str, int | None]]:

@@ -39,17 +39,18 @@ Supersession: within a group, a later figure (by span start) from the same named
 superseded. The remaining figures are the group's claims (`Casualty.figure_ids`, in text order).
 
 Bounds of the claims
-- A claim's lower bound: more_than → value + 1; exact, at_least, about, vague → value; up_to → none
-  (an upper limit says nothing about the minimum), except that when every claim of the group is up_to,
-  each gives lower bound 0.
+- A claim's lower bound: more_than → value + 1; a stated range ("بين 10 و20", `claims.is_stated_range`) →
+  its low; exact, at_least, about, vague → value; up_to → none (an upper limit says nothing about the
+  minimum), except that when every claim of the group is up_to, each gives lower bound 0.
+- A claim's upper value: its high for a stated range, else max(value, lower bound).
 - low = the smallest lower bound.
-- high = the largest of max(value, lower bound) over the claims, so high >= low always.
+- high = the largest upper value over the claims, so high >= low always.
 - best = the lower median of the claims' values (sorted ascending, element (n - 1) // 2), clamped into
   [low, high]. A lone "أكثر من 400" gives low = best = high = 401: bounds are data; English shows the
   claim as written ("more than 400", `service.digest.claims`).
-- Each Bound lists the figures that give it (low: lower bound equal to it; high: max(value, lower
-  bound) equal to it; best: value equal to it, or, when the median was clamped up to low, the figures
-  giving low) and their source actor ids, deduplicated in text order.
+- Each Bound lists the figures that give it (low: lower bound equal to it; high: upper value equal to
+  it; best: value equal to it, or, when the median was clamped up to low, the figures giving low) and
+  their source actor ids, deduplicated in text order.
 - conflicting ("sources disagree") = two claims of the toll with different values come from two
   different named sources. Unattributed claims ("source not stated") never make a disagreement.
 
@@ -69,6 +70,7 @@ from schemas.metrics import CASUALTY_METRICS
 from service.arabic.clitics import LIKE, PROCLITIC_LETTERS, strip_clitic_before_article
 from service.arabic.lexicon import is_one_of, stems, word_set
 from service.arabic.normalize import normalize_str
+from service.digest.claims import is_stated_range
 
 _WAR_STARTS = word_set("toll_scope", "war_starts")
 _WARS = word_set("toll_scope", "wars")
@@ -140,7 +142,9 @@ class _Claim:
 
     @property
     def upper(self) -> int:
-        """What the claim gives for `high`: max(value, lower bound)."""
+        """What the claim gives for `high`: a stated range's high, else max(value, lower bound)."""
+        if is_stated_range(self.figure) and self.figure.high is not None:
+            return self.figure.high
         return max(self.figure.value, self.lower or 0)
 
 
@@ -153,6 +157,8 @@ def _claims(figures: Sequence[Figure]) -> list[_Claim]:
             lower = 0 if only_up_to else None
         elif figure.qualifier is Qualifier.more_than:
             lower = figure.value + 1
+        elif is_stated_range(figure):
+            lower = figure.low
         else:
             lower = figure.value
         claims.append(_Claim(figure, lower))

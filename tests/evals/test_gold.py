@@ -181,7 +181,8 @@ def test_figure_bounds_follow_the_qualifier(gold: GoldArticle) -> None:
             Qualifier.about: (None, None),
             Qualifier.up_to: (None, f.value),
         }.get(f.qualifier)
-        if expected is None:  # vague: at least its value, "بضع" is 3..9
+        stated_range = f.qualifier is Qualifier.exact and f.high is not None and f.high > f.value
+        if expected is None or stated_range:  # vague ("بضع" is 3..9) or "بين 25 و30": low is the value
             assert f.low == f.value, f"{gold.id} figure {f.id}"
         else:
             assert (f.low, f.high) == expected, f"{gold.id} figure {f.id}"
@@ -196,7 +197,9 @@ def test_casualties_are_reconciled_from_the_figures(gold: GoldArticle) -> None:
             figure = by_id[figure_id]
             assert figure.part_of is None and figure.metric == casualty.metric
             assert figure.location == casualty.location
-        assert casualty.high.value == max(max(by_id[i].value, by_id[i].low or 0) for i in casualty.figure_ids)
+        assert casualty.high.value == max(
+            max(by_id[i].value, by_id[i].low or 0, by_id[i].high or 0) for i in casualty.figure_ids
+        )
 
 
 def test_compiled_gold_is_up_to_date() -> None:
@@ -275,3 +278,20 @@ def test_compiler_reports_article_item_and_text(tmp_path: Path) -> None:
     )
     with pytest.raises(LabelError, match=r"seed-broken figure f1.*نص غير موجود"):
         compile_file(source, tmp_path)
+
+
+def test_a_stated_range_is_written_with_both_numbers(tmp_path: Path) -> None:
+    article = tmp_path / "range.txt"
+    article.write_text("قتل ما بين 25 و30 مدنيا في القصف.", encoding="utf-8")
+    source = tmp_path / "challenge-range.yaml"
+    source.write_text(
+        f"id: challenge-range\narticle_file: {article}\nsynthetic: true\nkind: challenge\n"
+        "figures:\n  - {id: f1, span: {text: 'ما بين 25 و30 مدنيا'}, value: 25, low: 25, high: 30,"
+        " qualifier: exact, metric: killed}\n"
+        "casualties:\n  - {metric: killed, low: 25, best: 25, high: 30, conflicting: false,"
+        " figure_ids: [f1]}\n",
+        encoding="utf-8",
+    )
+    gold = compile_file(source, tmp_path).gold
+    assert (gold.figures[0].low, gold.figures[0].high) == (25, 30)
+    assert (gold.casualties[0].low.value, gold.casualties[0].high.value) == (25, 30)

@@ -202,7 +202,7 @@ def _description(draft: EventDraft, figures: Sequence[Figure], figure_ids: Seque
     killed = [f for f in figures if f.id in figure_ids and f.metric.value == "killed" and f.part_of is None]
     toll = None
     if killed:
-        toll = f"{quantity(killed[0].value, killed[0].qualifier, killed[0].subject_en)} reported killed"
+        toll = f"{quantity(killed[0])} reported killed"
     place = draft.location.name_en if draft.location else None
     return describe_event(
         draft.type,

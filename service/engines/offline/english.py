@@ -7,6 +7,7 @@ people"; a count of one as "a"/"an".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from schemas.digest import EventType, Metric, Qualifier
 from schemas.metrics import METRIC_FACTS
@@ -74,17 +75,34 @@ def metric_passive(metric: Metric) -> str:
     return passive
 
 
-def quantity(value: int, qualifier: Qualifier, subject: str | None) -> str:
-    """ "more than 170 civilians"، "hundreds of people"، "a civilian"."""
-    noun = subject or "people"
-    if value == 1 and qualifier is Qualifier.exact and noun in _SINGULAR:
+class Claim(Protocol):
+    """A figure as the English reads it (a `Figure` or the engine's draft of one)."""
+
+    @property
+    def value(self) -> int: ...
+    @property
+    def low(self) -> int | None: ...
+    @property
+    def high(self) -> int | None: ...
+    @property
+    def qualifier(self) -> Qualifier: ...
+    @property
+    def subject_en(self) -> str | None: ...
+
+
+def quantity(claim: Claim, noun: str | None = None) -> str:
+    """ "more than 170 civilians"، "hundreds of people"، "a civilian"، "between 25 and 30 people": the claim
+    with `noun` (default its subject, else "people")."""
+    noun = noun or claim.subject_en or "people"
+    if is_single(claim) and noun in _SINGULAR:
         singular = _SINGULAR[noun]
         return f"{'an' if singular[:1] in _VOWELS else 'a'} {singular}"
-    return counted(value, qualifier, noun)
+    return counted(claim.value, claim.qualifier, noun, claim.low, claim.high)
 
 
-def is_plural_quantity(value: int, qualifier: Qualifier) -> bool:
-    return not (value == 1 and qualifier is Qualifier.exact)
+def is_single(claim: Claim) -> bool:
+    """Exactly one: "a civilian", "was killed"."""
+    return claim.value == 1 and claim.qualifier is Qualifier.exact and claim.high in (None, 1)
 
 
 def actor_name(name_en: str) -> str:

@@ -154,5 +154,5 @@ def _claim(figure: FigureDraft) -> str | None:
     """ "more than 170 civilians killed", "700 civilians (evacuation)": named, never asserted."""
     facts = METRIC_FACTS[figure.metric]
     if facts.gist_en is not None:
-        return f"{quantity(figure.value, figure.qualifier, figure.subject_en)} {facts.gist_en}"
-    return quantity(figure.value, figure.qualifier, facts.noun_en) if facts.noun_en is not None else None
+        return f"{quantity(figure)} {facts.gist_en}"
+    return quantity(figure, facts.noun_en) if facts.noun_en is not None else None

@@ -30,7 +30,7 @@ from service.engines.offline.english import (
     EVENT_PHRASES,
     EVENT_TITLES,
     actor_name,
-    is_plural_quantity,
+    is_single,
     join,
     metric_passive,
     quantity,
@@ -83,7 +83,7 @@ class SummaryWriter:
 
     def _toll_headline(self, casualty: Casualty) -> str:
         figure = self._figures[casualty.best.figure_ids[0]]
-        amount = quantity(figure.value, figure.qualifier, figure.subject_en)
+        amount = quantity(figure)
         passive = metric_passive(casualty.metric)
         place = self._place_of(casualty, figure)
         event = self._events.get(figure.event_id or "")
@@ -127,16 +127,16 @@ class SummaryWriter:
             low = self._figures[casualty.low.figure_ids[0]]
             high = self._figures[casualty.high.figure_ids[0]]
             if low.id != high.id and figure.id:
-                found.append(sentence(f"Reported figures range from {_amount(low)} to {_amount(high)}"))
+                found.append(sentence(f"Reported figures range from {quantity(low)} to {quantity(high)}"))
         return found
 
     def _toll_sentence(self, casualty: Casualty) -> str:
         figure = self._figures[casualty.best.figure_ids[0]]
-        verb = "were" if is_plural_quantity(figure.value, figure.qualifier) else "was"
+        verb = "were" if not is_single(figure) else "was"
         place = self._place_of(casualty, figure)
         where = f" in {place}" if place else ""
         scope = _SCOPE_WORDS[casualty.scope]
-        return sentence(f"{_amount(figure)} {verb} {metric_passive(casualty.metric)}{where}{scope}")
+        return sentence(f"{quantity(figure)} {verb} {metric_passive(casualty.metric)}{where}{scope}")
 
     def _events_sentence(self) -> str | None:
         told = {self._figures[c.best.figure_ids[0]].event_id for c in self._casualties[:3]}
@@ -173,7 +173,7 @@ class SummaryWriter:
     def _toll_point(self, casualty: Casualty) -> str:
         figure = self._figures[casualty.best.figure_ids[0]]
         place = self._place_of(casualty, figure)
-        point = f"{metric_passive(casualty.metric).capitalize()}: {_amount(figure)}"
+        point = f"{metric_passive(casualty.metric).capitalize()}: {quantity(figure)}"
         point += f" in {place}" if place else ""
         point += _SCOPE_WORDS[casualty.scope]
         sources = self._names(casualty.best.source_actor_ids)
@@ -292,10 +292,6 @@ def _cut_at_clause(text: str) -> str:
 
 def _ids(event: Event, role: ActorRole) -> list[str]:
     return [actor.actor_id for actor in event.actors if actor.role is role]
-
-
-def _amount(figure: Figure) -> str:
-    return quantity(figure.value, figure.qualifier, figure.subject_en)
 
 
 def _capitalised(text: str) -> str:

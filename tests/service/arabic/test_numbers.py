@@ -248,6 +248,39 @@ def test_two_numbers_joined_by_wa_stay_apart() -> None:
     assert [(mention.text, mention.value) for mention in mentions] == [("80", 80), ("150", 150)]
 
 
+# (text, number phrases found: text, value, low, high)
+RANGES = [
+    ("وقتل ما بين 25 و30 مسلحا في الاشتباكات", [("ما بين 25 و30", 25, 25, 30)]),
+    ("وأصيب بين 10 و20 شخصا بجروح", [("بين 10 و20", 10, 10, 20)]),
+    ("وأصيب بين 10 و 20 شخصا بجروح", [("بين 10 و 20", 10, 10, 20)]),  # و typed apart
+    ("ونزح من 10 إلى 15 ألف شخص", [("من 10 إلى 15 ألف", 10000, 10000, 15000)]),
+    ("وقتل من خمسة الى عشرة جنود في الكمين", [("من خمسة الى عشرة", 5, 5, 10)]),
+    ("ويقدر عدد الضحايا بين ثلاثة وأربعة آلاف", [("بين ثلاثة وأربعة آلاف", 3000, 3000, 4000)]),
+    ("وفر بين 3 و4 آلاف مدني", [("بين 3 و4 آلاف", 3000, 3000, 4000)]),  # the multiplier is shared
+    ("وسقط بين 500 و4 آلاف جريح", [("بين 500 و4 آلاف", 500, 500, 4000)]),
+    ("وما بين 40 و50 قذيفة سقطت على الحي", [("ما بين 40 و50", 40, 40, 50)]),
+    # not ranges: a noun after the first number, a change of the count, a smaller second number
+    ("وتوزع القتلى بين 12 مدنيا و8 عسكريين", [("12", 12, 12, 12), ("8", 8, 8, 8)]),
+    ("وارتفع عدد القتلى في المدينة من 12 إلى 19 شخصا", [("12", 12, 12, 12), ("19", 19, 19, 19)]),
+    ("وتراجع عدد النازحين من 300 إلى 200 شخص", [("300", 300, 300, 300), ("200", 200, 200, 200)]),
+    ("وقتل 3 من 10 أشخاص كانوا في السيارة", [("3", 3, 3, 3), ("10", 10, 10, 10)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RANGES)
+def test_a_stated_range_is_one_number_phrase(text: str, expected: list[tuple[str, int, int, int]]) -> None:
+    found = [(mention.text, mention.value, mention.low, mention.high) for mention in find_numbers(text)]
+    assert found == expected
+    assert all(mention.qualifier is EXACT for mention in find_numbers(text))
+
+
+def test_a_range_spans_from_its_first_word_to_its_second_number() -> None:
+    text = "وقال المرصد إن ما بين 25 و30 مدنيا قتلوا"
+    (mention,) = find_numbers(text)
+    assert text[mention.start : mention.end] == "ما بين 25 و30"
+    assert text[mention.number_start : mention.number_end] == "25 و30"
+
+
 @pytest.mark.parametrize("path", SEEDS, ids=lambda path: path.stem)
 def test_seed_spans_are_verbatim_ordered_and_disjoint(path: Path) -> None:
     article = path.read_text(encoding="utf-8")

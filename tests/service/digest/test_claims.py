@@ -89,6 +89,10 @@ def test_stated_numbers_exclude_derived_bounds_and_vague_values() -> None:
     assert stated_numbers(figures[:2]) == {2500}
 
 
+def test_both_ends_of_a_range_with_a_shared_multiplier_are_stated() -> None:
+    assert stated_numbers([ranged("بين 3 و4 آلاف نازح", 3000, 4000)]) == {3000, 4000}
+
+
 def test_range_bounds_not_in_the_span_are_not_stated() -> None:
     assert stated_numbers([ranged("نحو 50 قتيلا", 45, 55)]) == {45}
 

@@ -432,3 +432,15 @@ def test_two_periods_are_two_tolls_and_one_period_written_twice_is_one() -> None
         ("خلال الأيام الثلاثة الماضية", ["f3", "f4"], True),
     ]
     assert period_key("في الأيام الأربعة الماضية") != period_key("خلال ثلاثة أيام")
+
+
+def test_a_stated_range_gives_its_own_bounds() -> None:
+    (casualty,) = reconcile([figure("f1", 25, low=25, high=30, source="a1")])
+    assert bounds(casualty) == (25, 25, 30, False)
+    assert casualty.high.figure_ids == ["f1"]
+
+
+def test_a_range_beside_an_exact_claim_spans_both() -> None:
+    (casualty,) = reconcile([figure("f1", 12, source="a1"), figure("f2", 15, low=15, high=20, source="a2")])
+    assert bounds(casualty) == (12, 12, 20, True)
+    assert casualty.high.figure_ids == ["f2"]

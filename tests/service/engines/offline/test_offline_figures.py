@@ -215,3 +215,14 @@ def test_an_order_to_the_reader_ends_with_its_sentence() -> None:
 )
 def test_a_report_with_a_verb_like_an_order_still_counts(text: str, phrase: str, metric: Metric) -> None:
     assert figure_at(digest_of(text), text, phrase).metric is metric
+
+
+def test_a_stated_range_is_one_figure_shown_as_written() -> None:
+    text = "وقال المرصد إن ما بين 25 و30 مدنيا قتلوا في القصف على البلدة."
+    digest = digest_of(text)
+    (figure,) = digest.figures
+    assert (figure.value, figure.low, figure.high, figure.metric) == (25, 25, 30, Metric.killed)
+    assert figure.span.text.startswith("ما بين 25 و30")
+    (casualty,) = digest.casualties
+    assert (casualty.low.value, casualty.best.value, casualty.high.value) == (25, 25, 30)
+    assert "between 25 and 30 civilians" in digest.summary.summary_en.lower()
