@@ -1,15 +1,17 @@
-"""What the LLM is asked to return: strings copied from the article, never offsets.
+"""What the LLM is asked to return: strings copied from the article, never offsets or bounds.
 
 The service aligns every string to the article itself and computes the spans
-(docs/DESIGN.md §4). Every field is required (nullable where it may be absent) so the
-schema works with strict structured-output modes.
+(docs/DESIGN.md §4). A figure's bounds and qualifier are read from its phrase by the
+service's own number reader: `value` only says which number of the phrase is meant, and must
+be one it states. Every field is required (nullable where it may be absent) so the schema works
+with strict structured-output modes.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.digest import ActorKind, ActorRole, EventType, Metric, Qualifier, QuoteMode, Scope
+from schemas.digest import ActorKind, ActorRole, EventType, Metric, QuoteMode, Scope
 
 
 class _Output(BaseModel):
@@ -26,11 +28,10 @@ class LLMActor(_Output):
 
 class LLMFigure(_Output):
     ref: str = Field(description='"f1", "f2" ...')
-    phrase_ar: str = Field(description="The number phrase copied verbatim, e.g. «أكثر من 170 مدنيا»")
-    value: int = Field(ge=0)
-    low: int | None
-    high: int | None
-    qualifier: Qualifier
+    phrase_ar: str = Field(
+        description="The number phrase copied verbatim, with its qualifier, e.g. «أكثر من 170 مدنيا»"
+    )
+    value: int = Field(ge=0, description="The number the phrase states")
     metric: Metric
     subject_en: str | None = Field(description='Who or what is counted: "civilians", "children" ...')
     period_ar: str | None = Field(description="The period as written, e.g. «خلال ثلاثة أيام»")

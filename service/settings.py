@@ -65,6 +65,11 @@ class Settings(BaseSettings):
         default=120.0, gt=0, description="Total time for the transport retries of one LLM call"
     )
     llm_max_backoff_s: float = Field(default=20.0, gt=0, description="Longest single wait between retries")
+    llm_stream: bool = Field(
+        default=False,
+        description="Stream answers and end a call at the first list item that repeats an earlier one "
+        "(small models at temperature 0 repeat their last item until the token cap)",
+    )
     llm_reasks: int = Field(default=2, ge=0, le=2, description="Re-asks on invalid or ungrounded output")
     llm_price_file: Path = Field(
         default=DEFAULT_PRICES, description="Price table ($ per 1M input and output tokens per model)"

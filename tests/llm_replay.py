@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -240,3 +240,40 @@ class ReplayBatchAPI:
 
     def _public(self, batch_id: str) -> dict[str, Any]:
         return {key: value for key, value in self.batches[batch_id].items() if key != "polls"}
+
+
+@dataclass
+class StreamedReply:
+    """An answer streamed one server-sent event per piece, as llama.cpp's server streams it (no usage);
+    counts the pieces the client took before it closed the stream."""
+
+    pieces: list[str]
+    tool: str | None = None
+    sent: int = 0
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        async def events() -> AsyncIterator[bytes]:
+            for piece in self.pieces:
+                self.sent += 1
+                yield f"data: {json.dumps(self._chunk(piece), ensure_ascii=False)}\n\n".encode()
+            yield b"data: [DONE]\n\n"
+
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=events())
+
+    def _chunk(self, piece: str) -> dict[str, Any]:
+        delta: dict[str, Any] = {"content": piece}
+        if self.tool is not None:
+            function = {"name": self.tool, "arguments": piece}
+            delta = {"tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": function}]}
+        return {
+            "id": "chatcmpl-replay",
+            "object": "chat.completion.chunk",
+            "created": 1_700_000_000,
+            "model": "replay-model",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
+        }
+
+
+def pieces_of(text: str, size: int = 7) -> list[str]:
+    """`text` cut into the short pieces a server streams."""
+    return [text[start : start + size] for start in range(0, len(text), size)]

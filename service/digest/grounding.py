@@ -1,14 +1,15 @@
 """Grounding of LLM output: every string the model returned is found in the article here.
 
 The model returns strings, never offsets. Quotes must be verbatim (exact or normalised
-match), a figure's number must occur in its phrase; what fails is reported as a re-ask
-reason while re-asks remain, and dropped with a warning after that. No item leaves this
-module without a span.
+match); a figure's number must occur in its phrase, which also gives its bounds and qualifier.
+What fails is reported as a re-ask reason while re-asks remain, and dropped with a warning
+after that. No item leaves this module without a span.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from schemas.digest import (
     Actor,
@@ -18,6 +19,7 @@ from schemas.digest import (
     Figure,
     Location,
     MatchKind,
+    Qualifier,
     Quote,
     Span,
     WarningCode,
@@ -31,9 +33,19 @@ from service.digest.assemble import DigestItems
 _QUOTE_MARKS = "«»“”\"'„‟ "
 
 
+@dataclass(frozen=True)
+class StatedNumber:
+    """A number as the article states it: its value, its bounds and how it is qualified."""
+
+    value: int
+    low: int | None
+    high: int | None
+    qualifier: Qualifier
+
+
 def grounding_problems(output: LLMDigest, article: str) -> list[str]:
     """Why the output should be re-asked: quotes not verbatim, figures not at their phrase, and
-    answers the digest cannot hold (repeated refs, empty English text, negative bounds)."""
+    answers the digest cannot hold (repeated refs, empty English text)."""
     problems = structure_problems(output)
     problems += [problem for quote in output.quotes if (problem := quote_problem(article, quote))]
     problems += [problem for figure in output.figures if (problem := figure_problem(article, figure))]
@@ -61,11 +73,6 @@ def structure_problems(output: LLMDigest) -> list[str]:
         for ref in _repeated_refs(output)
     ]
     problems += [f"{what} is empty: write it in English" for what in _empty_english(output)]
-    problems += [
-        f"figure {figure.ref} has a negative bound: low and high are counts (0 or more) or null"
-        for figure in output.figures
-        if (figure.low or 0) < 0 or (figure.high or 0) < 0
-    ]
     return problems
 
 
@@ -88,17 +95,27 @@ def quote_span(article: str, quote: LLMQuote) -> Span | None:
 
 
 def figure_span(article: str, figure: LLMFigure) -> Span | None:
-    """The figure's phrase in the article, when the phrase states the figure's number.
+    """The figure's phrase in the article, when the phrase states the figure's number."""
+    located = stated_figure(article, figure)
+    return located[0] if located is not None else None
+
+
+def stated_figure(article: str, figure: LLMFigure) -> tuple[Span, StatedNumber] | None:
+    """The figure's phrase in the article and the number it states there, read by the service's
+    own number reader (bounds and qualifier too), when that number is the figure's value.
 
     A phrase with no number at all states one: Arabic counts a single person or thing with the
     singular noun alone ("بينهم طفل", "قتل مدني")."""
     span = align(article, figure.phrase_ar)
     if span is None:
         return None
-    values = {mention.value for mention in find_numbers(span.text)}
-    if not values and figure.value == 1:
-        return span
-    return span if figure.value in values else None
+    mentions = find_numbers(span.text)
+    if not mentions:
+        return (span, StatedNumber(1, 1, 1, Qualifier.exact)) if figure.value == 1 else None
+    stated = next((mention for mention in mentions if mention.value == figure.value), None)
+    if stated is None:
+        return None
+    return span, StatedNumber(stated.value, stated.low, stated.high, stated.qualifier)
 
 
 def ground(output: LLMDigest, article: str, published: dt.date | None = None) -> DigestItems:
@@ -117,8 +134,7 @@ def ground(output: LLMDigest, article: str, published: dt.date | None = None) ->
 
 
 def _usable_part(output: LLMDigest, items: DigestItems) -> LLMDigest:
-    """Re-asks are spent: keep the first item of a repeated ref, drop items with no English text,
-    and read negative bounds as unknown."""
+    """Re-asks are spent: keep the first item of a repeated ref, drop items with no English text."""
     seen: set[str] = set()
 
     def keep(ref: str, english: str, what: str) -> bool:
@@ -141,11 +157,7 @@ def _usable_part(output: LLMDigest, items: DigestItems) -> LLMDigest:
             )
         return bool(quote.text_en.strip())
 
-    figures = [
-        figure.model_copy(update={"low": _count_or_none(figure.low), "high": _count_or_none(figure.high)})
-        for figure in output.figures
-        if keep(figure.ref, "-", "figure")
-    ]
+    figures = [figure for figure in output.figures if keep(figure.ref, "-", "figure")]
     return output.model_copy(
         update={
             "actors": [actor for actor in output.actors if keep(actor.ref, actor.name_en, "actor")],
@@ -154,10 +166,6 @@ def _usable_part(output: LLMDigest, items: DigestItems) -> LLMDigest:
             "quotes": [quote for quote in output.quotes if keep_quote(quote)],
         }
     )
-
-
-def _count_or_none(bound: int | None) -> int | None:
-    return bound if bound is not None and bound >= 0 else None
 
 
 def _ground_actors(output: LLMDigest, article: str, items: DigestItems) -> dict[str, str]:
@@ -192,10 +200,10 @@ def _ground_figures(
     items: DigestItems,
 ) -> None:
     ids: dict[str, str] = {}
-    kept: list[tuple[LLMFigure, Span]] = []
+    kept: list[tuple[LLMFigure, Span, StatedNumber]] = []
     for figure in output.figures:
-        span = figure_span(article, figure)
-        if span is None:
+        located = stated_figure(article, figure)
+        if located is None:
             _warn(
                 items,
                 WarningCode.ungrounded_figure_dropped,
@@ -203,15 +211,15 @@ def _ground_figures(
             )
             continue
         ids[figure.ref] = f"f{len(kept) + 1}"
-        kept.append((figure, span))
-    for figure, span in kept:
+        kept.append((figure, *located))
+    for figure, span, stated in kept:
         items.figures.append(
             Figure(
                 id=ids[figure.ref],
-                value=figure.value,
-                low=figure.low,
-                high=figure.high,
-                qualifier=figure.qualifier,
+                value=stated.value,
+                low=stated.low,
+                high=stated.high,
+                qualifier=stated.qualifier,
                 metric=figure.metric,
                 subject_en=figure.subject_en,
                 period_ar=_verbatim_or_none(article, figure.period_ar),

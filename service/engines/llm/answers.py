@@ -8,6 +8,7 @@ item is kept, every broken one becomes a reason for the re-ask, and a cut-off ta
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +64,37 @@ def read_lists(text: str, lists: dict[str, type[BaseModel]], truncated: bool) ->
     if not read.parsed and not read.errors:
         read.errors.append("the answer is not a JSON object: answer with JSON only")
     return read
+
+
+def repeat_cut(
+    text: str, lists: dict[str, type[BaseModel]], identity: Callable[[BaseModel], str]
+) -> str | None:
+    """The answer so far, ended before its first item that repeats an earlier one, as whole JSON;
+    None while no item repeats. At temperature 0 a small model, once it repeats an item, repeats it
+    until the token cap: a streamed answer is stopped here instead. Lists not reached are left out,
+    so reading the cut answer says they are missing."""
+    seen: set[str] = set()
+    reached: dict[str, list[Any]] = {}
+    for key in sorted(lists, key=lambda name: _position(text, name)):
+        if _position(text, key) == len(text):
+            break
+        raw_items, _ = _complete_items(text, key)
+        reached[key] = []
+        for raw in raw_items:
+            try:
+                same = identity(lists[key].model_validate(raw))
+            except ValidationError:
+                same = json.dumps(raw, sort_keys=True, ensure_ascii=False)
+            if same in seen:
+                return json.dumps(reached, ensure_ascii=False)
+            seen.add(same)
+            reached[key].append(raw)
+    return None
+
+
+def _position(text: str, key: str) -> int:
+    found = text.find(f'"{key}"')
+    return found if found >= 0 else len(text)
 
 
 def read_object(text: str, model: type[BaseModel]) -> tuple[BaseModel | None, str | None]:

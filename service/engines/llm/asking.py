@@ -17,6 +17,7 @@ and read every cut-off tool call as invalid JSON. Here:
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,15 +38,26 @@ from schemas.llm_output import (
 )
 from schemas.request import DigestRequest
 from service.digest.grounding import figure_problem, quote_problem
-from service.engines.llm.answers import ReadAnswer, answer_text, is_truncated, read_lists, read_object
-from service.engines.llm.client import ChatEndpoint, usage_of
+from service.engines.llm.answers import (
+    ReadAnswer,
+    answer_text,
+    is_truncated,
+    read_lists,
+    read_object,
+    repeat_cut,
+)
+from service.engines.llm.client import ChatEndpoint, Watch, usage_of
 from service.engines.llm.prompt import Prompt
-from service.engines.llm.request import Message, Sampling, answer_schema, chat_request
+from service.engines.llm.request import (
+    CHARS_PER_TOKEN,
+    Message,
+    Sampling,
+    answer_schema,
+    chat_request,
+    estimated_tokens,
+)
 from service.errors import UpstreamError, UpstreamFailure, UpstreamTimeout
 
-# A conservative estimate for budgets: Arabic news text is about 2.5 characters per token for
-# Qwen's and OpenAI's tokenizers; JSON and English are longer per token.
-CHARS_PER_TOKEN = 2.0
 REASK_NOTE_TOKENS = 500
 KNOWN_REFS_TOKENS = 400  # the actors' and events' refs given to the figures and quotes calls
 MIN_PART_CHARS = 1_000
@@ -81,10 +93,6 @@ ACTORS_EVENTS = ListTask(
 FIGURES = ListTask("figures", FiguresAnswer, {"figures": LLMFigure}, _figure_problem)
 QUOTES = ListTask("quotes", QuotesAnswer, {"quotes": LLMQuote}, _quote_problem)
 ANSWER_MODELS: tuple[type[BaseModel], ...] = (ActorsEventsAnswer, FiguresAnswer, QuotesAnswer, SummaryAnswer)
-
-
-def estimated_tokens(text: str) -> int:
-    return int(len(text) / CHARS_PER_TOKEN) + 1
 
 
 def messages_tokens(messages: Sequence[Message]) -> int:
@@ -174,10 +182,11 @@ class Asker:
         self, task: ListTask, messages: list[Message], attempt: int, part: int
     ) -> ReadAnswer | None:
         max_tokens = self._max_tokens(task.name)
+        watch = functools.partial(repeat_cut, lists=task.lists, identity=identity)
         if attempt == 0:
-            completion, record = await self._call(task.name, messages, attempt, part)
+            completion, record = await self._call(task.name, messages, attempt, part, watch)
         else:
-            answered = await self._call_or_none(task.name, messages, attempt, part)
+            answered = await self._call_or_none(task.name, messages, attempt, part, watch)
             if answered is None:
                 return None
             completion, record = answered
@@ -187,18 +196,18 @@ class Asker:
         return read
 
     async def _call_or_none(
-        self, task: str, messages: list[Message], attempt: int, part: int = 0
+        self, task: str, messages: list[Message], attempt: int, part: int = 0, watch: Watch | None = None
     ) -> tuple[Any, LLMCall] | None:
         """A call whose failure must not undo what earlier answers gave (re-asks, the summary)."""
         try:
-            return await self._call(task, messages, attempt, part)
+            return await self._call(task, messages, attempt, part, watch)
         except UpstreamTimeout:
             raise
         except UpstreamFailure:
             return None
 
     async def _call(
-        self, task: str, messages: list[Message], attempt: int, part: int = 0
+        self, task: str, messages: list[Message], attempt: int, part: int = 0, watch: Watch | None = None
     ) -> tuple[Any, LLMCall]:
         """One recorded call; the record says "failed" unless an answer came back."""
         body = chat_request(
@@ -218,7 +227,7 @@ class Asker:
             self.client.metrics.llm_reasks.inc()
         try:
             completion = await asyncio.wait_for(
-                self.client.complete(body, call=f"{task}-{part}-{attempt}"), self._time_left()
+                self.client.complete(body, call=f"{task}-{part}-{attempt}", watch=watch), self._time_left()
             )
         except TimeoutError as error:
             raise UpstreamTimeout(

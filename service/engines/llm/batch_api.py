@@ -31,7 +31,7 @@ from openai.types import Batch
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from service.engines.llm.client import checked, translate
+from service.engines.llm.client import Watch, checked, translate
 from service.errors import UpstreamError
 from service.metrics import Metrics
 from service.settings import Settings
@@ -124,7 +124,7 @@ class BatchAnswers:
     def model(self) -> str:
         return self._model
 
-    async def complete(self, body: dict[str, Any], call: str) -> ChatCompletion:
+    async def complete(self, body: dict[str, Any], call: str, watch: Watch | None = None) -> ChatCompletion:
         call_id = custom_id(self._answer_key, call)
         found = self._lookup(call_id)
         if found is None:

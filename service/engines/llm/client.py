@@ -11,21 +11,26 @@ module's. Every third-party error is translated here into the service's own erro
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
 import httpx2
 import openai
-from openai.types.chat import ChatCompletion
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, stop_after_delay
 
 from schemas.digest import TokenUsage
+from service.engines.llm.request import estimated_tokens
 from service.errors import DigestError, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from service.metrics import Metrics
 from service.settings import Settings
 
 _RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+# The answer so far → None to go on, or the text that ends the answer there.
+Watch = Callable[[str], str | None]
 
 
 class ChatEndpoint(Protocol):
@@ -36,8 +41,9 @@ class ChatEndpoint(Protocol):
     @property
     def model(self) -> str: ...
 
-    async def complete(self, body: dict[str, Any], call: str) -> ChatCompletion:
-        """The answer to one chat-completions `body`; `call` names it within its article."""
+    async def complete(self, body: dict[str, Any], call: str, watch: Watch | None = None) -> ChatCompletion:
+        """The answer to one chat-completions `body`; `call` names it within its article. An
+        endpoint that streams gives `watch` the answer so far and ends it where `watch` says."""
         ...
 
     async def close(self) -> None: ...
@@ -68,8 +74,11 @@ class LLMClient:
     async def close(self) -> None:
         await self._openai.close()
 
-    async def complete(self, body: dict[str, Any], call: str = "") -> ChatCompletion:
-        """POST one chat-completions body, with transport retries; raises the service's errors."""
+    async def complete(
+        self, body: dict[str, Any], call: str = "", watch: Watch | None = None
+    ) -> ChatCompletion:
+        """POST one chat-completions body, with transport retries; raises the service's errors.
+        With `DIGEST_LLM_STREAM` the answer is streamed and `watch` may end it early."""
         async with self._endpoint_slot():
             deadline = time.monotonic() + self._settings.llm_max_retry_s
             retrying = AsyncRetrying(
@@ -81,7 +90,7 @@ class LLMClient:
                 reraise=True,
             )
             try:
-                completion: ChatCompletion = await retrying(self._post, body)
+                completion: ChatCompletion = await retrying(self._post, body, watch)
             except openai.APIError as error:  # translated at this one boundary
                 raise translate(error, self._settings) from error
         return checked(completion, self.metrics)
@@ -91,17 +100,101 @@ class LLMClient:
             self._slots = asyncio.Semaphore(self._settings.llm_max_concurrent_calls)
         return self._slots
 
-    async def _post(self, body: dict[str, Any]) -> ChatCompletion:
+    async def _post(self, body: dict[str, Any], watch: Watch | None) -> ChatCompletion:
         try:
+            if watch is not None and self._settings.llm_stream:
+                return await self._streamed(body, watch)
             completion: ChatCompletion = await self._openai.chat.completions.create(**body)
         except openai.APIError:
             self.metrics.llm_calls.labels("failed").inc()
             raise
         return completion
 
+    async def _streamed(self, body: dict[str, Any], watch: Watch) -> ChatCompletion:
+        """The streamed answer as one completion; closing the stream early stops the server's work
+        (llama.cpp's server checks for a gone client between tokens)."""
+        answer = _StreamedAnswer()
+        stream = await self._openai.chat.completions.create(
+            **body, stream=True, stream_options={"include_usage": True}
+        )
+        try:
+            async for chunk in stream:
+                piece = answer.add(chunk)
+                if "}" in piece and (cut := watch(answer.text)) is not None:
+                    answer.end(cut)
+                    break
+        finally:
+            await stream.close()
+        return answer.completion(body)
+
     def _count_retry(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         self.metrics.llm_retries.labels(_retry_reason(error)).inc()
+
+
+class _StreamedAnswer:
+    """Stream chunks gathered into the completion a plain call would have returned. A stream that
+    carries no usage (llama.cpp's, or one ended early) is counted as its pieces out (one token
+    each) and the body's characters over CHARS_PER_TOKEN in: an estimate, the only count there is."""
+
+    def __init__(self) -> None:
+        self._pieces: list[str] = []
+        self._count = 0
+        self._tool: str | None = None
+        self._finish: str | None = None
+        self._usage: Any = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self._pieces)
+
+    def add(self, chunk: ChatCompletionChunk) -> str:
+        self._usage = chunk.usage or self._usage
+        if not chunk.choices:
+            return ""
+        choice = chunk.choices[0]
+        self._finish = choice.finish_reason or self._finish
+        piece = choice.delta.content or ""
+        for call in choice.delta.tool_calls or []:
+            if call.function is not None:
+                self._tool = call.function.name or self._tool
+                piece += call.function.arguments or ""
+        if piece:
+            self._pieces.append(piece)
+            self._count += 1
+        return piece
+
+    def end(self, text: str) -> None:
+        self._pieces, self._finish = [text], "stop"
+
+    def completion(self, body: dict[str, Any]) -> ChatCompletion:
+        if self._usage is not None:
+            usage = self._usage.model_dump()
+        else:
+            prompt = estimated_tokens(json.dumps([body["messages"], body.get("tools")], ensure_ascii=False))
+            usage = {
+                "prompt_tokens": prompt,
+                "completion_tokens": self._count,
+                "total_tokens": prompt + self._count,
+            }
+        message: dict[str, Any] = {"role": "assistant", "content": self.text}
+        if self._tool is not None:
+            call = {
+                "id": "call-0",
+                "type": "function",
+                "function": {"name": self._tool, "arguments": self.text},
+            }
+            message = {"role": "assistant", "content": None, "tool_calls": [call]}
+        return ChatCompletion.model_validate(
+            {
+                "id": "streamed",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": str(body.get("model", "")),
+                "choices": [{"index": 0, "finish_reason": self._finish or "stop", "message": message}],
+                "usage": usage,
+            }
+        )
 
 
 def checked(completion: ChatCompletion, metrics: Metrics) -> ChatCompletion:

@@ -22,6 +22,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+# A conservative estimate for budgets: Arabic news text is about 2.5 characters per token for
+# Qwen's and OpenAI's tokenizers; JSON and English are longer per token.
+CHARS_PER_TOKEN = 2.0
+
+
+def estimated_tokens(text: str) -> int:
+    return int(len(text) / CHARS_PER_TOKEN) + 1
+
+
 Mode = Literal["json_schema", "tools", "json"]
 Message = dict[str, str]
 

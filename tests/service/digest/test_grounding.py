@@ -14,9 +14,6 @@ def figure(phrase: str, value: int, **changes: object) -> LLMFigure:
         "ref": "f1",
         "phrase_ar": phrase,
         "value": value,
-        "low": value,
-        "high": value,
-        "qualifier": "exact",
         "metric": "killed",
         "subject_en": None,
         "period_ar": None,
@@ -102,9 +99,29 @@ def test_event_times_resolve_only_against_a_publication_date():
 
 def test_a_value_that_is_only_part_of_the_stated_number_is_rejected():
     article = "قتل أكثر من 170 مدنيا في الغارات."
-    assert figure_span(article, figure("أكثر من 170 مدنيا", 170, qualifier="more_than", low=171, high=None))
+    assert figure_span(article, figure("أكثر من 170 مدنيا", 170))
     assert figure_span(article, figure("أكثر من 170 مدنيا", 17)) is None
     assert figure_span(article, figure("أكثر من 170 مدنيا", 70)) is None
+
+
+def test_bounds_and_qualifier_are_read_from_the_phrase_not_taken_from_the_model():
+    article = "قتل أكثر من 170 مدنيا في الغارات، بينهم نحو 40 طفلا، وأصيب طفل."
+    output = digest(
+        figures=[
+            figure("أكثر من 170 مدنيا", 170),
+            figure("نحو 40 طفلا", 40, ref="f2", part_of_ref="f1"),
+            figure("وأصيب طفل", 1, ref="f3", metric="injured"),
+        ]
+    )
+    read = [(f.value, f.low, f.high, f.qualifier) for f in ground(output, article).figures]
+    assert read == [(170, 171, None, "more_than"), (40, None, None, "about"), (1, 1, 1, "exact")]
+
+
+def test_the_value_picks_which_number_of_a_phrase_is_meant():
+    article = "أسفرت الغارات عن مقتل 12 شخصا وإصابة 30 آخرين."
+    output = digest(figures=[figure("مقتل 12 شخصا وإصابة 30 آخرين", 30, metric="injured")])
+    (injured,) = ground(output, article).figures
+    assert (injured.value, injured.low, injured.high) == (30, 30, 30)
 
 
 def test_answers_the_digest_cannot_hold_are_reasked_then_repaired_or_dropped():
@@ -113,15 +130,12 @@ def test_answers_the_digest_cannot_hold_are_reasked_then_repaired_or_dropped():
     )
     nameless = LLMActor(ref="a2", name_ar="المرصد", name_en=" ", kind="ngo", title_en=None)
     twin = LLMActor(ref="a1", name_ar="إدلب", name_en="Idlib", kind="other", title_en=None)
-    negative = figure("مقتل مدني", 1, low=-1, high=-5)
-    output = digest(actors=[actor, nameless, twin], figures=[negative])
+    output = digest(actors=[actor, nameless, twin])
 
     problems = grounding_problems(output, ARTICLE)
     assert any("ref a1 is used by more than one item" in p for p in problems)
     assert any("name_en of actor a2 is empty" in p for p in problems)
-    assert any("negative bound" in p for p in problems)
 
     items = ground(output, ARTICLE)
     assert [a.name_en for a in items.actors] == ["Rami Abdel Rahman"]
-    assert (items.figures[0].low, items.figures[0].high) == (None, None)
     assert len({a.id for a in items.actors}) == len(items.actors)

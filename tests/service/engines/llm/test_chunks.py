@@ -36,7 +36,7 @@ def _answer(actor_ref: str, figure_ref: str) -> LLMDigest:
         when_ar=None, actors=[LLMEventActor(ref=actor_ref, role="reporter")], evidence_ar=["القصف استمر"],
     )  # fmt: skip
     figure = LLMFigure(
-        ref=figure_ref, phrase_ar="5 مدنيين", value=5, low=5, high=5, qualifier="exact", metric="killed",
+        ref=figure_ref, phrase_ar="5 مدنيين", value=5, metric="killed",
         subject_en="civilians", period_ar=None, location_ar=None, location_en=None, source_ref=actor_ref,
         event_ref="e1", part_of_ref=None, scope="incident",
     )  # fmt: skip
