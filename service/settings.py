@@ -13,7 +13,7 @@ from service.paths import LLM_PRICES, PROMPTS_DIR
 DEFAULT_PROMPT = PROMPTS_DIR / "digest-v2.yaml"
 DEFAULT_PRICES = LLM_PRICES
 
-StructuredOutputMode = Literal["json_schema", "tools", "json"]
+StructuredOutputMode = Literal["json_schema", "tools", "json", "text"]
 
 
 class Settings(BaseSettings):
@@ -38,7 +38,8 @@ class Settings(BaseSettings):
     llm_model: str = Field(default="gpt-4o-mini", description="Model name sent to the endpoint")
     llm_mode: StructuredOutputMode = Field(
         default="json_schema",
-        description="Structured output: json_schema (OpenAI, vLLM, Ollama), tools (llama.cpp server), json",
+        description="Structured output: json_schema (OpenAI, vLLM, Ollama), tools (llama.cpp server), json, "
+        "text (no constraint: the fastest on llama-cpp-python, whose grammar sampling is slow)",
     )
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     llm_max_output_tokens: int = Field(

@@ -63,7 +63,9 @@ class PromptFile(_Strict):
     system: str = Field(min_length=1, description="Rules shared by every call")
     article_template: str = Field(min_length=1, description="The article message: $title $source ...")
     tasks: TaskPrompts
-    example: WorkedExample
+    example: WorkedExample | None = Field(
+        default=None, description="Shown to the model before its article; small models may copy it"
+    )
 
 
 class PromptFileError(ValueError):
@@ -79,6 +81,8 @@ class Prompt:
     @property
     def static(self) -> str:
         """The system message: rules, then the worked example's answers, one per task."""
+        if self.file.example is None:
+            return self.file.system.rstrip()
         return self.file.system.rstrip() + "\n\n" + _worked_example(self.file.example)
 
     def messages(self, request: DigestRequest, task: str, **variables: str) -> list[Message]:
@@ -129,7 +133,8 @@ def load_prompt(path: Path) -> Prompt:
         file = PromptFile.model_validate(data)
     except (yaml.YAMLError, ValidationError) as error:
         raise PromptFileError(f"prompt file {path} is not valid: {error}") from error
-    problems = placeholder_problems(file) + example_problems(file.example)
+    problems = placeholder_problems(file)
+    problems += example_problems(file.example) if file.example is not None else []
     if problems:
         raise PromptFileError(f"prompt file {path} is not valid: " + "; ".join(problems))
     return Prompt(name=file.name, version=prompt_version(raw), file=file)

@@ -18,9 +18,11 @@ import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
+
+from service.settings import StructuredOutputMode
 
 # A conservative estimate for budgets: Arabic news text is about 2.5 characters per token for
 # Qwen's and OpenAI's tokenizers; JSON and English are longer per token.
@@ -31,14 +33,13 @@ def estimated_tokens(text: str) -> int:
     return int(len(text) / CHARS_PER_TOKEN) + 1
 
 
-Mode = Literal["json_schema", "tools", "json"]
 Message = dict[str, str]
 
 
 @dataclass(frozen=True)
 class Sampling:
     model: str
-    mode: Mode
+    mode: StructuredOutputMode
     temperature: float
 
 
@@ -96,8 +97,9 @@ def chat_request(
     elif sampling.mode == "tools":
         body["tools"] = [_tool(model) for model in (tools or (answer,))]
         body["tool_choice"] = {"type": "function", "function": {"name": answer.__name__}}
-    else:
-        body["response_format"] = {"type": "json_object"}
+    else:  # json: a JSON object, constrained by the server; text: unconstrained, read tolerantly
+        if sampling.mode == "json":
+            body["response_format"] = {"type": "json_object"}
         body["messages"] = _with_schema_in_last_message(body["messages"], answer)
     return body
 

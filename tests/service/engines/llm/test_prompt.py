@@ -44,6 +44,12 @@ def test_the_worked_example_is_in_no_gold_article(example):
     assert not any(first_sentence in text for text in gold_texts)
 
 
+def test_a_prompt_without_a_worked_example_sends_its_rules_alone(tmp_path):
+    prompt = load_prompt(edited_prompt(tmp_path, lambda data: data.pop("example")))
+    assert prompt.static == prompt.file.system.rstrip()
+    assert prompt.version != load_prompt(DEFAULT_PROMPT).version
+
+
 def test_an_unknown_placeholder_is_a_load_error(tmp_path):
     path = edited_prompt(tmp_path, lambda data: data.update(article_template="Title: $titel\n$article"))
     with pytest.raises(PromptFileError, match=r"unknown placeholder.*titel.*allowed: \$article"):

@@ -147,6 +147,7 @@ async def test_a_summary_naming_someone_the_facts_lack_is_replaced(llm_settings,
     digest = await digest_with(llm_settings, replay, article)
     assert "Haftar" not in digest.summary.summary_en
     assert WarningCode.summary_replaced_by_template in [warning.code for warning in digest.warnings]
+    assert "Jens Laerke said: “More than 30 wounded" in digest.summary.summary_en, "the template quotes"
 
 
 async def test_a_json_schema_refusal_names_the_tools_mode(llm_settings, example):

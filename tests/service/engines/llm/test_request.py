@@ -58,3 +58,15 @@ def test_tools_mode_sends_every_answer_model_and_forces_the_calls_own() -> None:
     assert body["tool_choice"] == {"type": "function", "function": {"name": "QuotesAnswer"}}
     assert body["tools"][1]["function"]["parameters"] == json.loads(answer_schema(QuotesAnswer))
     assert body["max_tokens"] == 99
+
+
+def test_json_and_text_modes_put_the_schema_in_the_task_and_only_json_constrains_the_server() -> None:
+    messages = [{"role": "system", "content": "rules"}, {"role": "user", "content": "Task figures"}]
+    json_body = chat_request(Sampling("m", "json", 0.0), messages, FiguresAnswer, 99)
+    text_body = chat_request(Sampling("m", "text", 0.0), messages, FiguresAnswer, 99)
+
+    assert json_body["response_format"] == {"type": "json_object"}
+    assert "response_format" not in text_body and "tools" not in text_body
+    for body in (json_body, text_body):
+        assert body["messages"][0] == messages[0], "the static prefix stays byte-identical"
+        assert body["messages"][-1]["content"].endswith(answer_schema(FiguresAnswer))

@@ -25,7 +25,7 @@ def stream_settings(llm_settings: Settings) -> Settings:
 
 
 def looping_figures(output: LLMDigest) -> str:
-    """The figures answer with its last figure repeated, only its source changing, as a 1.5B model wrote it."""
+    """The figures answer with its last figure repeated, only its source changing (a 1.5B model did)."""
     figures = task_answer(output, "figures")["figures"]
     copies = [{**figures[-1], "ref": f"f{9 + n}", "source_ref": None} for n in range(LOOPS)]
     return json.dumps({"figures": [*figures, *copies]}, ensure_ascii=False)
