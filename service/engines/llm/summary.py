@@ -108,7 +108,11 @@ def template_summary(items: DigestItems) -> Summary:
         headline = "Report involving " + ", ".join(actor.name_en for actor in items.actors[:3])
     else:
         headline = "Report with figures: " + "; ".join(points[:2])
-    said = [line for quote in items.quotes if not _stray_numbers(line := _quote_line(quote, items), items)]
+    said = [
+        line
+        for quote in items.quotes
+        if quote.text_en and not _stray_numbers(line := _quote_line(quote.text_en, quote, items), items)
+    ]
     said = said[: max(0, 2 - len(events))]
     body = " ".join(events + [point + "." for point in points] + said) or headline + "."
     return Summary(headline_en=headline, summary_en=body, key_points_en=points, summary_ar="")
@@ -118,9 +122,9 @@ def _stray_numbers(text: str, items: DigestItems) -> list[str]:
     return numbers_not_in_figures(Summary(headline_en="-", summary_en=text, key_points_en=[]), items.figures)
 
 
-def _quote_line(quote: Quote, items: DigestItems) -> str:
+def _quote_line(text_en: str, quote: Quote, items: DigestItems) -> str:
     speaker = next((a.name_en for a in items.actors if a.id == quote.speaker_actor_id), "A speaker")
-    return f"{speaker} said: “{quote.text_en.strip().rstrip('.')}.”"
+    return f"{speaker} said: “{text_en.strip().rstrip('.')}.”"
 
 
 def _figure_point(figure: Figure, items: DigestItems) -> str:
