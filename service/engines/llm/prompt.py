@@ -115,7 +115,12 @@ def _worked_example(example: WorkedExample) -> str:
         ("quotes", QuotesAnswer(quotes=output.quotes)),
         ("actors_events", ActorsEventsAnswer(actors=output.actors, events=output.events)),
     ]
-    lines = ["Worked example (not the article you are given).", "<article>", example.article, "</article>"]
+    lines = [
+        "Worked example: another, invented article. Never copy its items into your answer.",
+        "<article>",
+        example.article,
+        "</article>",
+    ]
     lines += [f"Answer to the {task} task: {answer.model_dump_json()}" for task, answer in answers]
     lines.append(f"Answer to the summary task: {summary_of(output).model_dump_json()}")
     return "\n".join(lines)
@@ -127,17 +132,30 @@ def prompt_version(raw: bytes) -> str:
 
 @lru_cache(maxsize=8)
 def load_prompt(path: Path) -> Prompt:
-    raw = path.read_bytes()
     try:
-        data: Any = yaml.safe_load(raw)
+        raw, data = _prompt_data(path)
         file = PromptFile.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as error:
+    except (yaml.YAMLError, ValidationError, OSError) as error:
         raise PromptFileError(f"prompt file {path} is not valid: {error}") from error
     problems = placeholder_problems(file)
     problems += example_problems(file.example) if file.example is not None else []
     if problems:
         raise PromptFileError(f"prompt file {path} is not valid: " + "; ".join(problems))
     return Prompt(name=file.name, version=prompt_version(raw), file=file)
+
+
+def _prompt_data(path: Path, within: frozenset[Path] = frozenset()) -> tuple[bytes, Any]:
+    """The file's keys over those of its `base` (a prompt file beside it), and the bytes of both,
+    which make the version: a variant states only what it changes."""
+    raw = path.read_bytes()
+    data: Any = yaml.safe_load(raw)
+    if not isinstance(data, dict) or "base" not in data:
+        return raw, data
+    base_path = path.parent / str(data.pop("base"))
+    if base_path.resolve() in within | {path.resolve()}:
+        raise PromptFileError(f"prompt file {path}: its bases lead back to itself ({base_path})")
+    base_raw, base_data = _prompt_data(base_path, within | {path.resolve()})
+    return base_raw + raw, {**base_data, **data}
 
 
 def placeholder_problems(file: PromptFile) -> list[str]:

@@ -50,6 +50,31 @@ def test_a_prompt_without_a_worked_example_sends_its_rules_alone(tmp_path):
     assert prompt.version != load_prompt(DEFAULT_PROMPT).version
 
 
+def test_a_variant_states_only_what_it_changes_and_has_its_own_version(tmp_path):
+    base = edited_prompt(tmp_path, lambda data: None)
+    variant = tmp_path / "small.yaml"
+    variant.write_text("base: prompt.yaml\nname: small\nexample: null\n", encoding="utf-8")
+
+    small, full = load_prompt(variant), load_prompt(base)
+    assert small.name == "small" and small.file.example is None
+    assert small.file.tasks == full.file.tasks and small.version != full.version
+    base.write_text(base.read_text(encoding="utf-8").replace("Task figures", "Task  figures"), encoding="utf-8")
+    load_prompt.cache_clear()
+    assert load_prompt(variant).version != small.version, "an edit of the base is a new version of the variant"
+
+
+def test_the_shipped_small_model_prompt_loads_without_an_example():
+    small = load_prompt(DEFAULT_PROMPT.with_name("digest-v2-small.yaml"))
+    assert small.file.example is None and small.file.tasks == load_prompt(DEFAULT_PROMPT).file.tasks
+
+
+def test_a_prompt_whose_bases_lead_back_to_itself_is_a_load_error(tmp_path):
+    (tmp_path / "a.yaml").write_text("base: b.yaml\nname: a\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("base: a.yaml\nname: b\n", encoding="utf-8")
+    with pytest.raises(PromptFileError, match="lead back to itself"):
+        load_prompt(tmp_path / "a.yaml")
+
+
 def test_an_unknown_placeholder_is_a_load_error(tmp_path):
     path = edited_prompt(tmp_path, lambda data: data.update(article_template="Title: $titel\n$article"))
     with pytest.raises(PromptFileError, match=r"unknown placeholder.*titel.*allowed: \$article"):
