@@ -58,9 +58,13 @@ def test_a_variant_states_only_what_it_changes_and_has_its_own_version(tmp_path)
     small, full = load_prompt(variant), load_prompt(base)
     assert small.name == "small" and small.file.example is None
     assert small.file.tasks == full.file.tasks and small.version != full.version
-    base.write_text(base.read_text(encoding="utf-8").replace("Task figures", "Task  figures"), encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("Task figures", "Task  figures"), encoding="utf-8"
+    )
     load_prompt.cache_clear()
-    assert load_prompt(variant).version != small.version, "an edit of the base is a new version of the variant"
+    assert load_prompt(variant).version != small.version, (
+        "an edit of the base is a new version of the variant"
+    )
 
 
 def test_the_shipped_small_model_prompt_loads_without_an_example():
