@@ -61,9 +61,11 @@ def quote_problem(article: str, quote: LLMQuote) -> str | None:
 def figure_problem(article: str, figure: LLMFigure) -> str | None:
     if figure_span(article, figure) is not None:
         return None
+    if align(article, figure.phrase_ar) is None:
+        return f"figure {figure.ref} «{_clip(figure.phrase_ar)}» is not in the article: copy the phrase exactly"
     return (
-        f"figure {figure.ref} «{_clip(figure.phrase_ar)}» with value {figure.value} is not in the article: "
-        "copy the number phrase exactly and give the number it states"
+        f"figure {figure.ref} «{_clip(figure.phrase_ar)}» does not state {figure.value}: "
+        "give the phrase of that number alone, or the number the phrase states"
     )
 
 
@@ -102,7 +104,10 @@ def figure_span(article: str, figure: LLMFigure) -> Span | None:
 
 def stated_figure(article: str, figure: LLMFigure) -> tuple[Span, StatedNumber] | None:
     """The figure's phrase in the article and the number it states there, read by the service's
-    own number reader (bounds and qualifier too), when that number is the figure's value.
+    own number reader (value, bounds and qualifier). The model's value only chooses among the
+    numbers of a phrase that states several; the one number of a phrase copied exactly is read as
+    written, so a model that misreads «خمسة وعشرين» as 50 still yields 25. A phrase found only
+    fuzzily must state the model's value: its difference may be the number itself.
 
     A phrase with no number at all states one: Arabic counts a single person or thing with the
     singular noun alone ("بينهم طفل", "قتل مدني")."""
@@ -112,9 +117,13 @@ def stated_figure(article: str, figure: LLMFigure) -> tuple[Span, StatedNumber] 
     mentions = find_numbers(span.text)
     if not mentions:
         return (span, StatedNumber(1, 1, 1, Qualifier.exact)) if figure.value == 1 else None
-    stated = next((mention for mention in mentions if mention.value == figure.value), None)
-    if stated is None:
-        return None
+    copied = span.match is not MatchKind.fuzzy  # a fuzzy match may be a changed number
+    if len(mentions) == 1 and copied:
+        stated = mentions[0]
+    else:
+        stated = next((mention for mention in mentions if mention.value == figure.value), None)
+        if stated is None:
+            return None
     return span, StatedNumber(stated.value, stated.low, stated.high, stated.qualifier)
 
 
