@@ -62,7 +62,7 @@ def figure_problem(article: str, figure: LLMFigure) -> str | None:
     if figure_span(article, figure) is not None:
         return None
     if align(article, figure.phrase_ar) is None:
-        return f"figure {figure.ref} «{_clip(figure.phrase_ar)}» is not in the article: copy the phrase exactly"
+        return f"figure {figure.ref} «{_clip(figure.phrase_ar)}» is not in the article: copy it exactly"
     return (
         f"figure {figure.ref} «{_clip(figure.phrase_ar)}» does not state {figure.value}: "
         "give the phrase of that number alone, or the number the phrase states"

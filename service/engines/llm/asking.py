@@ -160,23 +160,27 @@ class Asker:
     async def ask_summary(
         self, request: DigestRequest, facts: str, check: Callable[[SummaryAnswer], list[str]]
     ) -> tuple[SummaryAnswer | None, list[str]]:
-        """A summary that passes `check`, asked at most twice; else None and the reasons."""
+        """A summary that passes `check`, asked at most twice; else the last one that parsed (checked
+        again when the digest is assembled, so its reasons reach the warning) or None, and the reasons."""
         base = self.prompt.messages(request, "summary", facts=facts)
         messages: list[Message] = base
         reasons: list[str] = []
+        last: SummaryAnswer | None = None
         for attempt in range(2):
             answered = await self._call_or_none("summary", messages, attempt)
             if answered is None:
-                return None, reasons or ["the summary call failed"]
+                return last, reasons or ["the summary call failed"]
             summary, error = read_object(answer_text(answered[0]), SummaryAnswer)
             reasons = [error] if error else check(summary) if isinstance(summary, SummaryAnswer) else []
-            if isinstance(summary, SummaryAnswer) and not reasons:
-                return summary, []
+            if isinstance(summary, SummaryAnswer):
+                last = summary
+                if not reasons:
+                    return summary, []
             note = (
                 "Your summary cannot be used: " + "; ".join(reasons) + ". Write it again from the facts only."
             )
             messages = [*base, {"role": "user", "content": self._clip_note(note, base)}]
-        return None, reasons
+        return last, reasons
 
     async def _ask_read(
         self, task: ListTask, messages: list[Message], attempt: int, part: int

@@ -51,7 +51,10 @@ class LLMAnswer(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    output: LLMDigest = Field(description="The merged answers; the summary fields empty if it failed")
+    output: LLMDigest = Field(
+        description="The merged answers; the summary is the model's last (checked again at assembly), "
+        "empty if no summary answer parsed"
+    )
     usage: TokenUsage
     reasks: int = Field(ge=0)
     latency_ms: float = Field(ge=0)

@@ -43,7 +43,8 @@ def facts_text(items: DigestItems) -> str:
         lines.append(f"- event: {event.type.value}{place}: {event.description_en}")
     for quote in items.quotes:
         speaker = next((a.name_en for a in items.actors if a.id == quote.speaker_actor_id), "someone")
-        lines.append(f'- {speaker} said: "{quote.text_en}"')
+        if quote.text_en and not _stray_numbers(quote.text_en, items):  # a summary may use no other number
+            lines.append(f'- {speaker} said: "{quote.text_en}"')
     return "\n".join(lines)
 
 

@@ -137,7 +137,8 @@ async def test_a_summary_number_that_is_no_grounded_figure_is_reasked_then_repla
     assert "25" in json.loads(summary_calls[1].content)["messages"][-1]["content"]
     assert "25" not in digest.summary.summary_en
     assert "12" in digest.summary.summary_en, "the template is written from the grounded figures"
-    assert WarningCode.summary_replaced_by_template in [warning.code for warning in digest.warnings]
+    replaced = [w for w in digest.warnings if w.code is WarningCode.summary_replaced_by_template]
+    assert replaced and "the numbers 25 are not among" in replaced[0].message, "the model's own reason"
 
 
 async def test_a_summary_naming_someone_the_facts_lack_is_replaced(llm_settings, example):
