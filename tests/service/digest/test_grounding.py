@@ -47,7 +47,6 @@ def test_number_words_and_singular_nouns_ground_figures():
     assert figure_span(ARTICLE, figure("مقتل مدني", 2)) is None, "no number in the phrase can be 2"
 
 
-
 def test_quotes_must_be_verbatim_up_to_normalisation():
     verbatim = LLMQuote(text_ar="قصفا أدى إلى مقتل مدني", text_en="x", speaker_ref=None, mode="indirect")
     invented = LLMQuote(text_ar="سنواصل القصف", text_en="x", speaker_ref=None, mode="direct")
