@@ -27,7 +27,7 @@ from schemas.digest import (
 from schemas.llm_output import LLMDigest, LLMFigure, LLMQuote
 from service.arabic.align import align, align_all
 from service.arabic.dates import resolve_when
-from service.arabic.numbers import find_numbers
+from service.arabic.numbers import NumberMention, find_numbers
 from service.digest.assemble import DigestItems
 
 _QUOTE_MARKS = "«»“”\"'„‟ "
@@ -119,11 +119,11 @@ def stated_figure(article: str, figure: LLMFigure) -> tuple[Span, StatedNumber] 
         return (span, StatedNumber(1, 1, 1, Qualifier.exact)) if figure.value == 1 else None
     copied = span.match is not MatchKind.fuzzy  # a fuzzy match may be a changed number
     if len(mentions) == 1 and copied:
-        stated = mentions[0]
+        stated: NumberMention | None = mentions[0]
     else:
         stated = next((mention for mention in mentions if mention.value == figure.value), None)
-        if stated is None:
-            return None
+    if stated is None:
+        return None
     return span, StatedNumber(stated.value, stated.low, stated.high, stated.qualifier)
 
 
