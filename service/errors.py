@@ -6,6 +6,7 @@
     ├── ArticleTooComplex        422  article-too-complex  (over DIGEST_ARTICLE_BUDGET_S in a worker)
     ├── MalformedBatch           400  malformed-batch      (a batch body that is not JSON / JSONL)
     ├── InvalidBatch             422  invalid-batch        (a batch with items that are not articles)
+    ├── InvalidItem              422  invalid-item         (one such item, recorded in a job's results)
     ├── BatchNotFound            404  batch-not-found
     ├── UnsupportedBatchMedia    415  unsupported-media-type
     ├── SharedStoreUnavailable   503  shared-store-unavailable (Redis, DIGEST_REDIS_URL, unreachable)
@@ -87,6 +88,12 @@ class InvalidBatch(DigestError):
     status = 422
     slug = "invalid-batch"
     title = "The batch holds items that are not valid articles"
+
+
+class InvalidItem(DigestError):
+    status = 422
+    slug = "invalid-item"
+    title = "The item is not a valid article"
 
 
 class BatchNotFound(DigestError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from enum import StrEnum
 from typing import Annotated, Any
 
 from litestar import Request, Response, delete, get, post
@@ -30,9 +31,19 @@ SUBMIT_ERRORS = {
     401: "An API key is needed (DIGEST_API_KEYS is set) and was missing or wrong",
     413: "The body is larger than DIGEST_MAX_BATCH_BYTES",
     415: "The body is not sent as application/json or application/jsonl",
-    422: "Some items are not valid articles, ids repeat, or there are no or too many items",
+    422: "Some items are not valid articles (unless invalid=record), ids repeat, or there are no or too many "
+    "items",
     429: "This API key is over its rate limit; see Retry-After",
 }
+
+
+class InvalidItems(StrEnum):
+    """What a submission does with items that are not articles."""
+
+    refuse = "refuse"  # 422 naming them, and no job
+    record = "record"  # the job runs the rest; each bad item is an invalid-item problem in its results
+
+
 JOB_ERRORS = {
     404: "No batch job has this id (or another API key submitted it)",
     401: SUBMIT_ERRORS[401],
@@ -65,9 +76,17 @@ async def submit_batch(
     fallback: Annotated[
         bool, Parameter(description="With engine=auto, serve the offline digest if the LLM fails")
     ] = True,
+    invalid: Annotated[
+        InvalidItems,
+        Parameter(
+            description="refuse: a batch with an item that is not an article is a 422 naming each one; "
+            "record: the job starts and each such item is a problem line in its results"
+        ),
+    ] = InvalidItems.refuse,
 ) -> Response[JobStatus]:
     settings: Settings = state.settings
-    items = _items(_parsed_body(request.headers.get("content-type", ""), await request.body()), settings)
+    parsed = _parsed_body(request.headers.get("content-type", ""), await request.body())
+    items = _items(parsed, settings, invalid)
     store: JobStore = state.job_store
     queue: JobQueue = state.job_queue
     options = BatchOptions(engine=engine, refresh=refresh, fallback=fallback)
@@ -158,23 +177,27 @@ def _parsed_body(content_type: str, body: bytes) -> list[BatchItem | BadInput]:
     return [parse_item(value, f"item-{index}", f"item {index}") for index, value in enumerate(values)]
 
 
-def _items(parsed: list[BatchItem | BadInput], settings: Settings) -> list[BatchItem]:
-    """All the items, or a 422 naming the bad ones: a job starts only from a clean batch."""
+def _items(
+    parsed: list[BatchItem | BadInput], settings: Settings, invalid: InvalidItems
+) -> list[BatchItem | BadInput]:
+    """The items to run (and, when recording, the bad ones), or a 422 naming what stops the job."""
     if not parsed:
         raise InvalidBatch("the batch is empty: send at least one article")
     if len(parsed) > settings.max_batch_items:
         raise InvalidBatch(
             f"the batch has {len(parsed)} items; at most {settings.max_batch_items} fit in one job"
         )
+    recording = invalid is InvalidItems.record
+    bad = [] if recording else [item for item in parsed if isinstance(item, BadInput)]
     seen: set[str] = set()
-    bad = [item for item in parsed if isinstance(item, BadInput)]
     for item in parsed:
-        if isinstance(item, BatchItem):
-            if item.id in seen:
-                bad.append(BadInput(f"id {item.id!r}", "the id appears twice: ids must be unique"))
-            seen.add(item.id)
+        item_id = item.id if isinstance(item, BatchItem) else item.item_id
+        if isinstance(item, BatchItem) or recording:
+            if item_id in seen:
+                bad.append(BadInput(f"id {item_id!r}", "the id appears twice: ids must be unique", item_id))
+            seen.add(item_id)
     if bad:
         shown = "; ".join(f"{item.where}: {item.reason}" for item in bad[:SHOWN_BAD_ITEMS])
         more = f" (and {len(bad) - SHOWN_BAD_ITEMS} more)" if len(bad) > SHOWN_BAD_ITEMS else ""
         raise InvalidBatch(f"{len(bad)} of {len(parsed)} items cannot be digested: {shown}{more}")
-    return [item for item in parsed if isinstance(item, BatchItem)]
+    return parsed

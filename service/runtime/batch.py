@@ -44,10 +44,12 @@ class BatchItem:
 
 @dataclass(frozen=True)
 class BadInput:
-    """An input line or file that is not a request: where it is and what to fix."""
+    """An input line or file that is not a request: where it is, what to fix, and the id its result
+    line carries when a job records it as a problem."""
 
     where: str
     reason: str
+    item_id: str
 
 
 class BatchInputError(Exception):
@@ -57,17 +59,17 @@ class BatchInputError(Exception):
 def parse_item(value: object, default_id: str, where: str) -> BatchItem | BadInput:
     """One request object (a decoded JSON value) as an item, or why it is not one."""
     if not isinstance(value, dict):
-        return BadInput(where, 'not a JSON object: write one {"text": "..."} per line')
+        return BadInput(where, 'not a JSON object: write one {"text": "..."} per line', default_id)
     fields = dict(value)
     item_id = fields.pop("id", default_id)
     if not isinstance(item_id, str | int) or isinstance(item_id, bool) or not str(item_id).strip():
-        return BadInput(where, "id must be a non-empty string or an integer")
+        return BadInput(where, "id must be a non-empty string or an integer", default_id)
     if len(str(item_id)) > MAX_ID_CHARS:
-        return BadInput(where, f"id is longer than {MAX_ID_CHARS} characters")
+        return BadInput(where, f"id is longer than {MAX_ID_CHARS} characters", default_id)
     try:
         request = DigestRequest.model_validate(fields)
     except ValidationError as error:
-        return BadInput(where, describe_validation(error))
+        return BadInput(where, describe_validation(error), str(item_id))
     return BatchItem(str(item_id), request)
 
 
@@ -79,7 +81,7 @@ def parse_line(line: str, number: int) -> BatchItem | BadInput | None:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as error:
-        return BadInput(where, f"not valid JSON ({error.msg} at column {error.colno})")
+        return BadInput(where, f"not valid JSON ({error.msg} at column {error.colno})", f"line-{number}")
     return parse_item(value, f"line-{number}", where)
 
 
@@ -105,9 +107,9 @@ def read_folder(folder: Path) -> Iterator[BatchItem | BadInput]:
             text = path.read_text(encoding="utf-8")
             yield BatchItem(name, DigestRequest(text=text))
         except (OSError, UnicodeDecodeError) as error:
-            yield BadInput(name, f"cannot read the file as UTF-8 text: {error}")
+            yield BadInput(name, f"cannot read the file as UTF-8 text: {error}", name)
         except ValidationError as error:
-            yield BadInput(name, describe_validation(error))
+            yield BadInput(name, describe_validation(error), name)
 
 
 def read_input(source: str) -> Iterator[BatchItem | BadInput]:
@@ -347,7 +349,9 @@ def pending_items(
             for observer in observers:
                 observer.on_bad_input(item)
         elif item.id in seen:
-            bad = BadInput(f"id {item.id!r}", "the id appears twice in the input: ids must be unique")
+            bad = BadInput(
+                f"id {item.id!r}", "the id appears twice in the input: ids must be unique", item.id
+            )
             for observer in observers:
                 observer.on_bad_input(bad)
         elif item.id in done:

@@ -33,7 +33,8 @@ import diskcache
 from pydantic import BaseModel, Field
 
 from schemas.request import DigestRequest
-from service.runtime.batch import BatchItem, BatchOptions, BatchRunner
+from service.errors import InvalidItem
+from service.runtime.batch import BadInput, BatchItem, BatchOptions, BatchRunner, problem_body, problem_line
 from service.runtime.cache import open_store
 from service.runtime.digester import Digester, EngineChoice
 from service.settings import Settings
@@ -164,8 +165,9 @@ class JobStore:
         self._kv = kv
 
     async def create(
-        self, items: Sequence[BatchItem], options: BatchOptions, owner: str | None = None
+        self, items: Sequence[BatchItem | BadInput], options: BatchOptions, owner: str | None = None
     ) -> JobInfo:
+        """A job of the items; a bad input among them is its result at once: the problem of its line."""
         job = JobInfo(
             id=uuid.uuid4().hex,
             total=len(items),
@@ -175,16 +177,21 @@ class JobStore:
             created_at=dt.datetime.now(dt.UTC),
             owner=owner,
         )
-        await self._kv.put_many(
-            {
-                f"job:{job.id}:item:{index}": json.dumps(
-                    {"id": item.id, "request": item.request.model_dump(mode="json")}, ensure_ascii=False
-                ).encode()
-                for index, item in enumerate(items)
-            }
-        )
+        requests = {
+            f"job:{job.id}:item:{index}": json.dumps(
+                {"id": item.id, "request": item.request.model_dump(mode="json")}, ensure_ascii=False
+            ).encode()
+            for index, item in enumerate(items)
+            if isinstance(item, BatchItem)
+        }
+        if requests:
+            await self._kv.put_many(requests)
         await self._kv.put(f"job:{job.id}", job.model_dump_json().encode())
         await self._kv.add_member(OPEN_JOBS, job.id)
+        for index, item in enumerate(items):
+            if isinstance(item, BadInput):
+                problem = problem_body(InvalidItem(f"{item.where}: {item.reason}"))
+                await self.record(job, index, problem_line(item.item_id, problem), failed=True, cached=False)
         return job
 
     async def info(self, job_id: str) -> JobInfo | None:

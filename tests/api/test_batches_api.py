@@ -92,6 +92,56 @@ def test_a_jsonl_upload_runs_as_a_job(offline_settings: Settings) -> None:
         ]
 
 
+def test_with_invalid_record_bad_lines_are_problem_results_and_the_rest_run(
+    offline_settings: Settings,
+) -> None:
+    good = [json.dumps({"id": item["id"], "text": item["text"]}) for item in articles(2)]
+    body = "\n".join([good[0], '{"text": ""}', "{broken", good[1]]) + "\n"
+    with client_for(offline_settings) as client:
+        submitted = client.post(
+            "/v1/batches",
+            content=body.encode(),
+            headers={"Content-Type": "application/jsonl"},
+            params={"engine": "offline", "invalid": "record"},
+        )
+        assert submitted.status_code == 202, submitted.text
+        status = wait_for(client, submitted.json()["id"])
+        assert (status["total"], status["done"], status["failed"]) == (4, 4, 2)
+        lines = results(client, submitted.json()["id"])
+    assert [line["id"] for line in lines] == ["a0", "line-2", "line-3", "a1"]
+    assert [sorted(line) for line in lines] == [
+        ["digest", "id"],
+        ["id", "problem"],
+        ["id", "problem"],
+        ["digest", "id"],
+    ]
+    problems = [line["problem"] for line in lines if "problem" in line]
+    assert [problem["type"] for problem in problems] == ["/problems/invalid-item"] * 2
+    assert problems[0]["detail"].startswith("line 2: text")
+    assert problems[1]["detail"].startswith("line 3: not valid JSON")
+
+
+def test_with_invalid_record_a_batch_of_only_bad_lines_is_done_at_once(offline_settings: Settings) -> None:
+    with client_for(offline_settings) as client:
+        submitted = client.post("/v1/batches", json=[3, {"text": ""}], params={"invalid": "record"})
+        assert submitted.status_code == 202, submitted.text
+        assert submitted.json()["state"] == "done"
+        assert [line["id"] for line in results(client, submitted.json()["id"])] == ["item-0", "item-1"]
+
+
+def test_with_invalid_record_a_bad_line_may_not_take_an_id_in_use(offline_settings: Settings) -> None:
+    body = (json.dumps({"id": "line-2", "text": ARTICLE}) + "\n{broken\n").encode()
+    with client_for(offline_settings) as client:
+        response = client.post(
+            "/v1/batches",
+            content=body,
+            headers={"Content-Type": "application/jsonl"},
+            params={"invalid": "record"},
+        )
+        assert response.status_code == 422, response.text
+        assert "'line-2': the id appears twice" in response.json()["detail"]
+
+
 def test_llm_failures_are_problem_lines(offline_settings: Settings) -> None:
     with client_for(offline_settings) as client:  # no LLM configured: engine=llm fails per item
         job = client.post("/v1/batches", json=articles(2), params={"engine": "llm"}).json()

@@ -125,7 +125,7 @@ async def test_runner_writes_one_valid_line_per_item_and_resumes(
     first = await _run(offline_settings, _items(4), out)
     assert (first.done, first.failed, first.skipped) == (4, 0, 0)
 
-    bad = BadInput("line 9", "not valid JSON")
+    bad = BadInput("line 9", "not valid JSON", "line-9")
     again = await _run(offline_settings, [*_items(6), bad, *_items(1)], out)
     assert (again.done, again.skipped) == (2, 4)
     assert [item.where for item in again.bad_inputs] == ["line 9", "id 'n0'"]  # the repeated id is reported
