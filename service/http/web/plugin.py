@@ -13,7 +13,7 @@ from service.http.web.templating import STATIC, STATIC_PATH, template_config
 
 
 class WebPages(InitPluginProtocol):
-    """Adds `/`, `POST /digests`, `/d/{key}`, `/d/{key}.json` and `/static/*` to the app."""
+    """Adds `/`, `/digests`, `/d/{key}`, `/d/{key}.json`, `/batches`, `/batches/{id}` and `/static/*`."""
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         if app_config.template_config is not None:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from schemas.digest import Digest
 from schemas.request import DigestRequest
 from service.errors import DigestError
+from service.http.web.batch_pages import batch_page, batches_page
 from service.http.web.error_pages import digest_error_page, http_error_page, unexpected_error_page
 from service.http.web.form import FormValues
 from service.http.web.headers import SECURITY_HEADERS
@@ -148,7 +149,15 @@ def web_router() -> Router:
     recent = RecentDigests()
     return Router(
         path="/",
-        route_handlers=[form_page, list_digests, submit_article, show_digest, give_feedback],
+        route_handlers=[
+            form_page,
+            list_digests,
+            submit_article,
+            show_digest,
+            give_feedback,
+            batches_page,
+            batch_page,
+        ],
         dependencies={"recent": Provide(lambda: recent, use_cache=True, sync_to_thread=False)},
         response_headers=SECURITY_HEADERS,
         exception_handlers={

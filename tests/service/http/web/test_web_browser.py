@@ -1,28 +1,20 @@
 """The editor's pages in headless Chromium (Debian's, driven by Playwright) against the real app.
 
-One uvicorn server (offline engine, no LLM, a temporary cache) and one browser for the module.
-Screenshots go to test-output/screenshots/ (not committed).
+One uvicorn server (offline engine, no LLM, a temporary cache) and one browser for the module
+(`conftest.py`). Screenshots go to test-output/screenshots/ (not committed).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from schemas.request import MAX_TITLE_CHARS
-from service.http.app import create_app
 from service.http.web.page import LONG_ARTICLE_CHARS
-from service.settings import Settings
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM, SCREENSHOTS
+from tests.browser import NEEDS_CHROMIUM, SCREENSHOTS, open_page
 from tests.paths import REPO
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
@@ -35,41 +27,6 @@ SCREENSHOT_SEEDS = ("ghouta-80-killed-40000-leave", "aleppo-shelling-de-mistura-
 SpanKey = tuple[str, str, int, int]
 
 pytestmark = NEEDS_CHROMIUM
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app on a free port: offline engine only, whatever the machine's environment says."""
-    with pytest.MonkeyPatch.context() as env:
-        for name in [n for n in os.environ if n.startswith(("DIGEST_", "OPENAI_"))]:
-            env.delenv(name)
-        settings = Settings(_env_file=None, cache_dir=tmp_path_factory.mktemp("cache"))  # type: ignore[call-arg]
-        app = create_app(settings)
-    assert not app.state.digester.llm_available
-    port = _free_port()
-    uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uvicorn_server.run, name="web-test-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not uvicorn_server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    yield from _page(browser, 1280)
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[seed.stem for seed in SEEDS])
@@ -165,7 +122,7 @@ def test_an_empty_submission_shows_an_error_and_keeps_the_other_fields(page: Any
 @pytest.mark.parametrize("width", [1280, 390])
 def test_digest_page_screenshots_and_layout(browser: Any, server: str, width: int) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for page in _page(browser, width):
+    for page in open_page(browser, width):
         for name in SCREENSHOT_SEEDS:
             _digest_through_the_form(
                 page, server, (REPO / "seeds" / f"{name}.txt").read_text(encoding="utf-8")
@@ -184,28 +141,6 @@ def test_digest_page_screenshots_and_layout(browser: Any, server: str, width: in
                 assert article["y"] >= lists["y"] + lists["height"] - 1, (
                     "the columns stack on a narrow screen"
                 )
-
-
-def _page(browser: Any, width: int) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": width, "height": 900}, reduced_motion="reduce")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda message: problems.append(message.text) if _is_a_problem(message) else None)
-    page.on(
-        "response",
-        lambda r: problems.append(f"{r.status} {r.url}") if "/static/" in r.url and not r.ok else None,
-    )
-    try:
-        yield page
-    finally:
-        context.close()
-    assert not problems, problems
-
-
-def _is_a_problem(message: Any) -> bool:
-    """Console errors, except Chromium's note on the form's 422 (the form re-shown with its error)."""
-    return bool(message.type == "error" and "status of 422" not in message.text)
 
 
 def _digest_through_the_form(page: Any, server: str, text: str) -> dict[str, Any]:
@@ -258,13 +193,6 @@ def _check_a_quote_click_emphasises_its_arabic_span(page: Any, quote: dict[str, 
     expect(marks.first).to_be_in_viewport()
     assert "".join(marks.all_text_contents()) == quote["span"]["text"]
     expect(page.locator("#article-text mark.is-active")).to_have_count(marks.count())
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _seed_text(name: str = SCREENSHOT_SEEDS[1]) -> str:
@@ -339,7 +267,7 @@ def test_the_lists_speak_plain_english_without_internal_ids(page: Any, server: s
 
 
 def test_on_a_phone_show_in_article_offers_a_sticky_way_back(browser: Any, server: str) -> None:
-    for page in _page(browser, 390):
+    for page in open_page(browser, 390):
         digest = _digest_through_the_form(page, server, _seed_text())
         quote = digest["quotes"][-1]
         entry = page.locator(f"#item-quote-{quote['id']}")
@@ -354,7 +282,7 @@ def test_on_a_phone_show_in_article_offers_a_sticky_way_back(browser: Any, serve
 
 
 def test_an_english_article_with_a_long_unbroken_title_fits_a_phone(browser: Any, server: str) -> None:
-    for page in _page(browser, 390):
+    for page in open_page(browser, 390):
         page.goto(f"{server}/")
         page.get_by_label("Article text").fill(
             "Twelve civilians were killed on Monday in shelling on Douma, the Observatory said. " * 3
@@ -394,7 +322,7 @@ def test_a_long_article_gets_a_notice(page: Any, server: str) -> None:
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_digest_list_links_to_each_digest_and_searches(browser: Any, server: str, width: int) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for page in _page(browser, width):
+    for page in open_page(browser, width):
         for name in SCREENSHOT_SEEDS:
             _digest_through_the_form(page, server, _seed_text(name))
         page.get_by_role("link", name="Recent digests").click()
