@@ -54,8 +54,9 @@ class Settings(BaseSettings):
         default=4,
         ge=1,
         le=64,
-        description="LLM calls in flight at once, for the whole process (1 for a one-at-a-time "
-        "llama.cpp server: calls wait here, not in the server's queue, so timeouts start when they leave it)",
+        description="LLM calls in flight at once, for the process (all processes with DIGEST_REDIS_URL; "
+        "1 for a one-at-a-time llama.cpp server: calls wait here, not in the server's queue, so timeouts "
+        "start when they leave it)",
     )
     llm_digest_budget_s: float = Field(
         default=300.0, gt=0, description="Total time for one digest's LLM calls, from its first call"
@@ -134,9 +135,16 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None,
         description="Redis shared by replicas and workers (redis://host:6379/0): cache tier, rate limits, "
-        "batch jobs on SAQ; unset = everything in this process",
+        "LLM call limit, single-flight, batch jobs on SAQ; unset = everything in this process",
     )
     redis_cache_ttl_s: int = Field(default=7 * 86_400, ge=60, description="Lifetime of a digest in Redis")
+    redis_lease_s: float = Field(
+        default=10.0,
+        ge=0.5,
+        le=300,
+        description="How long an LLM call slot or single-flight lock in Redis outlives a killed holder "
+        "(a live holder renews it every third of that)",
+    )
     job_item_timeout_s: int = Field(
         default=300,
         ge=1,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 
 from schemas.digest import Digest, DigestWarning, Engine, WarningCode
 from schemas.request import DigestRequest
 from service.engines.llm.batch_api import BatchAnswers, CollectedCall, PendingCall
-from service.engines.llm.client import LLMClient
+from service.engines.llm.client import CallSlots, LLMClient
 from service.engines.llm.engine import LLMAnswer, LLMEngine
 from service.engines.llm.loop import on_llm_loop
 from service.engines.llm.prompt import load_prompt
@@ -21,6 +22,7 @@ from service.runtime.cache import ModelCache, cache_key, code_fingerprint
 from service.runtime.feedback import DigestFeedback, ItemFeedback, load_feedback, save_feedback
 from service.runtime.known_requests import KnownRequests
 from service.runtime.listing import Listing, recent, record
+from service.runtime.redis_leases import RedisCallSlots, RedisFlights
 from service.runtime.redis_tier import RedisCacheTier
 from service.runtime.singleflight import SingleFlight
 from service.runtime.workers import OfflineWorkers
@@ -62,11 +64,14 @@ class Digester:
         )
         self._cache = _cache_for(settings)
         self._flights: SingleFlight[Digest] = SingleFlight()
+        self._shared_flights = _shared_flights(settings)
         self._known = KnownRequests()
         self._code = code_fingerprint()
 
     def _default_client(self, settings: Settings) -> LLMClient | None:
-        return LLMClient(settings, metrics=self.metrics) if settings.llm_configured else None
+        if not settings.llm_configured:
+            return None
+        return LLMClient(settings, metrics=self.metrics, call_slots=shared_call_slots(settings))
 
     @staticmethod
     def _llm_engine(settings: Settings, client: LLMClient | None) -> LLMEngine | None:
@@ -80,6 +85,8 @@ class Digester:
 
     async def close(self) -> None:
         self._cache.close()
+        if self._shared_flights is not None:
+            await self._shared_flights.close()
         self._offline.close()
         if self._llm is not None:
             await on_llm_loop(self._llm.close())
@@ -215,10 +222,15 @@ class Digester:
             return _mark_cached(hit)
         self.metrics.cache_lookups.labels(engine.value, "miss").inc()
 
+        flights = self._shared_flights if engine is Engine.llm else None  # offline costs no LLM call
+
         async def produce() -> Digest:
-            digest = await self._produce(request, engine, refresh)
-            self._store(key, request, digest)
-            return digest
+            async with flights.hold(key) if flights is not None else nullcontext():
+                if flights is not None and not refresh and (made := self._cache.get(key, Digest)) is not None:
+                    return _mark_cached(made)  # by the replica this one waited for
+                digest = await self._produce(request, engine, refresh)
+                self._store(key, request, digest)
+                return digest
 
         return await self._flights.run(key, produce)
 
@@ -259,6 +271,22 @@ class Digester:
                 "DIGEST_LLM_API_KEY (or OPENAI_API_KEY), or use engine=offline"
             )
         return self._llm
+
+
+def shared_call_slots(settings: Settings) -> CallSlots | None:
+    """The LLM call limit across replicas when they share Redis (None: the client keeps its own)."""
+    if settings.redis_url is None:
+        return None
+    endpoint = settings.llm_base_url or "openai"
+    return RedisCallSlots(
+        settings.redis_url, endpoint, settings.llm_max_concurrent_calls, settings.redis_lease_s
+    )
+
+
+def _shared_flights(settings: Settings) -> RedisFlights | None:
+    if settings.redis_url is None:
+        return None
+    return RedisFlights(settings.redis_url, settings.redis_lease_s, wait_s=settings.llm_digest_budget_s)
 
 
 def _cache_for(settings: Settings) -> ModelCache:

@@ -8,6 +8,8 @@
   `RateLimitConfig` keeps its counts with a read-modify-write of a store entry, which two replicas can
   interleave and both admit the last request; the window here is one Lua script, atomic in Redis.
 
+The LLM call limit and single-flight across replicas are leases, in `service.runtime.redis_leases`.
+
 The cache and the rate limit use the synchronous client: they sit on paths that are synchronous
 today, and a call to a Redis on the local network takes well under a millisecond.
 """

@@ -2,8 +2,9 @@
 
 The SDK's own retries are off so the two never stack. tenacity retries 429 (honouring
 Retry-After), 5xx, timeouts and connection errors within a bounded number of attempts and a
-time budget. At most `llm_max_concurrent_calls` calls are in flight for the whole process: the
-rest wait here, not in the server's queue, so a call's timeout starts when it leaves that queue.
+time budget. At most `llm_max_concurrent_calls` calls are in flight (`CallSlots`: for the process, or
+across replicas through Redis): the rest wait here, not in the server's queue, so a call's timeout
+starts when it leaves that queue.
 Re-asking invalid output is the engine's business (`service.engines.llm.asking`), not this
 module's. Every third-party error is translated here into the service's own error tree.
 """
@@ -13,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 import httpx2
@@ -49,12 +51,39 @@ class ChatEndpoint(Protocol):
     async def close(self) -> None: ...
 
 
+class CallSlots(Protocol):
+    """The limit on LLM calls in flight: where it is kept decides whether it spans replicas."""
+
+    def slot(self) -> AbstractAsyncContextManager[None]: ...
+
+    async def close(self) -> None: ...
+
+
+class ProcessCallSlots:
+    """The limit for this process alone."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._semaphore: asyncio.Semaphore | None = None
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        if self._semaphore is None:  # made on first use: it belongs to the loop that runs the calls
+            self._semaphore = asyncio.Semaphore(self._limit)
+        async with self._semaphore:
+            yield
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
 class LLMClient:
     def __init__(
         self,
         settings: Settings,
         http_client: httpx2.AsyncClient | None = None,
         metrics: Metrics | None = None,
+        call_slots: CallSlots | None = None,
     ) -> None:
         self._settings = settings
         self.metrics = metrics or Metrics()
@@ -65,7 +94,7 @@ class LLMClient:
             timeout=settings.llm_timeout_s,
             http_client=http_client,
         )
-        self._slots: asyncio.Semaphore | None = None
+        self._slots = call_slots or ProcessCallSlots(settings.llm_max_concurrent_calls)
 
     @property
     def model(self) -> str:
@@ -73,13 +102,14 @@ class LLMClient:
 
     async def close(self) -> None:
         await self._openai.close()
+        await self._slots.close()
 
     async def complete(
         self, body: dict[str, Any], call: str = "", watch: Watch | None = None
     ) -> ChatCompletion:
         """POST one chat-completions body, with transport retries; raises the service's errors.
         With `DIGEST_LLM_STREAM` the answer is streamed and `watch` may end it early."""
-        async with self._endpoint_slot():
+        async with self._slots.slot():
             deadline = time.monotonic() + self._settings.llm_max_retry_s
             retrying = AsyncRetrying(
                 stop=stop_after_attempt(self._settings.llm_max_attempts)
@@ -94,11 +124,6 @@ class LLMClient:
             except openai.APIError as error:  # translated at this one boundary
                 raise translate(error, self._settings) from error
         return checked(completion, self.metrics)
-
-    def _endpoint_slot(self) -> asyncio.Semaphore:
-        if self._slots is None:  # made on first use: it belongs to the loop that runs the calls
-            self._slots = asyncio.Semaphore(self._settings.llm_max_concurrent_calls)
-        return self._slots
 
     async def _post(self, body: dict[str, Any], watch: Watch | None) -> ChatCompletion:
         try:
