@@ -28,6 +28,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+import threading
 import time
 import zlib
 from collections import OrderedDict
@@ -146,8 +147,11 @@ class ModelCache:
     """pydantic models by key. Absent, corrupt or schema-incompatible entries are misses, never errors."""
 
     def __init__(self, directory: Path | None) -> None:
+        self._directory = directory
         self._store = open_store(directory) if directory is not None else None
         self._recent = RecentBodies()
+        self._lists: dict[str, diskcache.Deque[str]] = {}
+        self._lists_lock = threading.Lock()
 
     def get(self, key: str, model: type[ModelT]) -> ModelT | None:
         """The model under `key`, stored by `put` or as JSON by `put_json`."""
@@ -210,9 +214,44 @@ class ModelCache:
             return False
         return True
 
+    def prepend(self, name: str, item: str, limit: int) -> bool:
+        """Put `item` first in the list `name`, which keeps its newest `limit` items: one write, not a
+        rewrite of the list. False when it was not stored."""
+        items = self._list(name, limit)
+        if items is None:
+            return False
+        try:
+            items.appendleft(item)
+        except Exception:
+            log.warning("cache list write failed", exc_info=True)
+            return False
+        return True
+
+    def items(self, name: str, limit: int) -> list[str]:
+        """The items of the list `name`, newest first."""
+        items = self._list(name, limit)
+        try:
+            return list(items) if items is not None else []
+        except Exception:
+            log.warning("cache list read failed; showing it empty", exc_info=True)
+            return []
+
+    def _list(self, name: str, limit: int) -> diskcache.Deque[str] | None:
+        if self._store is None or self._directory is None:
+            return None
+        with self._lists_lock:
+            if name not in self._lists:
+                store = open_store(self._directory / "lists" / name)
+                if store is None:
+                    return None
+                self._lists[name] = diskcache.Deque.fromcache(store, maxlen=limit)
+            return self._lists[name]
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+        for items in self._lists.values():
+            items.cache.close()
 
     def _discard(self, key: str) -> None:
         self._recent.discard(key)

@@ -1,10 +1,10 @@
 """The list of recent digests (`/digests`), kept in the digest cache beside the digests it points to.
 
-One cache entry holds the newest `capacity` listings, newest first; a digest made again moves to
-the top. Each process rewrites the whole entry, so with several workers a listing written at the
-same instant by another can be lost from the list (the digest itself stays in the cache).
+Each digest stored adds one entry at the head of a bounded list in the cache (`ModelCache.prepend`:
+a diskcache deque, or a Redis list shared by the replicas), so storing a digest costs one small
+write however long the list is. A digest made again is listed again; reading keeps the newest entry
+of each key.
 """
-
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +15,9 @@ from schemas.digest import Digest
 from schemas.request import DigestRequest
 from service.runtime.cache import ModelCache
 
-LISTING_KEY = "recent-digests/1"
+LIST_NAME = "recent-digests-2"
 CAPACITY = 500
+_KEPT = 2 * CAPACITY  # entries kept, repeats included
 
 
 class Listing(BaseModel):
@@ -34,12 +35,6 @@ class Listing(BaseModel):
         return all(word in text for word in words)
 
 
-class RecentListings(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    listings: list[Listing] = []
-
-
 def record(cache: ModelCache, key: str, request: DigestRequest, digest: Digest) -> None:
     listing = Listing(
         key=key,
@@ -49,13 +44,24 @@ def record(cache: ModelCache, key: str, request: DigestRequest, digest: Digest) 
         engine=digest.provenance.engine.value,
         created_at=digest.provenance.created_at,
     )
-    current = cache.get(LISTING_KEY, RecentListings) or RecentListings()
-    others = [entry for entry in current.listings if entry.key != key]
-    cache.put(LISTING_KEY, RecentListings(listings=[listing, *others][:CAPACITY]))
+    cache.prepend(LIST_NAME, listing.model_dump_json(), _KEPT)
 
 
 def recent(cache: ModelCache, query: str = "") -> list[Listing]:
     """The listings, newest first, whose title, source, headline or engine contain every word of `query`."""
     words = query.casefold().split()
-    listed = cache.get(LISTING_KEY, RecentListings) or RecentListings()
-    return [listing for listing in listed.listings if listing.matches(words)]
+    return [listing for listing in _newest_per_key(cache) if listing.matches(words)]
+
+
+def _newest_per_key(cache: ModelCache) -> list[Listing]:
+    seen: set[str] = set()
+    listings = []
+    for item in cache.items(LIST_NAME, _KEPT):
+        try:
+            listing = Listing.model_validate_json(item)
+        except ValueError:
+            continue  # an entry of another version
+        if listing.key not in seen:
+            seen.add(listing.key)
+            listings.append(listing)
+    return listings[:CAPACITY]

@@ -31,6 +31,7 @@ from service.runtime.cache import ModelCache
 log = logging.getLogger(__name__)
 
 CACHE_PREFIX = "digest:cache:"
+LIST_PREFIX = "digest:list:"
 RATE_PREFIX = "digest:rate:"
 JOBS_PREFIX = "digest:"
 # Redis holds bytes: a cache entry's first byte says whether the local tier stored text or bytes.
@@ -145,6 +146,23 @@ class RedisCacheTier(ModelCache):
             self._redis.delete(CACHE_PREFIX + key)
         except redis.RedisError:
             log.warning("shared cache (Redis) delete failed", exc_info=True)
+
+    def prepend(self, name: str, item: str, limit: int) -> bool:
+        """The list lives in Redis, shared by the replicas; the local list only while Redis is down."""
+        try:
+            self._redis.pipeline().lpush(LIST_PREFIX + name, item).ltrim(LIST_PREFIX + name, 0, limit - 1).execute()
+        except redis.RedisError:
+            log.warning("shared cache (Redis) list write failed; keeping it locally", exc_info=True)
+            return super().prepend(name, item, limit)
+        return True
+
+    def items(self, name: str, limit: int) -> list[str]:
+        try:
+            raw = cast("list[bytes]", self._redis.lrange(LIST_PREFIX + name, 0, limit - 1))
+        except redis.RedisError:
+            log.warning("shared cache (Redis) list read failed; showing the local list", exc_info=True)
+            return super().items(name, limit)
+        return [item.decode() for item in raw]
 
     def _shared_get(self, key: str) -> str | bytes | None:
         try:

@@ -57,6 +57,20 @@ def test_a_digest_body_cached_by_one_replica_is_bytes_on_another(redis_url: str,
         other.close()
 
 
+def test_a_list_written_by_one_replica_is_read_by_another_newest_first_and_bounded(
+    redis_url: str, tmp_path: Path
+) -> None:
+    one = RedisCacheTier(redis_url, tmp_path / "one", ttl_s=60)
+    other = RedisCacheTier(redis_url, tmp_path / "other", ttl_s=60)
+    try:
+        for item in ("first", "second", "third"):
+            assert one.prepend("shared-list", item, limit=2)
+        assert other.items("shared-list", limit=2) == ["third", "second"]
+    finally:
+        one.close()
+        other.close()
+
+
 def test_a_local_hit_is_copied_up_to_the_shared_tier(redis_url: str, tmp_path: Path) -> None:
     request = DigestRequest(text="قتل خمسة مدنيين في حلب")
     local_only = ModelCache(tmp_path / "one")
