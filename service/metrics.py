@@ -45,6 +45,9 @@ class Metrics:
             ["engine", "result"],
             registry=registry,
         )
+        self.cache_hits = {  # bound once: the hot path counts a hit without looking up its labels
+            engine: self.cache_lookups.labels(engine, "hit") for engine in ("offline", "llm")
+        }
         self.cache_write_failures = Counter(
             "digest_cache_write_failures", "Digests the cache could not store", registry=registry
         )

@@ -122,7 +122,7 @@ class Digester:
         """`digest`, as JSON: a cache hit is the stored bytes, checked by checksum, never re-parsed."""
         first = self._first_engine(engine)
         if not refresh and (body := self._cache.get_json(self.key_for(request, first))) is not None:
-            self.metrics.cache_lookups.labels(first.value, "hit").inc()
+            self.metrics.cache_hits[first.value].inc()
             return Served(body, first, cached=True)
         digest = await self.digest(request, engine, refresh=refresh, fallback=fallback)
         return Served(digest.model_dump_json().encode(), digest.provenance.engine, digest.provenance.cached)
@@ -135,7 +135,7 @@ class Digester:
         key, engine = known
         if (digest := self._cache.get_json(key)) is None:
             return None
-        self.metrics.cache_lookups.labels(engine.value, "hit").inc()
+        self.metrics.cache_hits[engine.value].inc()
         return Served(digest, engine, cached=True)
 
     def remember(self, body: bytes, query: bytes, request: DigestRequest, engine: EngineChoice) -> None:
@@ -218,7 +218,7 @@ class Digester:
     async def _cached(self, request: DigestRequest, engine: Engine, refresh: bool) -> Digest:
         key = self.key_for(request, engine)
         if not refresh and (hit := self._cache.get(key, Digest)) is not None:
-            self.metrics.cache_lookups.labels(engine.value, "hit").inc()
+            self.metrics.cache_hits[engine.value].inc()
             return _mark_cached(hit)
         self.metrics.cache_lookups.labels(engine.value, "miss").inc()
 

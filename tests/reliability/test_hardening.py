@@ -22,11 +22,17 @@ from tests.reliability.support import assert_problem, client_for, settings_for
 KEY = "secret-key-0123456789"
 
 
-def test_a_key_in_the_query_string_is_refused_and_says_where_to_put_it(tmp_path):
+@pytest.mark.parametrize("query", ["api_key={k}", "API_KEY={k}", "api%5Fkey={k}", "access_token={k}", "x=1&Key={k}"])
+def test_a_key_in_the_query_string_is_refused_and_says_where_to_put_it(tmp_path, query):
     with client_for(settings_for(tmp_path)) as client:
-        response = client.get("/healthz", params={"api_key": KEY})
+        response = client.get(f"/healthz?{query.format(k=KEY)}")
     problem = assert_problem(response, 400)
     assert "X-API-Key" in problem["detail"] and KEY not in response.text
+
+
+def test_parameters_that_are_not_keys_pass(tmp_path):
+    with client_for(settings_for(tmp_path)) as client:
+        assert client.get("/healthz?monkey_business=1&q=%D8%AD").status_code == 200
 
 
 def test_the_api_docs_load_only_local_files(tmp_path):
