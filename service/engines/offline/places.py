@@ -40,6 +40,7 @@ class Places:
         self._gazetteer = gazetteer
         self._places = sorted((m for m in mentions if m.is_place), key=lambda mention: mention.first_token)
         self._place_tokens = [mention.first_token for mention in self._places]
+        self._written_forms: dict[int, str] = {}  # by id(entry): once an article, not once a place
 
     def in_tokens(self, first: int, end: int) -> Location | None:
         """The place that the tokens [first, end) name, or None."""
@@ -127,8 +128,12 @@ class Places:
     def _written_form(self, entry: GazetteerEntry) -> str:
         """The entry's first form that the article writes ("قندز" where it spells Kunduz so), else its
         first form: the place is named as the article names it, the same way throughout."""
+        if (known := self._written_forms.get(id(entry))) is not None:
+            return known
         written = [normalize_str(m.text) for m in self._places if m.entry is entry]
-        return next(
+        form = next(
             (form for form in entry.forms if any(text.endswith(normalize_str(form)) for text in written)),
             entry.forms[0],
         )
+        self._written_forms[id(entry)] = form
+        return form

@@ -165,13 +165,13 @@ class Triggers:
 
     def __init__(self, document: Document, mentions: Sequence[EntityMention]) -> None:
         self._document = document
-        self._mentions = list(mentions)
+        self._forums = [mention for mention in mentions if mention.entry.forum]  # the only mentions that trigger
         self._by_sentence: dict[int, list[Trigger]] = {}
         self._tokens_by_sentence: dict[int, list[int]] = {}
 
     def of(self, sentence: Sentence) -> list[Trigger]:
         if sentence.index not in self._by_sentence:
-            found = sentence_triggers(self._document, sentence, self._mentions)
+            found = sentence_triggers(self._document, sentence, self._forums)
             self._by_sentence[sentence.index] = found
             self._tokens_by_sentence[sentence.index] = [trigger.token for trigger in found]
         return self._by_sentence[sentence.index]
