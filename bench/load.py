@@ -8,8 +8,8 @@ Starts `uvicorn bench.load:replayed_app --factory` on 127.0.0.1 (a free port) in
 production app from `service.http.app.create_app`, whose LLM client talks to a replay at the httpx2
 transport (tests/llm_replay.py) instead of the network, so the replay never enters the production
 code path. Warms a set of cached articles, then sends a shuffled mix of cached requests (the same
-article and title as a warmed one) and uncached ones (a new title each, so a new cache key and one
-replayed LLM call). With `--rate R` (the default, 100) request i is due at i/R seconds and its latency
+article and title as a warmed one) and uncached ones (a new title each, so a new cache key and four
+replayed LLM calls in three steps, 600 ms). With `--rate R` (the default, 100) request i is due at i/R seconds and its latency
 is counted from then, so a slow server cannot hide its queue (no coordinated omission); at most
 `--clients` requests are in flight. `--rate 0` is a closed loop that finds the saturation
 throughput, where latency is mostly queueing. Reports throughput, p50/p99 latency for cached and
@@ -52,15 +52,16 @@ def replayed_app() -> Litestar:
     from service.http.gc_tuning import tune_garbage_collector
     from service.runtime.digester import Digester
     from service.settings import DEFAULT_PROMPT, Settings
-    from tests.llm_replay import ReplayLLM, completion
+    from tests.llm_replay import ReplayLLM, answers
 
-    example = load_prompt(DEFAULT_PROMPT).examples[0]
-    replay = ReplayLLM([completion(example.output)], latency_s=LLM_LATENCY_S)
+    example = load_prompt(DEFAULT_PROMPT).file.example
+    replay = ReplayLLM([answers(example.output)], latency_s=LLM_LATENCY_S)
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         cache_dir=Path(os.environ["BENCH_CACHE_DIR"]),
         max_llm_in_flight=int(os.environ.get("BENCH_LLM_IN_FLIGHT", "64")),
         max_llm_queue=int(os.environ.get("BENCH_LLM_QUEUE", "64")),
+        llm_max_concurrent_calls=int(os.environ.get("BENCH_LLM_CALLS", "64")),  # a replay has no limit to respect
     )
     tune_garbage_collector(settings.gc_gen0_threshold)
     return create_app(settings, Digester(settings, LLMClient(settings, http_client=replay.http_client())))
@@ -77,7 +78,7 @@ def article() -> str:
     from service.engines.llm.prompt import load_prompt
     from service.settings import DEFAULT_PROMPT
 
-    return load_prompt(DEFAULT_PROMPT).examples[0].article
+    return load_prompt(DEFAULT_PROMPT).file.example.article
 
 
 def plan(requests: int, uncached_share: float, seed: int) -> list[tuple[str, str]]:
