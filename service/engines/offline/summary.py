@@ -5,9 +5,11 @@ gazetteer's English names, and every number written is a figure's value (see `en
 
 Past campaigns (events of type `other`, dated by a past year) and their tolls are left out.
 
-- the lead toll: the main incident's largest toll, as stated: of the incidents' own tolls (scope
-  incident; else of all tolls), the killed toll with the largest best value (else injured, displaced,
-  evacuated), earliest first on a tie; its incident is the main one. The other tolls follow: incident
+- the lead toll: the main incident's largest toll, as stated. The main incident is the first one the
+  article reports deaths of (news is written lead first, and deaths lead): the event of the earliest
+  killed toll of scope incident (else injured, displaced, evacuated; else of any scope); a toll linked
+  to no event is an incident of its own. Its largest toll of that metric leads, earliest first on a
+  tie; a larger toll of a later incident ("37 were killed last Friday elsewhere") follows. The other tolls follow: incident
   tolls, then periods, then running totals, each in metric order then text order. Every amount is its
   figure's claim as written;
 - headline (≤ 90 characters): the lead toll with its place and the kind of event, else the main event;
@@ -200,7 +202,9 @@ class SummaryWriter:
         if not ordered:
             return ordered
         own = [c for c in ordered if c.scope is Scope.incident] or ordered
-        lead = min(own, key=lambda c: (CASUALTY_METRICS.index(c.metric), -c.best.value, self._first_start(c)))
+        first = min(own, key=lambda c: (CASUALTY_METRICS.index(c.metric), self._first_start(c)))
+        main = [c for c in own if c.event_id == first.event_id] if first.event_id is not None else [first]
+        lead = min(main, key=lambda c: (CASUALTY_METRICS.index(c.metric), -c.best.value, self._first_start(c)))
         return [lead, *(c for c in ordered if c is not lead)]
 
     def _toll_rank(self, casualty: Casualty) -> tuple[int, int, int]:

@@ -49,6 +49,17 @@ def test_headline_reports_the_main_toll_with_its_place_and_cause() -> None:
     assert "according to" in digest.summary.summary_en
 
 
+def test_the_lead_is_the_toll_of_the_incident_reported_first_not_a_larger_one_later() -> None:
+    digest = digest_of(
+        "قتل 8 مدنيين وأصيب 20 آخرون في انفجار سيارة مفخخة في سوق مدينة الحديدة صباح اليوم، وفقا لمصادر "
+        "طبية. وقال مسؤول محلي إن عدد القتلى قد يرتفع. وفي هجوم منفصل يوم الجمعة الماضي، قتل 30 شخصا في "
+        "غارة جوية على قرية في محافظة صعدة."
+    )
+    assert digest.summary.headline_en.startswith("8 civilians killed"), digest.summary.headline_en
+    assert digest.summary.summary_en.startswith("8 civilians were killed in Hodeidah")
+    assert "30 people were killed in Saada" in digest.summary.summary_en
+
+
 def test_vague_and_single_counts_are_written_in_words() -> None:
     summary = digest_of(ARTICLES[3]).summary
     assert "A child was killed" in summary.summary_en or "a child" in summary.headline_en.lower()
