@@ -1,5 +1,5 @@
 """A state's institutions named by its nisba: "الحكومة اليمنية"، "الجيش العراقي"، "قوات الأمن العراقية"،
-"وزارة الداخلية السعودية"، "السلطات المصرية".
+"وزارة الداخلية السعودية"، "السلطات المصرية"; and a force named by its branch alone ("قوات الأمن").
 
 Pattern: one or two institution words (a force, a government body, a ministry and its portfolio) followed
 directly by a nisba adjective of a state (`service.arabic.states`). The English name is composed from the
@@ -73,7 +73,8 @@ def read_institutions(document: Document, known: Sequence[EntityMention]) -> lis
         first = _first_institution_word(document, index, taken)
         if first is not None and not is_title_head(document.word(first - 1)):
             found.append(_mention(document, first, index, state.adjective_en))
-    return found + _of_places(document, known) + _sub_bodies(document, known)
+    found += _of_places(document, known) + _sub_bodies(document, known)
+    return found + _unattached_forces(document, known, found)
 
 
 def _of_places(document: Document, known: Sequence[EntityMention]) -> list[EntityMention]:
@@ -92,6 +93,31 @@ def _of_places(document: Document, known: Sequence[EntityMention]) -> list[Entit
         head_en, _, kind = _part(document, head) or ("", "", "")
         found.append(_composed(document, head, place.last_token, f"{place.entry.name_en} {head_en}", kind))
     return found
+
+
+def _unattached_forces(
+    document: Document, known: Sequence[EntityMention], institutions: Sequence[EntityMention]
+) -> list[EntityMention]:
+    """ "قوات الأمن"، "قوات الشرطة": a force named by its branch and no state, composed ("security forces"),
+    never romanised as if "الأمن" were a name."""
+    taken = {t for m in (*known, *institutions) for t in range(m.first_token, m.last_token + 1)}
+    found = []
+    for index in range(len(document.tokens) - 1):
+        if index in taken or index + 1 in taken or document.word(index).startswith("ال"):
+            continue
+        head, branch = _part(document, index), _part(document, index + 1)
+        if head is None or branch is None or head[2] != _FORCE or not document.word(index + 1).startswith("ال"):
+            continue
+        if is_title_head(document.word(index - 1)) or document.gap_before(index + 1).strip():
+            continue
+        if index + 2 < len(document.tokens) and _continues_name(document, index + 2):
+            continue  # "قوات الجيش الوطني": a longer name, the pattern reader's
+        found.append(_composed(document, index, index + 1, f"{branch[1]} {head[0]}", _FORCE))
+    return found
+
+
+def _continues_name(document: Document, index: int) -> bool:
+    return document.word(index).startswith("ال") and not document.gap_before(index).strip()
 
 
 def _sub_bodies(document: Document, known: Sequence[EntityMention]) -> list[EntityMention]:

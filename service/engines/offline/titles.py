@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from schemas.digest import NameSource
 from service.arabic.document import Document
 from service.arabic.gazetteer import GazetteerEntry
-from service.arabic.lexicon import lookup, stems, table, word_set, words
+from service.arabic.lexicon import lookup, stems, table, word_set, word_table, words
+from service.arabic.normalize import normalize_str
 from service.arabic.states import nationality_of
 from service.engines.offline.attribution import REPORTING_VERBS, TIME_WORDS
 from service.engines.offline.entities import STANCE_VERBS, EntityMention
@@ -128,6 +129,7 @@ _ANONYMOUS = words(
 _ON_BEHALF = words("باسم")
 _RANK_ROLES = frozenset(RANKS.values())  # a rank may also be a family name: "حسان الشيخ"
 _SHEIKH = RANKS["الشيخ"]
+_NAME_SPELLINGS = word_table("name_spellings", "name_words")
 _NAME_JOINERS = words("عبد", "أبو", "أبي", "بن", "ابن", "بنت")  # "عبد الله"، "أبو بكر البغدادي"
 _NAMES_LIKE_STOPS = frozenset({"علي"})  # spelled with ي it is the name Ali, not the preposition على
 _MAX_BODY_WORDS = 4
@@ -357,11 +359,26 @@ def ministry_of(word: str) -> str | None:
 
 
 def romanise(arabic: str) -> str:
-    """A plain letter-by-letter romanisation of an Arabic name ("مولود جاويش" → "Mulud Jawish")."""
-    return " ".join(_romanise_word(word) for word in arabic.split()).strip()
+    """A name in Latin letters: common name words in their usual spelling ("محمد" → "Mohammed",
+    `name_spellings.yaml`), the rest romanised letter by letter ("مولود جاويش" → "Mulud Jawish")."""
+    words_of_name, out, index = arabic.split(), [], 0
+    while index < len(words_of_name):
+        pair = normalize_str(" ".join(words_of_name[index : index + 2]))
+        if index + 1 < len(words_of_name) and pair in _NAME_SPELLINGS:
+            out.append(_NAME_SPELLINGS[pair])
+            index += 2
+            continue
+        out.append(_romanise_word(words_of_name[index]))
+        index += 1
+    text = " ".join(out).strip()
+    return text[:1].upper() + text[1:]
 
 
 def _romanise_word(word: str) -> str:
+    if (spelling := _NAME_SPELLINGS.get(normalize_str(word))) is not None:
+        return spelling
+    if word.startswith("ال") and len(word) > 3:  # the article as names print it: "al-Hariri"
+        return "al-" + _romanise_word(word[2:])
     out: list[str] = []
     letters = [c for c in word if c.isalpha()]
     for position, char in enumerate(letters):

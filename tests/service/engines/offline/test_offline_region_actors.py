@@ -28,6 +28,16 @@ def test_institutions_named_by_a_nisba_get_a_composed_english_name() -> None:
     assert {a.name_en_source for a in actors.values()} == {NameSource.composed}
 
 
+def test_a_force_named_by_its_branch_alone_is_composed_not_romanised() -> None:
+    actors = _actors(
+        "وقالت مصادر محلية إن قوات الأمن اعتقلت ثلاثة مشتبه بهم في مدينة الموصل، فيما انتشرت قوات الشرطة "
+        "في الأحياء الشرقية."
+    )
+    assert (actors["قوات الأمن"].name_en, actors["قوات الأمن"].kind) == ("security forces", ActorKind.state_force)
+    assert actors["قوات الشرطة"].name_en == "police forces"
+    assert {actors[name].name_en_source for name in ("قوات الأمن", "قوات الشرطة")} == {NameSource.composed}
+
+
 def test_a_nisba_inside_a_title_names_no_institution() -> None:
     actors = _actors("وقال وزير الخارجية المصري سامح شكري إن الحوار مستمر.")
     assert list(actors) == ["سامح شكري"]
