@@ -9,13 +9,13 @@ production app from `service.http.app.create_app`, whose LLM client talks to a r
 transport (tests/llm_replay.py) instead of the network, so the replay never enters the production
 code path. Warms a set of cached articles, then sends a shuffled mix of cached requests (the same
 article and title as a warmed one) and uncached ones (a new title each, so a new cache key and four
-replayed LLM calls in three steps, 600 ms). With `--rate R` (the default, 100) request i is due at i/R seconds and its latency
-is counted from then, so a slow server cannot hide its queue (no coordinated omission); at most
-`--clients` requests are in flight. `--rate 0` is a closed loop that finds the saturation
-throughput, where latency is mostly queueing. Reports throughput, p50/p99 latency for cached and
-uncached requests, errors (any status but 200), lost requests (no answer at all) and the server's
-peak RSS. Exits non-zero when there are errors or lost requests, or when the p99 of cached requests
-is 50 ms or more.
+replayed LLM calls in three steps, 600 ms). With `--rate R` (the default, 100) request i is due at i/R
+seconds and its latency is counted from then, so a slow server cannot hide its queue (no coordinated
+omission); at most `--clients` requests are in flight. `--rate 0` is a closed loop that finds the
+saturation throughput, where latency is mostly queueing. Reports throughput, p50/p99 latency for cached
+and uncached requests, errors (any status but 200), lost requests (no answer at all) and the server's
+peak RSS. Exits non-zero when there are errors or lost requests, or when the p99 of cached requests is
+50 ms or more.
 """
 
 from __future__ import annotations
@@ -61,7 +61,9 @@ def replayed_app() -> Litestar:
         cache_dir=Path(os.environ["BENCH_CACHE_DIR"]),
         max_llm_in_flight=int(os.environ.get("BENCH_LLM_IN_FLIGHT", "64")),
         max_llm_queue=int(os.environ.get("BENCH_LLM_QUEUE", "64")),
-        llm_max_concurrent_calls=int(os.environ.get("BENCH_LLM_CALLS", "64")),  # a replay has no limit to respect
+        llm_max_concurrent_calls=int(
+            os.environ.get("BENCH_LLM_CALLS", "64")
+        ),  # a replay has no limit to respect
     )
     tune_garbage_collector(settings.gc_gen0_threshold)
     return create_app(settings, Digester(settings, LLMClient(settings, http_client=replay.http_client())))

@@ -5,6 +5,7 @@ a diskcache deque, or a Redis list shared by the replicas), so storing a digest 
 write however long the list is. A digest made again is listed again; reading keeps the newest entry
 of each key.
 """
+
 from __future__ import annotations
 
 import datetime as dt

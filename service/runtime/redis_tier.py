@@ -150,7 +150,10 @@ class RedisCacheTier(ModelCache):
     def prepend(self, name: str, item: str, limit: int) -> bool:
         """The list lives in Redis, shared by the replicas; the local list only while Redis is down."""
         try:
-            self._redis.pipeline().lpush(LIST_PREFIX + name, item).ltrim(LIST_PREFIX + name, 0, limit - 1).execute()
+            with self._redis.pipeline() as both:  # one round trip, applied together
+                both.lpush(LIST_PREFIX + name, item)
+                both.ltrim(LIST_PREFIX + name, 0, limit - 1)
+                both.execute()
         except redis.RedisError:
             log.warning("shared cache (Redis) list write failed; keeping it locally", exc_info=True)
             return super().prepend(name, item, limit)

@@ -22,7 +22,9 @@ from tests.reliability.support import assert_problem, client_for, settings_for
 KEY = "secret-key-0123456789"
 
 
-@pytest.mark.parametrize("query", ["api_key={k}", "API_KEY={k}", "api%5Fkey={k}", "access_token={k}", "x=1&Key={k}"])
+@pytest.mark.parametrize(
+    "query", ["api_key={k}", "API_KEY={k}", "api%5Fkey={k}", "access_token={k}", "x=1&Key={k}"]
+)
 def test_a_key_in_the_query_string_is_refused_and_says_where_to_put_it(tmp_path, query):
     with client_for(settings_for(tmp_path)) as client:
         response = client.get(f"/healthz?{query.format(k=KEY)}")

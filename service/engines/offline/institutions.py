@@ -106,7 +106,12 @@ def _unattached_forces(
         if index in taken or index + 1 in taken or document.word(index).startswith("ال"):
             continue
         head, branch = _part(document, index), _part(document, index + 1)
-        if head is None or branch is None or head[2] != _FORCE or not document.word(index + 1).startswith("ال"):
+        if (
+            head is None
+            or branch is None
+            or head[2] != _FORCE
+            or not document.word(index + 1).startswith("ال")
+        ):
             continue
         if is_title_head(document.word(index - 1)) or document.gap_before(index + 1).strip():
             continue

@@ -12,9 +12,9 @@
 Heads are in construct state: "البلدة" (the town already named) introduces no name.
 - Outlets named in marks after their head: "صحيفة (توتو سبورت)"، "قناة «الغد»" (the mention is the name).
 - The outlet of a closing source line: "المصدر: البيان".
-English names are romanised after the English head ("Organisation Atba al-Midan"; common name words in
-their usual spelling, `titles.romanise`): the engine has no dictionary for names it does not know; a ministry of a known portfolio is named in English
-("وزارة الدفاع" → "Ministry of defence").
+English names are romanised after the English head ("Organisation Atba al-Midan"; common name words
+in their usual spelling, `titles.romanise`): the engine has no dictionary for names it does not know;
+a ministry of a known portfolio is named in English ("وزارة الدفاع" → "Ministry of defence").
 """
 
 from __future__ import annotations

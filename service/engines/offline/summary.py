@@ -9,9 +9,9 @@ Past campaigns (events of type `other`, dated by a past year) and their tolls ar
   article reports deaths of (news is written lead first, and deaths lead): the event of the earliest
   killed toll of scope incident (else injured, displaced, evacuated; else of any scope); a toll linked
   to no event is an incident of its own. Its largest toll of that metric leads, earliest first on a
-  tie; a larger toll of a later incident ("37 were killed last Friday elsewhere") follows. The other tolls follow: incident
-  tolls, then periods, then running totals, each in metric order then text order. Every amount is its
-  figure's claim as written;
+  tie; a larger toll of a later incident ("37 were killed last Friday elsewhere") follows. The other
+  tolls follow: incident tolls, then periods, then running totals, each in metric order then text
+  order. Every amount is its figure's claim as written;
 - headline (≤ 90 characters): the lead toll with its place and the kind of event, else the main event;
 - summary (2 to 5 sentences): the lead toll with its sources, the range of claims when named sources
   disagree, the other tolls (a period's "over a longer period", a running total's "in all"), the
@@ -204,7 +204,9 @@ class SummaryWriter:
         own = [c for c in ordered if c.scope is Scope.incident] or ordered
         first = min(own, key=lambda c: (CASUALTY_METRICS.index(c.metric), self._first_start(c)))
         main = [c for c in own if c.event_id == first.event_id] if first.event_id is not None else [first]
-        lead = min(main, key=lambda c: (CASUALTY_METRICS.index(c.metric), -c.best.value, self._first_start(c)))
+        lead = min(
+            main, key=lambda c: (CASUALTY_METRICS.index(c.metric), -c.best.value, self._first_start(c))
+        )
         return [lead, *(c for c in ordered if c is not lead)]
 
     def _toll_rank(self, casualty: Casualty) -> tuple[int, int, int]:

@@ -165,7 +165,9 @@ class Triggers:
 
     def __init__(self, document: Document, mentions: Sequence[EntityMention]) -> None:
         self._document = document
-        self._forums = [mention for mention in mentions if mention.entry.forum]  # the only mentions that trigger
+        self._forums = [
+            mention for mention in mentions if mention.entry.forum
+        ]  # the only triggering mentions
         self._by_sentence: dict[int, list[Trigger]] = {}
         self._tokens_by_sentence: dict[int, list[int]] = {}
 

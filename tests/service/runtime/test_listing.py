@@ -20,8 +20,9 @@ def _digest(text: str) -> Digest:
 
 def test_a_digest_made_again_moves_to_the_top_and_is_listed_once(tmp_path: Path) -> None:
     cache = ModelCache(tmp_path)
-    first, second = DigestRequest(text="قتل خمسة مدنيين في حلب", title="Aleppo"), DigestRequest(
-        text="نزح ألف شخص من الغوطة", title="Ghouta"
+    first, second = (
+        DigestRequest(text="قتل خمسة مدنيين في حلب", title="Aleppo"),
+        DigestRequest(text="نزح ألف شخص من الغوطة", title="Ghouta"),
     )
     for request in (first, second, first):
         listing.record(cache, request.title or "", request, _digest(request.text))

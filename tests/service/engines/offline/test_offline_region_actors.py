@@ -33,7 +33,10 @@ def test_a_force_named_by_its_branch_alone_is_composed_not_romanised() -> None:
         "وقالت مصادر محلية إن قوات الأمن اعتقلت ثلاثة مشتبه بهم في مدينة الموصل، فيما انتشرت قوات الشرطة "
         "في الأحياء الشرقية."
     )
-    assert (actors["قوات الأمن"].name_en, actors["قوات الأمن"].kind) == ("security forces", ActorKind.state_force)
+    assert (actors["قوات الأمن"].name_en, actors["قوات الأمن"].kind) == (
+        "security forces",
+        ActorKind.state_force,
+    )
     assert actors["قوات الشرطة"].name_en == "police forces"
     assert {actors[name].name_en_source for name in ("قوات الأمن", "قوات الشرطة")} == {NameSource.composed}
 
