@@ -114,6 +114,7 @@ _CALLS = word_set("event_words", "calls")
 _PROSPECTIVE_BEFORE = word_set("event_words", "prospective_before")
 _PROSPECTIVE_AFTER = word_set("event_words", "prospective_after")
 _NOT_ASSERTED_BEFORE = _NEGATIONS | _CALLS | _PROSPECTIVE_BEFORE
+_EVENT_SITES = word_set("event_words", "event_sites")
 _BLOCK_REACH = 3
 _PROSPECT_REACH = 3
 _FACILITY_REACH = 3
@@ -199,7 +200,9 @@ def sentence_triggers(
             if document.is_command(index):
                 break
             trigger = _trigger_at(document, clause, index, allegation)
-            if trigger is not None and not _blocked(document, clause, index, trigger.type):
+            if trigger is None or _site_of_told_event(document, clause, index):
+                continue
+            if not _blocked(document, clause, index, trigger.type):
                 found.append(trigger)
     found += _forum_triggers(sentence, mentions)
     return sorted(found, key=lambda trigger: trigger.token)
@@ -402,6 +405,15 @@ def _near(document: Document, clause: Clause, index: int, lexicon: frozenset[str
     lo = max(clause.first_token, index - _FACILITY_REACH)
     hi = min(clause.end_token, index + _FACILITY_REACH + 1)
     return any(document.has(i, lexicon) for i in range(lo, hi) if i != index)
+
+
+def _site_of_told_event(document: Document, clause: Clause, index: int) -> bool:
+    """ "منطقة الاعتداء"، "مكان الانفجار": the place of an event already told, not a new event."""
+    return (
+        index > clause.first_token
+        and document.word(index).startswith("ال")
+        and document.has(index - 1, _EVENT_SITES)
+    )
 
 
 def _blocked(document: Document, clause: Clause, index: int, event_type: EventType) -> bool:

@@ -56,6 +56,22 @@ def test_one_attack_told_in_several_sentences_is_one_event() -> None:
     assert len(events[0].evidence) == 3
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "انفجرت سيارة مفخخة في سوق مدينة الحلة اليوم. وقال شهود إن قوات الأمن أغلقت منطقة الانفجار "
+        "واعتقلت عددا من الأشخاص.",
+        "سقطت قذائف على حي سكني في مدينة تعز. وانتشرت قوات الشرطة في محيط القصف بعد ساعة.",
+    ],
+)
+def test_the_site_of_an_event_already_told_is_no_new_event_and_blames_no_one(text: str) -> None:
+    digest = digest_of(text)
+    violent = [e for e in digest.events if e.type is not EventType.arrest_or_abduction]
+    assert len(violent) == 1, [e.description_en for e in digest.events]
+    roles = {actor.role for actor in violent[0].actors}
+    assert ActorRole.perpetrator not in roles, violent[0].description_en
+
+
 def test_attacks_on_different_places_stay_apart() -> None:
     text = "شنت الطائرات غارات على دوما. وشنت الطائرات غارات على سراقب."
     places = [e.location.name_en for e in digest_of(text).events if e.location]

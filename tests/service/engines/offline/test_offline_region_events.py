@@ -196,6 +196,7 @@ def test_places_named_by_their_head_fronts_and_quoted_names(text: str, place: st
         "وانفجرت سيارة مفخخة في حي شعبي مكتظ بالسكان.",
         "ومن ناحية ثانية، اعتقلت الشرطة خمسة أشخاص.",
         "وأغلقت الشرطة منطقة الانفجار واعتقلت عددا من المشتبه بهم.",
+        "وقتل ثلاثة جنود في انفجار عبوة ناسفة في منطقة الحدود.",
     ],
 )
 def test_words_that_describe_a_place_do_not_name_one(text: str) -> None:
