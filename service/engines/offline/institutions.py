@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from schemas.digest import ActorKind, NameSource
 from service.arabic.document import Document
 from service.arabic.gazetteer import GazetteerEntry
-from service.arabic.lexicon import lookup, table, words
+from service.arabic.lexicon import lookup, table, word_table, words
+from service.arabic.normalize import normalize_str
 from service.arabic.states import nationality_of
 from service.engines.offline.entities import EntityMention
-from service.engines.offline.titles import PORTFOLIOS, is_title_head, ministry_of
+from service.engines.offline.titles import PORTFOLIOS, is_title_head, ministry_of, nationality_en
 
 _FORCE, _BODY, _MEDIA = "state_force", "government", "media"
 
@@ -57,6 +58,8 @@ _SUB_BODIES = table({"بعثة": "mission", "مكتب": "office", "مفوضية"
 _SUB_BODY_FILLERS = words("مساعدة", "الخاصة", "الخاص", "الدائمة")
 _SERVING = words("في", "لدى", "إلى", "الى", "ب")
 _HEAD_WORDS = frozenset(_BY_WORD) | PORTFOLIOS
+_DESCRIPTIVE_NOUNS = word_table("organisations", "descriptive_nouns")
+_DESCRIPTIVE_ADJECTIVES = word_table("organisations", "descriptive_adjectives")
 _MAX_INSTITUTION_WORDS = 2
 
 
@@ -75,6 +78,38 @@ def read_institutions(document: Document, known: Sequence[EntityMention]) -> lis
             found.append(_mention(document, first, index, state.adjective_en))
     found += _of_places(document, known) + _sub_bodies(document, known)
     return found + _unattached_forces(document, known, found)
+
+
+def descriptive_name(head_en: str, arabic: str) -> str | None:
+    """The English of a name made only of descriptive words after its head ("قوات" + "الجيش الوطني" →
+    "national army forces"; `organisations.yaml`), or None when a word is no such word: each noun with
+    its adjectives, the nouns of a construct chain from the last, then the head."""
+    words_of_name = arabic.split()
+    groups: list[list[str]] = []  # [noun, *adjectives], in English
+    index = 0
+    while index < len(words_of_name):
+        pair = normalize_str(" ".join(words_of_name[index : index + 2]))
+        if index + 1 < len(words_of_name) and pair in _DESCRIPTIVE_NOUNS:
+            groups.append([_DESCRIPTIVE_NOUNS[pair]])
+            index += 2
+            continue
+        word = words_of_name[index]
+        if (noun := _DESCRIPTIVE_NOUNS.get(normalize_str(word))) is not None:
+            groups.append([noun])
+        elif groups and (adjective := _adjective_en(word)) is not None:
+            groups[-1].append(adjective)
+        else:
+            return None
+        index += 1
+    if not groups:
+        return None
+    english = " ".join(" ".join([*reversed(group[1:]), group[0]]) for group in reversed(groups))
+    head = head_en.lower()
+    return english if english.endswith(head) else f"{english} {head}"  # "جيش الجيش الوطني": no "army army"
+
+
+def _adjective_en(word: str) -> str | None:
+    return _DESCRIPTIVE_ADJECTIVES.get(normalize_str(word)) or nationality_en(word)
 
 
 def _of_places(document: Document, known: Sequence[EntityMention]) -> list[EntityMention]:

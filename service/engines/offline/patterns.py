@@ -13,7 +13,8 @@ Heads are in construct state: "البلدة" (the town already named) introduces
 - Outlets named in marks after their head: "صحيفة (توتو سبورت)"، "قناة «الغد»" (the mention is the name).
 - The outlet of a closing source line: "المصدر: البيان".
 English names are romanised after the English head ("Organisation Atba al-Midan"; common name words
-in their usual spelling, `titles.romanise`): the engine has no dictionary for names it does not know;
+in their usual spelling, `titles.romanise`), unless every word of the name is descriptive ("قوات الجيش
+الوطني" → national army forces, `institutions.descriptive_name`): the engine has no dictionary for names;
 a ministry of a known portfolio is named in English ("وزارة الدفاع" → "Ministry of defence").
 """
 
@@ -29,6 +30,7 @@ from service.arabic.gazetteer import PLACE_KIND, GazetteerEntry
 from service.arabic.lexicon import word_set, word_table, words
 from service.engines.offline.attribution import REPORTING_VERBS, TIME_WORDS
 from service.engines.offline.entities import EntityMention
+from service.engines.offline.institutions import descriptive_name
 from service.engines.offline.titles import ministry_of, romanise
 
 _ORGANISATION_HEADS = word_table("organisations", "organisation_heads")
@@ -200,9 +202,12 @@ def _named(
     start = document.tokens[first].start if start is None else start
     end = document.tokens[last].end
     text = document.text[start:end]
-    name_start = document.tokens[name_first].start
-    name_en = f"{english_head} {romanise(document.text[name_start:end])}".strip()
+    name = document.text[document.tokens[name_first].start : end]
+    composed = descriptive_name(english_head, name) if english_head else None
     entry = GazetteerEntry(
-        name_en=name_en, kind=kind, forms=(text,), name_en_source=NameSource.transliterated
+        name_en=composed or f"{english_head} {romanise(name)}".strip(),
+        kind=kind,
+        forms=(text,),
+        name_en_source=NameSource.composed if composed else NameSource.transliterated,
     )
     return EntityMention(start, end, text, first, last, entry, kind == PLACE_KIND)

@@ -3,9 +3,10 @@ by the words that introduce them (sentences written for these tests)."""
 
 from __future__ import annotations
 
+import pytest
 from helpers_offline import digest_of
 
-from schemas.digest import ActorKind
+from schemas.digest import ActorKind, NameSource
 
 
 def _actors(text: str) -> dict[str, ActorKind]:
@@ -53,12 +54,31 @@ def test_words_after_a_bare_title_are_not_a_name() -> None:
 
 def test_unknown_organisations_are_found_by_their_head_noun() -> None:
     text = "وأفادت منظمة أطباء الميدان بأن قوات الحرس الوطني قصفت البلدة، ونفت جبهة الأحرار الموحدة ذلك."
-    actors = [(actor.name_ar, actor.kind, actor.name_en.split()[0]) for actor in digest_of(text).actors]
+    actors = [(actor.name_ar, actor.kind, actor.name_en) for actor in digest_of(text).actors]
     assert actors == [
-        ("منظمة أطباء الميدان", ActorKind.ngo, "Organisation"),
-        ("قوات الحرس الوطني", ActorKind.state_force, "Forces"),
-        ("جبهة الأحرار الموحدة", ActorKind.armed_group, "Front"),
+        ("منظمة أطباء الميدان", ActorKind.ngo, "Organisation Atba al-Midan"),  # a name: romanised
+        ("قوات الحرس الوطني", ActorKind.state_force, "national guard forces"),  # descriptive: composed
+        ("جبهة الأحرار الموحدة", ActorKind.armed_group, "Front Al-Ahrar al-Muhda"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name_ar", "name_en"),
+    [
+        (
+            "وقالت قوات الاحتلال الإسرائيلي إنها اعتقلت شابين.",
+            "قوات الاحتلال الإسرائيلي",
+            "Israeli occupation forces",
+        ),
+        ("وقالت قوات مكافحة الإرهاب إنها استعادت الحي.", "قوات مكافحة الإرهاب", "counter-terrorism forces"),
+        ("ورحبت حكومة الوفاق الوطني بالاتفاق.", "حكومة الوفاق الوطني", "national accord government"),
+        ("وطالب مجلس المحافظة بإرسال تعزيزات.", "مجلس المحافظة", "provincial council"),
+    ],
+)
+def test_a_name_of_descriptive_words_is_composed_in_english(text: str, name_ar: str, name_en: str) -> None:
+    actors = {actor.name_ar: actor for actor in digest_of(text).actors}
+    assert actors[name_ar].name_en == name_en
+    assert actors[name_ar].name_en_source is NameSource.composed
 
 
 def test_a_defined_head_noun_refers_back_and_names_nothing() -> None:
