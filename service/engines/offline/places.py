@@ -32,6 +32,7 @@ _ORIGIN_WORDS = word_set("places", "origin_words")
 _TARGET_WORDS = word_set("places", "target_words")
 _CONTROL_WORDS = word_set("places", "control_words")
 _PLACE_HEADS = word_set("places", "place_heads")
+_LEAD_SENTENCES = 3  # a title line and the lead's first two sentences
 
 
 class Places:
@@ -67,8 +68,14 @@ class Places:
         return None
 
     def main_place(self) -> Location | None:
-        """The article's main place: the first place its text names (the lead sets the scene)."""
+        """The article's main place: the first place its lead names (the lead sets the scene); a place
+        first named further down is no main place ("Washington" in the tenth paragraph of a report
+        from Hiroshima)."""
+        sentences = self._document.sentences
+        lead_end = sentences[min(_LEAD_SENTENCES, len(sentences)) - 1].end_token if sentences else 0
         for mention in self._places:
+            if mention.first_token >= lead_end:
+                return None
             if mention.entry.kind == "place":
                 return self._location(self._city_level(mention.entry))
         return None

@@ -174,6 +174,27 @@ def test_a_figure_in_another_state_is_not_placed_in_the_lead_town() -> None:
     assert figure_at(digest, text, "30").event_id != figure_at(digest, text, "9").event_id
 
 
+def test_a_figure_with_no_place_of_its_own_takes_the_place_its_lead_names() -> None:
+    text = (
+        "تجدد القصف على مدينة حلب صباح اليوم.\n"
+        "وقالت مصادر طبية إن الحصيلة ارتفعت.\n"
+        "وأضافت المصادر أن القذائف سقطت على الأحياء السكنية.\n"
+        "وتحدثت المصادر عن مقتل 6 مدنيين."
+    )
+    location = figure_at(digest_of(text), text, "6").location
+    assert location is not None and location.name_en == "Aleppo"
+
+
+def test_a_place_first_named_far_below_the_lead_is_no_place_of_the_lead_toll() -> None:
+    text = (
+        "أحيت المدينة اليابانية ذكرى القصف الذري الذي قتل نحو 140 ألف شخص.\n"
+        "وحضر المراسم ممثلو مئة بلد.\n"
+        "وألقى رئيس البلدية كلمة.\n"
+        "وقال مسؤول إن الحكومة في واشنطن أرسلت وفدا."
+    )
+    assert figure_at(digest_of(text), text, "140").location is None
+
+
 def test_a_period_after_an_ordinal_counts_deaths_not_a_toll() -> None:
     text = "وجاء ذلك بعد مقتل يمني ثالث خلال 24 ساعة برصاص قناصة في تعز."
     figure = figure_at(digest_of(text), text, "يمني")
