@@ -177,7 +177,7 @@ def create_app(settings: Settings | None = None, digester: Digester | None = Non
 
     configure_json_logging()
     app = Litestar(
-        route_handlers=[create_digest, healthz, metrics, docs_assets(), *batch_handlers(settings)],
+        route_handlers=[create_digest, healthz, metrics, *docs_assets(), *batch_handlers(settings)],
         state=State(
             {"digester": digester, "settings": settings, "job_store": jobs.store, "job_queue": jobs.queue}
         ),

@@ -39,7 +39,7 @@ def test_parameters_that_are_not_keys_pass(tmp_path):
 
 def test_the_api_docs_load_only_local_files(tmp_path):
     with client_for(settings_for(tmp_path)) as client:
-        for path in ("/schema", "/schema/swagger"):
+        for path in ("/schema", "/schema/swagger", "/schema/redoc"):
             page = client.get(path)
             assert page.status_code == 200 and page.headers["content-security-policy"] == DOCS_POLICY
             assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page.text)

@@ -14,10 +14,12 @@ PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-# Swagger UI (served from /schema/assets) starts from an inline script holding the OpenAPI document.
+# Swagger UI and ReDoc (served from /schema/assets) start from an inline script holding the OpenAPI
+# document; ReDoc's search runs in a worker it makes from a blob.
 DOCS_POLICY = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "worker-src blob:; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
 )
 DOCS_PREFIX = "/schema"
 _PLAIN_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
