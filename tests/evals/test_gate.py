@@ -16,7 +16,7 @@ from evals.compare import Comparison, compare_runs, scope_lines
 from evals.errors import EvalError
 from evals.gate import DEFAULT_MAX_DROP, gate_message
 from evals.gold import GOLD_DIR, REPO_ROOT
-from evals.records import RunRecord
+from evals.records import FieldName, RunRecord
 from evals.runner import RunOptions, evaluate
 from schemas.digest import Digest, Engine
 from schemas.request import DigestRequest
@@ -95,3 +95,18 @@ async def test_the_gate_fails_a_weakened_engine_naming_the_field_and_both_number
     assert f"quotes F1: baseline {baseline.fields['quotes'].f1:.4f}, now 0.0000" in message
     assert "digest eval baseline" in message
     assert f"compared on the {len(baseline.gold_articles)} articles both runs scored" in message
+
+
+def test_a_baseline_reads_its_scores_from_its_counts_as_the_run_printed_them():
+    """72 of 110 gold items found is a recall of 0.6545…, printed 0.655 by the run; the file rounds it to
+    0.6545 for its reader, which printed again would be 0.654: read back, the counts decide."""
+    baseline = recorded_baseline().model_copy(deep=True)
+    events = baseline.fields[FieldName.events]
+    baseline.fields[FieldName.events] = events.model_copy(
+        update={"true_positives": 72, "predicted": 107, "gold": 110}
+    )
+    written = render_baseline(baseline)
+    assert '"recall": 0.6545' in written
+    read = Baseline.model_validate_json(written).fields[FieldName.events]
+    assert read.recall == 72 / 110 and f"{read.recall:.3f}" == "0.655"
+    assert f"{read.precision:.3f} / {read.f1:.3f}" == f"{72 / 107:.3f} / {144 / 217:.3f}"
