@@ -57,6 +57,13 @@ class ArticleDelta:
         return moved or bool(self.flips or self.new_spurious or self.gone_spurious)
 
 
+def trend(change: float) -> str:
+    """The class of a delta cell: up, down, or none for a change too small to print."""
+    if delta(change) == "0":
+        return ""
+    return "up" if change > 0 else "down"
+
+
 @lru_cache(maxsize=1)
 def _template() -> Template:
     return environment().get_template(TEMPLATE)
@@ -77,6 +84,7 @@ def render_comparison_html(comparison: Comparison) -> str:
         others=other_metrics(comparison.a.scores, comparison.b.scores),
         articles=articles,
         delta=delta,
+        trend=trend,
     )
 
 

@@ -71,6 +71,18 @@ def _sideways(page: Any) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
 
 
+def _boxes_scrolling_sideways(page: Any) -> list[str]:
+    """Visible elements whose own content scrolls sideways (a wide table in an overflow box)."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll("body *")]
+                .filter((e) => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
+                               && ["auto", "scroll"].includes(getComputedStyle(e).overflowX))
+                .map((e) => `${e.tagName}.${e.className} ${e.scrollWidth} > ${e.clientWidth}`)"""
+        )
+    )
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_compare_view_shows_flips_side_by_side_and_filters(
     browser: Any, runs: dict[str, Path], width: int
@@ -96,6 +108,11 @@ def test_the_compare_view_shows_flips_side_by_side_and_filters(
     expect(page.locator("details#fixture-homs")).to_be_visible()
     page.locator("[data-filter-search]").fill("")
     assert _sideways(page) <= 0, f"the compare view scrolls sideways at {width}px"
+    assert not _boxes_scrolling_sideways(page), (
+        "the per-field table (P, R, F1 of A and B) fits without scrolling"
+    )
+    quotes_row = page.locator("table.scores tr", has_text="quotes")
+    expect(quotes_row.locator("td").nth(3)).to_contain_text("R -")  # the quoteless run lost recall
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"eval-compare-{width}.png"), full_page=True)
     assert not errors, errors
@@ -108,6 +125,7 @@ def test_the_compare_view_of_unchanged_runs_hides_every_article_until_asked(
     page, _ = _open(browser, runs["again.html"], 1280)
     expect(page.locator("details.article:visible")).to_have_count(0)
     expect(page.locator("[data-filter-count]")).to_have_text("0 of 2 articles shown")
+    expect(page.locator("[data-nothing-changed]")).to_contain_text("untick")
     page.get_by_label("only articles that changed").uncheck()
     expect(page.locator("details.article:visible")).to_have_count(2)
     page.context.close()
