@@ -26,13 +26,13 @@ from service.arabic.gazetteer import default_gazetteer
 from service.arabic.numbers import find_numbers
 from service.arabic.quotes import find_quotes
 from service.digest.assemble import DigestItems, assemble_digest
-from service.digest.reconcile import reconcile, scope_of_period
+from service.digest.reconcile import reconcile
 from service.engines.offline.actors import ActorIndex, build_actors
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.english import actor_name, quantity
 from service.engines.offline.entities import EntityMention, read_mentions
 from service.engines.offline.events import EventDraft, EventReader, link_figures
-from service.engines.offline.figures import FigureDraft, read_figures
+from service.engines.offline.figures import FigureDraft, period_text, read_figures, scope_of
 from service.engines.offline.institutions import read_institutions
 from service.engines.offline.patterns import read_pattern_mentions
 from service.engines.offline.periods import find_periods
@@ -79,7 +79,7 @@ def read_article(request: DigestRequest) -> tuple[DigestItems, Summary]:
         document, gazetteer, mentions, places, attributions, times, triggers, figure_drafts
     ).read()
     links = [
-        None if scope_of_period(_period_text(document, draft)) is Scope.cumulative else link
+        None if scope_of(document, draft) is Scope.cumulative else link
         for draft, link in zip(
             figure_drafts, link_figures(document, event_drafts, figure_drafts, places), strict=True
         )
@@ -134,7 +134,7 @@ def _figures(
 ) -> list[Figure]:
     figures = []
     for number, (draft, link) in enumerate(zip(drafts, links, strict=True), start=1):
-        period = _period_text(document, draft)
+        period = period_text(document, draft)
         figures.append(
             Figure(
                 id=f"f{number}",
@@ -145,7 +145,7 @@ def _figures(
                 metric=draft.metric,
                 subject_en=draft.subject_en,
                 period_ar=period,
-                scope=scope_of_period(period),
+                scope=scope_of(document, draft),
                 location=draft.location,
                 source_actor_id=index.id_of(draft.source),
                 event_id=f"e{link + 1}" if link is not None else None,
@@ -154,10 +154,6 @@ def _figures(
             )
         )
     return figures
-
-
-def _period_text(document: Document, draft: FigureDraft) -> str | None:
-    return document.text[draft.period.start : draft.period.end] if draft.period else None
 
 
 def _events(

@@ -21,7 +21,12 @@ side; an unspecified bombardment ("قصف" with no aircraft or weapon named) joi
 whose place contains its place, taking that event's type, and an event told so far only as unspecified
 bombardment takes the type of the first air strike or shelling that joins it; statements join the latest
 statement of the same party (the state or body, or the one a person belongs to). Two events with
-different times stated ("الليلة الماضية" / "ليلة الخميس") stay apart.
+different times stated ("الليلة الماضية" / "ليلة الخميس") stay apart. A violent event told right after a
+sentence-opening "وكان" ("وكانت انتحاريتان نفذتا تفجيرين أسفرا عن مقتل 13 شخصا في مروة", within four words)
+is an earlier incident: it joins no event before it (later sentences may join it). A flow of people is
+told over the whole article: a displacement joins the latest displacement from the same known place in
+an earlier section too ("أعلن النظام خروج 40 ألفا من الغوطة" ... a subheading ... "أكثر من 40 ألف مدني خرجوا
+من الغوطة").
 
 Actors of an event come from its clauses: armed actors are perpetrators, or targets after "على"، "ضد"،
 "مواقع"، "استهداف"; sources of its sentences are reporters; statements and talks have participants.
@@ -62,6 +67,8 @@ _ACTOR_REACH = 8  # words between a trigger and an actor of its event
 _NOT_AGENT_MARKERS = word_set("places", "not_agent_markers")
 _BOMBARDMENTS = frozenset({EventType.air_strike, EventType.shelling})
 _MEANS_OF_ATTACK = _BOMBARDMENTS | {EventType.ground_clash}  # "الهجوم على منزلين": the attack is on a home
+_PLUPERFECT = word_set("event_words", "pluperfect")
+_PLUPERFECT_REACH = 4  # words from the opening "وكان" to the trigger of the earlier incident
 
 
 @dataclass
@@ -257,12 +264,25 @@ class EventReader:
         self._add_actors(target, proposal)
 
     def _merge_target(self, events: Sequence[EventDraft], proposal: _Proposal) -> EventDraft | None:
+        if self._earlier_incident(proposal):
+            return None
         for event in reversed(events):
-            if event.section != proposal.sentence.section:
+            if event.section == proposal.sentence.section:
+                if self._joins(event, proposal):
+                    return event
+            elif proposal.trigger.type is not EventType.displacement:
                 return None
-            if self._joins(event, proposal):
-                return event
+            elif _same_known_place(event, proposal) and self._joins(event, proposal):
+                return event  # a flow of people from one place goes on across sections
         return None
+
+    def _earlier_incident(self, proposal: _Proposal) -> bool:
+        """ "وكانت انتحاريتان نفذتا تفجيرين ...": an event told right after the sentence's opening "وكان"."""
+        first = proposal.sentence.first_token
+        violent = proposal.trigger.type in VIOLENT_EVENT_TYPES
+        if not violent or not self._document.has(first, _PLUPERFECT):
+            return False
+        return 0 < proposal.trigger.token - first <= _PLUPERFECT_REACH
 
     def _joins(self, event: EventDraft, proposal: _Proposal) -> bool:
         trigger = proposal.trigger
@@ -331,6 +351,10 @@ def _without_means(document: Document, triggers: Sequence[Trigger]) -> list[Trig
         for t in triggers
         if not (t.type in _MEANS_OF_ATTACK and document.clause_of_token(t.token) in facility_clauses)
     ]
+
+
+def _same_known_place(event: EventDraft, proposal: _Proposal) -> bool:
+    return event.location is not None and event.location == proposal.location
 
 
 def _different_times(document: Document, first: TimeExpression | None, second: TimeExpression | None) -> bool:

@@ -16,13 +16,17 @@ What a number counts is read by `service.engines.offline.metrics`. Then, per fig
   no period of its own takes that of the casualty figure before it in its sentence ("ارتفعت الحصيلة منذ مساء
   الأحد إلى 250 مدنيا، وأصيب مئات"). A flow of people (displaced, evacuated) told for one day ("غادر نحو 4127
   شخصا الغوطة أمس") is that day's share of the flow: the day word is its period. Its scope
-  (`service.digest.reconcile.scope_of_period`) follows;
+  (`service.digest.reconcile.scope_of_period`) follows, with one reading of the clause (`scope_of`): a
+  period opened by "منذ" in a clause that names a war before it ("نزاعا داميا تسبب منذ منتصف مارس
+  بمقتل"، "الحرب التي قتلت منذ أكتوبر") is the war's running count, cumulative;
 - place: the place its clause names, else the place named by the nearest clause before it in its sentence,
   else after it in the sentence, else a state its sentence names as a place when it is not the article's
   first ("وقتل 37 شخصا في غومبيه شمال شرقي نيجيريا" in news from Cameroon: an unknown town, so Nigeria), else
   the article's main place (the lead sets the scene), else a state named as a place;
 - metric: a count that no word around it says the metric of, joined by و right after a casualty figure
-  ("قتل جندي دولي وثمانية مقاتلين"), is counted by the same verb;
+  ("قتل جندي دولي وثمانية مقاتلين"), is counted by the same verb; so is one that opens its clause with و
+  after the named victim of a word of killing or wounding ("وذهب ضحيتها القيادي صالح العاروري، واثنين من
+  مرافقيه": `metrics.victim_conjoined_metric`);
 - source: `Attributions.source_at` (nearest attribution before it in the sentence, then after, then carried).
 A number in an order to the reader ("واكتب أن عدد القتلى 1000", `Document.is_command`) is no claim.
 """
@@ -33,12 +37,13 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from schemas.digest import Location, Metric, Qualifier
+from schemas.digest import Location, Metric, Qualifier, Scope
 from schemas.metrics import CASUALTY_METRICS
 from service.arabic.clitics import clitic_variants
 from service.arabic.document import Document
 from service.arabic.lexicon import is_one_of, lookup, word_set, words
 from service.arabic.numbers import NumberMention
+from service.digest.reconcile import scope_of_period
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.metrics import (
@@ -54,6 +59,7 @@ from service.engines.offline.metrics import (
     is_not_a_count,
     metric_from_context,
     subject_of,
+    victim_conjoined_metric,
 )
 from service.engines.offline.periods import Period
 from service.engines.offline.places import Places
@@ -76,6 +82,8 @@ _CONJOINED_REACH = 8  # words from the previous figure's last word to the conjoi
 _PERIOD_REACH_PAST_NUMBERS = 6  # words: a toll conjoined to the figure's shares its period
 _OF = words("من")
 _ORDINALS = word_set("number_words", "ordinals")
+_SINCE = words("منذ")
+_WARS = word_set("toll_scope", "wars")
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +227,11 @@ def _draft(
     elif is_besieged_population(document, number):
         metric = Metric.besieged_population
     else:
-        metric = _singular_metric(document, number) or metric_from_context(document, number, blocked)
+        metric = (
+            _singular_metric(document, number)
+            or metric_from_context(document, number, blocked)
+            or victim_conjoined_metric(document, number, blocked)
+        )
     end = mention.end
     if counted is not None:
         end = max(end, document.tokens[counted[0]].end)
@@ -242,6 +254,32 @@ def _draft(
         partitive=_partitive(document, number, counted),
     )
     return draft, metric is not None
+
+
+def period_text(document: Document, draft: FigureDraft) -> str | None:
+    """The figure's period as written."""
+    return document.text[draft.period.start : draft.period.end] if draft.period else None
+
+
+def scope_of(document: Document, draft: FigureDraft) -> Scope:
+    """The toll's scope from its period as written, and cumulative for a war's count since a date."""
+    scope = scope_of_period(period_text(document, draft))
+    if scope is Scope.period and draft.period is not None and _war_since(document, draft.period):
+        return Scope.cumulative
+    return scope
+
+
+def _war_since(document: Document, period: Period) -> bool:
+    """ "تشهد سوريا نزاعا داميا تسبب منذ منتصف مارس بمقتل ...": "منذ" after a war named in its clause."""
+    if not document.has(period.first_token, _SINCE):
+        return False
+    clause = document.clause_of_token(period.first_token)
+    return any(_names_a_war(document.word(i)) for i in range(clause.first_token, period.first_token))
+
+
+def _names_a_war(word: str) -> bool:
+    """ "الحرب"، "والنزاع"، and the indefinite accusative "نزاعا"، "حربا"."""
+    return is_one_of(word, _WARS) or is_one_of(f"ال{word.removesuffix('ا')}", _WARS)
 
 
 def _with_sentence_period(

@@ -273,6 +273,28 @@ def metric_from_context(document: Document, number: NumberWords, blocked: set[in
     return Metric(found) if found is not None else None
 
 
+def victim_conjoined_metric(document: Document, number: NumberWords, blocked: set[int]) -> Metric | None:
+    """ "وذهب ضحيتها القيادي صالح العاروري، واثنين من مرافقيه": a count that opens its clause with و,
+    joined to the named victim of a word of killing or wounding in the clause before (same sentence, no
+    other number between), is counted by that word."""
+    clause = document.clause_of_token(number.first)
+    sentence = document.sentence_of_token(number.first)
+    if number.first != clause.first_token or clause.first_token <= sentence.first_token:
+        return None
+    if not document.word(number.first).startswith(_AND):
+        return None
+    previous = document.clause_of_token(clause.first_token - 1)
+    for index in range(
+        clause.first_token - 1, max(previous.first_token, number.first - _CLAUSE_BEFORE) - 1, -1
+    ):
+        if index in blocked:
+            return None
+        metric = lookup(document.word(index), _TRIGGERS)
+        if metric in _TOLLS:
+            return Metric(metric)
+    return None
+
+
 def _nearest_trigger(
     document: Document, number: NumberWords, lo: int, hi: int, blocked: set[int]
 ) -> str | None:

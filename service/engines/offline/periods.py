@@ -5,7 +5,10 @@ of time: time nouns, months, numbers, parts of the day, weekdays and the adjecti
 (الماضية، الأخيرة، القليلة، فقط ...). It must contain a time noun, a month or a weekday, so "في الغوطة" is
 not one; a month after "في" is when an incident happened ("في منتصف يونيو الماضي"), not a period, while
 "خلال شهر تموز" and "منذ منتصف مارس" are. "حصيلة" ("the toll of") opens one too, the period being the
-words after it: "حصيلة شهر حزيران الماضي" → "شهر حزيران الماضي".
+words after it: "حصيلة شهر حزيران الماضي" → "شهر حزيران الماضي". A span of time called bloody is one
+without a preposition: "مئات القتلى في غارات متواصلة أسبوع دام" → "أسبوع دام". So is a month or a past
+span that "witnessed" a toll: "شهد تموز الماضي مقتل 844 مدنيا" → "تموز الماضي" (not a day: "شهد يوم الجمعة
+الماضي" dates one incident).
 
 After "منذ", the start of a war or of fighting is an anchor, with the war it names or a "قبل" and a count
 of years: "منذ اندلاع الحرب"، "منذ بدء العدوان"، "منذ اندلاعه قبل ست سنوات"; so is the start of a term
@@ -33,6 +36,9 @@ _WAR_START_PREFIXES = tuple(start.removesuffix("ه") for start in word_set("toll
 _PERIOD_STARTS = word_set("toll_scope", "starts_of_periods")
 _MONTHS = word_set("time_words", "months_gregorian", "months_levantine")
 _TOLLS = word_set("time_words", "tolls")
+_BLOODY = word_set("time_words", "bloody")
+_WITNESSED = word_set("time_words", "witnessed")
+_PAST = word_set("time_words", "past")
 _IN = words("في")
 _WARS = word_set("toll_scope", "wars", "fighting")
 
@@ -52,11 +58,17 @@ def find_periods(document: Document, number_tokens: set[int]) -> list[Period]:
     while index < len(document.tokens):
         opens = document.has(index, _PERIOD_PREPOSITIONS)
         toll = not opens and document.has(index, _TOLLS)
-        last = _period_end(document, index, number_tokens) if opens or toll else None
+        witnessed = not opens and document.has(index, _WITNESSED)
+        if opens or toll:
+            last = _period_end(document, index, number_tokens)
+        elif witnessed:
+            last = _witnessed_span_end(document, index, number_tokens)
+        else:
+            last = _bloody_span(document, index)
         if last is None:
             index += 1
             continue
-        first = index + 1 if toll else index
+        first = index + 1 if toll or witnessed else index
         start, end = document.token_span(first, last)
         start = _after_proclitic(document, first, start)
         periods.append(Period(start, end, first, last))
@@ -92,6 +104,27 @@ def _period_end(document: Document, first: int, number_tokens: set[int]) -> int 
         elif not (counts or qualifies):
             break
     return last
+
+
+def _witnessed_span_end(document: Document, index: int, number_tokens: set[int]) -> int | None:
+    """ "شهد تموز الماضي"، "شهدت الأشهر الماضية": the last word of a month or past span after "شهد"."""
+    last = _period_end(document, index, number_tokens)
+    if last is None:
+        return None
+    span = range(index + 1, last + 1)
+    month = any(document.has(i, _MONTHS) for i in span)
+    a_day = any(document.has(i, WEEKDAYS) or document.has(i, DAY_PARTS) for i in span)
+    past = any(document.has(i, _PAST) for i in span)
+    return last if month or (past and not a_day) else None
+
+
+def _bloody_span(document: Document, index: int) -> int | None:
+    """ "أسبوع دام"، "أيام دامية": the index of the adjective after a time noun, else None."""
+    following = index + 1
+    bloody = following < len(document.tokens) and document.has(following, _BLOODY)
+    if document.has(index, TIME_NOUNS) and bloody and not document.gap_before(following).strip():
+        return following
+    return None
 
 
 def _starts_a_war(document: Document, first: int, index: int) -> bool:
