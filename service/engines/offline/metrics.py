@@ -6,7 +6,7 @@ Rules, in order (docs/DESIGN.md §3):
 2. The counted noun right after the number decides when it is a metric noun (strikes, shells and
    facilities are only ever read from the counted noun: "المستشفى فقد اثنين" counts no hospitals):
    "80 قتيلاً" killed, "150 جريحاً" injured, "14 غارة" strikes, "عشرين قذيفة" shells, "خمسة مستشفيات"
-   facilities; a dual ("غارتين") is its own counted noun.
+   facilities; a dual ("غارتين"، "قتيلان"، "جريحين") is its own counted noun.
 3. A population of a besieged area: "تضم/يعيش فيها نحو ... شخص" with a siege word in the sentence, or
    "... شخص ما زالوا محاصرين"; people right after "إجلاء" are evacuated ("لإجلاء نحو 150 جريحا").
 4. Killed and injured counted together ("مئات القتلى والجرحى"، "مقتل وجرح مئات") are neither: `other`.
@@ -55,8 +55,9 @@ def _with_duals(nouns: list[str]) -> list[str]:
 
 _COUNTED_NOUNS: dict[str, str] = table(
     {
-        **dict.fromkeys(["قتيل", "قتيلا", "قتلى", "شهيد", "شهيدا", "شهداء", "جثة", "جثث"], Metric.killed),
-        **dict.fromkeys(["جريح", "جريحا", "جرحى", "مصاب", "مصابا", "مصابين", "مصابون"], Metric.injured),
+        **dict.fromkeys([*_with_duals(["قتيل", "شهيد", "جثة"]), "قتيلا", "قتلى", "شهيدا", "شهداء", "جثث"],
+                        Metric.killed),
+        **dict.fromkeys([*_with_duals(["جريح", "مصاب"]), "جريحا", "جرحى", "مصابا", "مصابون"], Metric.injured),
         **dict.fromkeys(["نازح", "نازحا", "نازحين", "نازحون", "لاجئ", "لاجئا", "لاجئين", "مهجر", "مهجرين"],
                         Metric.displaced),
         **dict.fromkeys(_DETAINED_NOUNS, Metric.detained),

@@ -30,6 +30,9 @@ from schemas.digest import Metric, Qualifier, Scope
         ("وأدى القصف إلى مقتل وجرح مئات الأشخاص.", "مئات", Metric.other),  # killed and injured together
         ("وتحدثت الوكالة عن سقوط 5 ضحايا.", "5", Metric.other),  # casualties are not deaths
         ("وارتفعت حصيلة الضحايا إلى 31 مدنيا.", "31", Metric.killed),  # ... unless they are the toll
+        ("وأسفر الهجوم عن خمسة قتلى وجريحين في صفوف الشرطة.", "جريحين", Metric.injured),  # a dual counts 2
+        ("وسقط قتيلان وثلاثة جرحى في القصف على البلدة.", "قتيلان", Metric.killed),
+        ("وأعلن الجيش مقتل شهيدين في الغارة.", "شهيدين", Metric.killed),
     ],
 )
 def test_metric_from_the_words_around_the_number(text: str, phrase: str, metric: Metric) -> None:
