@@ -229,7 +229,7 @@ def _draft(
     else:
         metric = (
             _singular_metric(document, number)
-            or metric_from_context(document, number, blocked)
+            or metric_from_context(document, number, blocked, document.token_index_at(mention.end - 1))
             or victim_conjoined_metric(document, number, blocked)
         )
     end = mention.end

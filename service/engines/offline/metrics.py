@@ -251,15 +251,20 @@ def is_evacuation(document: Document, phrase_first: int) -> bool:
     return document.has(phrase_first - 1, _EVACUATION)
 
 
-def metric_from_context(document: Document, number: NumberWords, blocked: set[int]) -> Metric | None:
+def metric_from_context(
+    document: Document, number: NumberWords, blocked: set[int], phrase_last: int | None = None
+) -> Metric | None:
     """The nearest trigger in the clause, then in a short sentence window; `blocked` tokens belong to
-    other numbers and are not crossed. None: nothing says what the number counts, so it is no figure."""
+    other numbers and are not crossed. The clause window after the number is counted from the end of its
+    phrase (`phrase_last`: "22 شخصا على الأقل معظمهم من رجال ميليشيا محلية قتلوا"), so the counted noun and
+    the qualifier take none of it. None: nothing says what the number counts, so it is no figure."""
     clause = document.clause_of_token(number.first)
+    after_from = max(number.last, phrase_last or number.last)
     found = _nearest_trigger(
         document,
         number,
         max(clause.first_token, number.first - _CLAUSE_BEFORE),
-        min(clause.end_token, number.last + _CLAUSE_AFTER + 1),
+        min(clause.end_token, after_from + _CLAUSE_AFTER + 1),
         blocked,
     )
     if found is None:

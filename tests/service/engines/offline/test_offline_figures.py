@@ -33,6 +33,12 @@ from schemas.digest import Metric, Qualifier, Scope
         ("وأسفر الهجوم عن خمسة قتلى وجريحين في صفوف الشرطة.", "جريحين", Metric.injured),  # a dual counts 2
         ("وسقط قتيلان وثلاثة جرحى في القصف على البلدة.", "قتيلان", Metric.killed),
         ("وأعلن الجيش مقتل شهيدين في الغارة.", "شهيدين", Metric.killed),
+        # the qualifier and "most of them" stand between the count and its verb
+        (
+            "وقال مسؤولون إن 30 شخصا على الأقل معظمهم من رجال الشرطة المحلية قتلوا في الانفجار.",
+            "30",
+            Metric.killed,
+        ),
     ],
 )
 def test_metric_from_the_words_around_the_number(text: str, phrase: str, metric: Metric) -> None:
