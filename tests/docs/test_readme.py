@@ -27,6 +27,7 @@ from tests.paths import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 SERVER = "make run &"
+STOP_SERVER = "kill %1"
 THIS_SUITE = "make test"
 LOCAL_LLM = "make llm-local"  # minutes of building and a 1.1 GB download: its script's --help is run instead
 NO_ENDPOINT = "no LLM endpoint is configured"
@@ -64,9 +65,15 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's files as a new user has them after `make install` (the .venv is shared)."""
+    stamp = REPO / ".venv" / ".installed-stamp"
+    if not stamp.exists():
+        pytest.fail("the checkout has no installed .venv: run `make install` first")
     copy = tmp_path_factory.mktemp("clone") / "repo"
     shutil.copytree(REPO, copy, ignore=_UNCOPIED)
     (copy / ".venv").symlink_to(REPO / ".venv")
+    # make reinstalls when pyproject.toml is newer than the stamp: never into the shared .venv from here
+    installed = stamp.stat().st_mtime
+    os.utime(copy / "pyproject.toml", (installed, installed))
     return copy
 
 
@@ -122,6 +129,9 @@ def test_every_readme_command_runs_as_written(checkout, environment, server_port
     for command in commands:
         if _without_comment(command) in (SERVER, SERVER.removesuffix(" &"), THIS_SUITE):
             continue  # the server is the fixture's `make run`; `make test` is this very suite
+        if _without_comment(command) == STOP_SERVER:
+            _check_the_background_server_stops(checkout, environment)
+            continue
         if _without_comment(command) == LOCAL_LLM:
             assert run("python3 scripts/llm_local.py --help", checkout, environment).returncode == 0
             continue
@@ -140,6 +150,23 @@ def test_every_readme_command_runs_as_written(checkout, environment, server_port
             assert re.search("[\u0600-\u06ff]", result.stdout), "the Arabic is shown as Arabic"
         if command.startswith(".venv/bin/digest extract"):
             assert json.loads(result.stdout)["provenance"]["engine"] == "offline"
+
+
+def _check_the_background_server_stops(checkout: Path, environment: dict[str, str]) -> None:
+    """`make run &` then `kill %1` in one interactive shell (job control on) leaves nothing listening."""
+    port = _free_port()
+    session = (
+        f"set -m; {SERVER}\n"
+        f"for _ in $(seq 150); do curl -sf http://127.0.0.1:{port}/healthz >/dev/null && break; "
+        "sleep 0.2; done\n"
+        f"{STOP_SERVER}; wait"
+    )
+    result = run(session, checkout, environment | {"DIGEST_PORT": str(port)})
+    assert f"listening on http://127.0.0.1:{port}" in result.stdout, (
+        result.stdout[-2000:] + result.stderr[-2000:]
+    )
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, f"`{STOP_SERVER}` left the server listening"
 
 
 def test_the_readme_scores_are_the_recorded_baseline():
