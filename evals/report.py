@@ -119,6 +119,7 @@ def _llm_calls_table(record: RunRecord) -> str:
         "prompt tok",
         "output tok",
         "items (a f q e)",
+        "failed tasks",
         "warnings",
     ]
     return "### LLM calls\n\n" + markdown_table(headers, rows)
@@ -126,7 +127,8 @@ def _llm_calls_table(record: RunRecord) -> str:
 
 def _llm_calls_row(article: ArticleResult) -> list[str]:
     if article.error or article.digest is None:
-        return [article.id, "no (failed)", "—", "—", "—", "—", "—", "—", _clip(article.error or "", 80)]
+        error = _clip(article.error or "", 80)
+        return [article.id, "no (failed)", "—", "—", "—", "—", "—", "—", "all", error]
     provenance = article.digest["provenance"]
     usage = provenance.get("usage") or {}
     warnings = sorted({warning["code"] for warning in article.digest.get("warnings", [])})
@@ -136,7 +138,8 @@ def _llm_calls_row(article: ArticleResult) -> list[str]:
         if article.matches[name].pairs or article.matches[name].missed
         if not (article.matches[name].pairs or article.matches[name].spurious)
     ]
-    template = "summary_replaced_by_template" in warnings
+    failed_tasks = provenance.get("failed_tasks", [])
+    template = "summary_replaced_by_template" in warnings or "summary" in failed_tasks
     usable = (
         "yes"
         if not lacking and not template
@@ -156,6 +159,7 @@ def _llm_calls_row(article: ArticleResult) -> list[str]:
         str(usage.get("prompt_tokens", 0)),
         str(usage.get("completion_tokens", 0)),
         items,
+        ", ".join(failed_tasks) or "—",
         ", ".join(warnings) or "—",
     ]
 

@@ -12,7 +12,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION: Final = "1.6"
+SCHEMA_VERSION: Final = "1.7"
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z]+[0-9]+$", max_length=16, examples=["f1"])]
 
@@ -286,6 +286,7 @@ class WarningCode(StrEnum):
     not_stored = "not_stored"
     summary_replaced_by_template = "summary_replaced_by_template"
     llm_answer_truncated = "llm_answer_truncated"
+    llm_part_failed = "llm_part_failed"
 
 
 class DigestWarning(Strict):
@@ -341,6 +342,11 @@ class Provenance(Strict):
     usage: TokenUsage | None = None
     reasks: int = Field(default=0, ge=0)
     calls: list[LLMCall] = Field(default_factory=list, description="Every LLM call, failed ones too")
+    failed_tasks: list[str] = Field(
+        default_factory=list,
+        description="The LLM tasks (actors_events, figures, quotes, summary) that gave no usable answer: "
+        "the digest serves the others' items, and is not cached",
+    )
     cost_usd: float | None = Field(
         default=None, ge=0, description="Estimated from the price table; null for a model it does not list"
     )
@@ -356,7 +362,7 @@ class ArticleInfo(Strict):
 
 
 class Digest(Strict):
-    schema_version: Literal["1.6"] = SCHEMA_VERSION
+    schema_version: Literal["1.7"] = SCHEMA_VERSION
     article: ArticleInfo
     summary: Summary
     events: list[Event] = Field(default_factory=list)

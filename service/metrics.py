@@ -39,6 +39,12 @@ class Metrics:
         self.llm_reasks = Counter(
             "digest_llm_reasks", "Re-asks after invalid or ungrounded LLM output", registry=registry
         )
+        self.llm_failed_tasks = Counter(
+            "digest_llm_failed_tasks",
+            "LLM tasks of a digest that gave no usable answer (the digest served the others)",
+            ["task"],
+            registry=registry,
+        )
         self.cache_lookups = Counter(
             "digest_cache_lookups",
             "Digest cache lookups by engine and result",

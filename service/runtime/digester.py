@@ -191,8 +191,9 @@ class Digester:
         except PendingCall:
             return answers.pending
         digest = await engine.digest_from(request, answer, replayed=False)
-        self._cache.put(self.answer_key(request), answer)
-        self._store(key, request, digest)
+        if not answer.failed_tasks:
+            self._cache.put(self.answer_key(request), answer)
+            self._store(key, request, digest)
         return digest
 
     @property
@@ -229,7 +230,8 @@ class Digester:
                 if flights is not None and not refresh and (made := self._cache.get(key, Digest)) is not None:
                     return _mark_cached(made)  # by the replica this one waited for
                 digest = await self._produce(request, engine, refresh)
-                self._store(key, request, digest)
+                if not digest.provenance.failed_tasks:  # a partial digest is asked again next time
+                    self._store(key, request, digest)
                 return digest
 
         return await self._flights.run(key, produce)
@@ -261,7 +263,8 @@ class Digester:
         async with self._limiter.slot():
             answer = await on_llm_loop(llm.answer(request))
         digest = await llm.digest_from(request, answer, replayed=False)
-        self._cache.put(answer_key, answer)  # only an answer that made a digest is worth replaying
+        if not answer.failed_tasks:  # only a whole answer that made a digest is worth replaying
+            self._cache.put(answer_key, answer)
         return digest
 
     def _require_llm(self) -> LLMEngine:

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import httpx2
 import pytest
 
 from evals.cli import main as eval_main
@@ -230,6 +231,27 @@ async def test_the_report_of_an_llm_run_says_what_each_digest_cost_and_whether_i
     assert int(prompt_tokens) > 0 and int(output_tokens) > 0
     offline = await evaluate(llm_settings, RunOptions(Engine.offline, gold_dir))
     assert "### LLM calls" not in render_markdown(offline)
+
+
+async def test_the_report_of_an_llm_run_lists_the_tasks_that_failed_in_each_digest(llm_settings, gold_dir):
+    douma, homs = load_gold(gold_dir)
+    perfect = answering({gold.article_text(): perfect_output(gold) for gold in (douma, homs)})
+
+    def figures_fail_for_homs(request: httpx2.Request) -> httpx2.Response:
+        if task_of(request) == "figures" and homs.article_text() in request.content.decode():
+            return completion("no JSON here")
+        return perfect(request)
+
+    record = await run_replayed(llm_settings, ReplayLLM([figures_fail_for_homs]), gold_dir)
+
+    table = render_markdown(record).split("### LLM calls")[1].split("###")[0]
+    cells = [[cell.strip() for cell in line.split("|")[1:-1]] for line in table.splitlines() if "|" in line]
+    header = cells[0]
+    rows = {row[0]: dict(zip(header, row, strict=True)) for row in cells if row and "fixture-" in row[0]}
+    assert rows["fixture-homs"]["failed tasks"] == "figures"
+    assert rows["fixture-homs"]["usable"].startswith("no: no figures")
+    assert "llm_part_failed" in rows["fixture-homs"]["warnings"]
+    assert rows["fixture-douma"]["failed tasks"] == "—" and rows["fixture-douma"]["usable"] == "yes"
 
 
 async def test_the_llm_engine_without_an_endpoint_is_refused_with_what_to_do(offline_settings, gold_dir):

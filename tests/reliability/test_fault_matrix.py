@@ -2,7 +2,8 @@
 
 For each fault: the documented outcome (a typed 502/503/504 problem with engine=llm or fallback=false,
 the offline digest with a warning with engine=auto), a call count bounded by the settings (transport
-faults: DIGEST_LLM_MAX_ATTEMPTS; invalid output: 1 + DIGEST_LLM_REASKS; unusable answers: 1),
+faults: DIGEST_LLM_MAX_ATTEMPTS; invalid output: 1 + DIGEST_LLM_REASKS for each list task, since one
+task's invalid answers cost only its own items; unusable answers: 1),
 nothing cached (the next good answer is served, not shadowed), and a healthy service afterwards.
 """
 
@@ -25,6 +26,7 @@ from tests.reliability.support import assert_problem, client_for, post_digest, s
 
 Kind = Literal["transport", "reask", "unusable"]
 GOOD_DIGEST_CALLS = 4  # actors and events, figures, quotes, summary
+LIST_TASKS = 3  # actors and events, figures, quotes: the summary is not asked when none gave anything
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Fault:
         """How many LLM calls the settings allow for this fault before the service gives up."""
         return {
             "transport": settings.llm_max_attempts,
-            "reask": settings.llm_reasks + 1,
+            "reask": (settings.llm_reasks + 1) * LIST_TASKS,
             "unusable": 1,
         }[self.kind]
 

@@ -65,6 +65,19 @@ MIN_PART_CHARS = 1_000
 ItemProblem = Callable[[str, BaseModel], str | None]
 
 
+class UnusableAnswer(UpstreamError):
+    """A task's answers, re-asks included, gave nothing that parses: that task failed, not the endpoint."""
+
+
+class DigestBudgetExceeded(UpstreamTimeout):
+    """The digest's time budget ran out before this task was answered."""
+
+    def __init__(self, budget_s: float) -> None:
+        super().__init__(
+            f"the digest's LLM calls took longer than DIGEST_LLM_DIGEST_BUDGET_S ({budget_s:g} s)"
+        )
+
+
 @dataclass(frozen=True)
 class ListTask:
     """A call that answers lists of items: its answer model, its lists and their grounding check."""
@@ -117,6 +130,9 @@ class Asker:
     def usage(self) -> TokenUsage:
         return sum((call.usage for call in self.calls), TokenUsage())
 
+    def answered_any(self) -> bool:
+        return any(call.outcome is not CallOutcome.failed for call in self.calls)
+
     @property
     def reask_count(self) -> int:
         return sum(1 for call in self.calls if call.attempt > 0)
@@ -125,7 +141,7 @@ class Asker:
         self, request: DigestRequest, task: ListTask, part: int = 0, **variables: str
     ) -> dict[str, list[Any]]:
         """The task's items: valid and grounded ones from every attempt, then the last attempt's failing
-        ones (grounding drops those with a warning). No parseable answer at all is an `UpstreamError`."""
+        ones (grounding drops those with a warning). No parseable answer at all is an `UnusableAnswer`."""
         base = self.prompt.messages(request, task.name, **variables)
         accepted: dict[str, dict[str, BaseModel]] = {key: {} for key in task.lists}
         failing: dict[str, list[BaseModel]] = {key: [] for key in task.lists}
@@ -151,7 +167,7 @@ class Asker:
                 break
             note = self.reask_note(task, base, reasons, read.truncated, accepted)
         if not usable_once:
-            raise UpstreamError(
+            raise UnusableAnswer(
                 f"the LLM output did not match the digest schema after re-asks ({task.name} task): "
                 f"{first_error}"
             )
@@ -159,28 +175,37 @@ class Asker:
 
     async def ask_summary(
         self, request: DigestRequest, facts: str, check: Callable[[SummaryAnswer], list[str]]
-    ) -> tuple[SummaryAnswer | None, list[str]]:
+    ) -> SummaryAnswer:
         """A summary that passes `check`, asked at most twice; else the last one that parsed (checked
-        again when the digest is assembled, so its reasons reach the warning) or None, and the reasons."""
+        again when the digest is assembled, so its reasons reach the warning). A first call that fails
+        raises; no summary that parses at all is an `UnusableAnswer`."""
         base = self.prompt.messages(request, "summary", facts=facts)
         messages: list[Message] = base
         reasons: list[str] = []
         last: SummaryAnswer | None = None
         for attempt in range(2):
-            answered = await self._call_or_none("summary", messages, attempt)
+            answered = (
+                await self._call("summary", messages, attempt)
+                if attempt == 0
+                else await self._call_or_none("summary", messages, attempt)
+            )
             if answered is None:
-                return last, reasons or ["the summary call failed"]
+                break
             summary, error = read_object(answer_text(answered[0]), SummaryAnswer)
             reasons = [error] if error else check(summary) if isinstance(summary, SummaryAnswer) else []
             if isinstance(summary, SummaryAnswer):
                 last = summary
                 if not reasons:
-                    return summary, []
+                    return summary
             note = (
                 "Your summary cannot be used: " + "; ".join(reasons) + ". Write it again from the facts only."
             )
             messages = [*base, {"role": "user", "content": self._clip_note(note, base)}]
-        return last, reasons
+        if last is None:
+            raise UnusableAnswer(
+                "the LLM's summary did not match its schema after a re-ask: " + "; ".join(reasons)
+            )
+        return last
 
     async def _ask_read(
         self, task: ListTask, messages: list[Message], attempt: int, part: int
@@ -202,11 +227,9 @@ class Asker:
     async def _call_or_none(
         self, task: str, messages: list[Message], attempt: int, part: int = 0, watch: Watch | None = None
     ) -> tuple[Any, LLMCall] | None:
-        """A call whose failure must not undo what earlier answers gave (re-asks, the summary)."""
+        """A re-ask, whose failure (the budget's end too) must not undo what earlier answers gave."""
         try:
             return await self._call(task, messages, attempt, part, watch)
-        except UpstreamTimeout:
-            raise
         except UpstreamFailure:
             return None
 
@@ -230,13 +253,12 @@ class Asker:
         if attempt:
             self.client.metrics.llm_reasks.inc()
         try:
+            left = self._time_left()
             completion = await asyncio.wait_for(
-                self.client.complete(body, call=f"{task}-{part}-{attempt}", watch=watch), self._time_left()
+                self.client.complete(body, call=f"{task}-{part}-{attempt}", watch=watch), left
             )
         except TimeoutError as error:
-            raise UpstreamTimeout(
-                f"the digest's LLM calls took longer than DIGEST_LLM_DIGEST_BUDGET_S ({self.budget_s:g} s)"
-            ) from error
+            raise DigestBudgetExceeded(self.budget_s) from error
         finally:
             record.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         record.usage = usage_of(completion)
@@ -249,9 +271,7 @@ class Asker:
             self._deadline = now + self.budget_s
         left = self._deadline - now
         if left <= 0:
-            raise UpstreamTimeout(
-                f"the digest's LLM calls took longer than DIGEST_LLM_DIGEST_BUDGET_S ({self.budget_s:g} s)"
-            )
+            raise DigestBudgetExceeded(self.budget_s)
         return left
 
     def article_budget_chars(self) -> int:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -29,7 +31,15 @@ from schemas.llm_output import LLMActor, LLMDigest, LLMEvent
 from schemas.request import DigestRequest
 from service.digest.assemble import DigestItems, assemble_digest
 from service.digest.grounding import ground
-from service.engines.llm.asking import ACTORS_EVENTS, FIGURES, QUOTES, Asker
+from service.engines.llm.asking import (
+    ACTORS_EVENTS,
+    FIGURES,
+    QUOTES,
+    Asker,
+    DigestBudgetExceeded,
+    ListTask,
+    UnusableAnswer,
+)
 from service.engines.llm.chunks import merge_parts, split_article
 from service.engines.llm.client import ChatEndpoint
 from service.engines.llm.prices import PriceTable
@@ -43,7 +53,10 @@ from service.engines.llm.summary import (
     template_summary,
 )
 from service.errors import UpstreamError, UpstreamFailure
+from service.metrics import Metrics
 from service.settings import Settings
+
+T = TypeVar("T")
 
 
 class LLMAnswer(BaseModel):
@@ -59,6 +72,42 @@ class LLMAnswer(BaseModel):
     reasks: int = Field(ge=0)
     latency_ms: float = Field(ge=0)
     calls: list[LLMCall] = Field(default_factory=list)
+    failed_tasks: dict[str, str] = Field(
+        default_factory=dict,
+        description="Task → why it gave no usable answer; an answer with any is never cached",
+    )
+
+
+class TaskFailures:
+    """The tasks of one article that failed, and why: a failed task costs its own items, and the digest
+    serves the others'. Only an endpoint that fails before it has answered any call of the article
+    (refused, unreachable, down after retries) is taken for down: the tasks not yet asked are not."""
+
+    def __init__(self, metrics: Metrics, answered_any: Callable[[], bool]) -> None:
+        self._metrics = metrics
+        self._answered_any = answered_any
+        self.reasons: dict[str, str] = {}
+        self.first: UpstreamFailure | None = None
+        self._endpoint_down: UpstreamFailure | None = None
+
+    async def run(self, task: str, work: Callable[[], Awaitable[T]], where: str = "") -> T | None:
+        """`work()`'s result, or None once the task has failed (recorded here)."""
+        if self._endpoint_down is not None:
+            self._record(task, self._endpoint_down, where)
+            return None
+        try:
+            return await work()
+        except UpstreamFailure as failure:
+            self._record(task, failure, where)
+            if not isinstance(failure, UnusableAnswer | DigestBudgetExceeded) and not self._answered_any():
+                self._endpoint_down = failure
+            return None
+
+    def _record(self, task: str, failure: UpstreamFailure, where: str) -> None:
+        self.first = self.first or failure
+        if task not in self.reasons:
+            self._metrics.llm_failed_tasks.labels(task).inc()
+            self.reasons[task] = where + failure.detail
 
 
 class LLMEngine:
@@ -104,8 +153,9 @@ class LLMEngine:
         """The model's answers to the article (the costly part); failures carry the tokens spent."""
         started = time.perf_counter()
         asker = self._asker()
+        failures = TaskFailures(self._client.metrics, answered_any=asker.answered_any)
         try:
-            output = await self._extract(request, asker)
+            output = await self._extract(request, asker, failures)
         except UpstreamFailure as failure:
             failure.usage = {
                 "usage": asker.usage.model_dump(),
@@ -120,19 +170,27 @@ class LLMEngine:
             reasks=asker.reask_count,
             latency_ms=latency_ms,
             calls=asker.calls,
+            failed_tasks=failures.reasons,
         )
 
-    async def _extract(self, request: DigestRequest, asker: Asker) -> LLMDigest:
+    async def _extract(self, request: DigestRequest, asker: Asker, failures: TaskFailures) -> LLMDigest:
         parts = split_article(request.text, asker.article_budget_chars())
         answers = [
-            await self._extract_part(request.model_copy(update={"text": text}), asker, index)
+            await self._extract_part(
+                request.model_copy(update={"text": text}), asker, failures, index, len(parts)
+            )
             for index, text in enumerate(parts)
         ]
         extraction = merge_parts(answers)
+        if failures.first is not None and not _has_items(extraction):
+            raise failures.first  # no task gave anything: the digest failed, not a part of it
         items = await asyncio.to_thread(ground, extraction, request.text, request.published_at)
         _require_grounded(items)
-        summary, _ = await asker.ask_summary(
-            request, facts_text(items), lambda answer: summary_problems(answer, items)
+        summary = await failures.run(
+            "summary",
+            lambda: asker.ask_summary(
+                request, facts_text(items), lambda answer: summary_problems(answer, items)
+            ),
         )
         if summary is None:
             return extraction
@@ -143,10 +201,14 @@ class LLMEngine:
         started = time.perf_counter()
         items = await asyncio.to_thread(ground, answer.output, request.text, request.published_at)
         _require_grounded(items)
-        summary = self._checked_summary(answer.output, items)
+        if "summary" in answer.failed_tasks:
+            summary = template_summary(items)
+        else:
+            summary = self._checked_summary(answer.output, items)
         if answer.reasks:
             items.warnings.insert(0, _reask_warning(answer.reasks))
         items.warnings += _truncation_warnings(answer.calls)
+        items.warnings += _failed_task_warnings(answer.failed_tasks)
         grounding_ms = (time.perf_counter() - started) * 1000
         provenance = Provenance(
             engine=Engine.llm,
@@ -157,6 +219,7 @@ class LLMEngine:
             usage=answer.usage,
             reasks=answer.reasks,
             calls=answer.calls,
+            failed_tasks=list(answer.failed_tasks),
             cost_usd=self._prices.cost(self._client.model, answer.usage, batch=self._batch),
             created_at=dt.datetime.now(dt.UTC),
         )
@@ -168,14 +231,19 @@ class LLMEngine:
             ) from error
 
     @staticmethod
-    async def _extract_part(request: DigestRequest, asker: Asker, part: int) -> LLMDigest:
-        """Actors and events first, then figures and quotes (concurrently), told their refs."""
-        found = await asker.ask_lists(request, ACTORS_EVENTS, part)
+    async def _extract_part(
+        request: DigestRequest, asker: Asker, failures: TaskFailures, part: int, parts: int
+    ) -> LLMDigest:
+        """Actors and events first, then figures and quotes (concurrently), told their refs; a task
+        that fails gives no items."""
+        where = f"part {part + 1} of {parts}: " if parts > 1 else ""
+
+        def ask(task: ListTask, **known: str) -> Awaitable[dict[str, list[Any]] | None]:
+            return failures.run(task.name, lambda: asker.ask_lists(request, task, part, **known), where)
+
+        found = await ask(ACTORS_EVENTS) or {"actors": [], "events": []}
         known = _known_refs(found["actors"], found["events"])
-        figures, quotes = await asyncio.gather(
-            asker.ask_lists(request, FIGURES, part, known=known),
-            asker.ask_lists(request, QUOTES, part, known=known),
-        )
+        figures, quotes = await asyncio.gather(ask(FIGURES, known=known), ask(QUOTES, known=known))
         return LLMDigest(
             headline_en="",
             summary_en="",
@@ -183,8 +251,8 @@ class LLMEngine:
             summary_ar="",
             actors=found["actors"],
             events=found["events"],
-            figures=figures["figures"],
-            quotes=quotes["quotes"],
+            figures=(figures or {}).get("figures", []),
+            quotes=(quotes or {}).get("quotes", []),
         )
 
     @staticmethod
@@ -239,3 +307,22 @@ def _truncation_warnings(calls: list[LLMCall]) -> list[DigestWarning]:
             "its complete items were kept and the rest re-asked",
         )
     ]
+
+
+def _failed_task_warnings(failed: dict[str, str]) -> list[DigestWarning]:
+    def consequence(task: str) -> str:
+        if task == "summary":
+            return "the summary is built from the grounded items"
+        return "the digest has none of its items"
+
+    return [
+        DigestWarning(
+            code=WarningCode.llm_part_failed,
+            message=f"the LLM's {task} task gave no usable answer, so {consequence(task)}: {reason}",
+        )
+        for task, reason in failed.items()
+    ]
+
+
+def _has_items(output: LLMDigest) -> bool:
+    return bool(output.actors or output.events or output.figures or output.quotes)

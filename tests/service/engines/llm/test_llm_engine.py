@@ -97,16 +97,19 @@ async def test_schema_invalid_answer_is_reasked_then_succeeds(llm_settings, exam
     assert digest.actors and digest.events
 
 
-async def test_schema_invalid_answer_fails_cleanly_after_two_reasks(llm_settings, example):
+async def test_every_task_invalid_after_two_reasks_fails_cleanly(llm_settings, example):
     article, _ = example
     replay = ReplayLLM([completion("this is not JSON at all")])
     with pytest.raises(UpstreamError, match="did not match the digest schema") as raised:
         await digest_llm(llm_settings, replay, article)
-    assert replay.calls == 3
+    assert raised.value.status == 502
+    assert sorted(task_of(request) for request in replay.requests) == [
+        task for task in ("actors_events", "figures", "quotes") for _ in range(3)
+    ], "each list task is asked once and re-asked twice; the summary is never asked"
     assert raised.value.usage == {
-        "usage": {"prompt_tokens": 3600, "completion_tokens": 900, "total_tokens": 4500},
-        "reasks": 2,
-        "calls": 3,
+        "usage": {"prompt_tokens": 10800, "completion_tokens": 2700, "total_tokens": 13500},
+        "reasks": 6,
+        "calls": 9,
     }
 
 
