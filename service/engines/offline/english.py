@@ -18,6 +18,7 @@ _SINGULAR = {
     "people": "person",
     "children": "child",
     "women": "woman",
+    "girls": "girl",
     "infants": "infant",
     "volunteers": "volunteer",
     "paramedics": "paramedic",

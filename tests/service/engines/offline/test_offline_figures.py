@@ -77,6 +77,15 @@ def test_subsets_after_beinahum_point_at_their_total_and_share_its_metric() -> N
     assert (children.subject_en, women.subject_en) == ("children", "women")
 
 
+def test_a_girl_killed_is_a_figure_of_one_beside_the_injured() -> None:
+    text = "وهاجم رجل مسيرة في المدينة، مما أدى إلى مقتل فتاة وجرح خمسة أشخاص آخرين طعنا بسكين."
+    digest = digest_of(text)
+    girl, injured = figure_at(digest, text, "فتاة"), figure_at(digest, text, "خمسة")
+    assert (girl.value, girl.metric, girl.subject_en) == (1, Metric.killed, "girls")
+    assert (injured.value, injured.metric) == (5, Metric.injured)
+    assert "a girl was killed" in digest.summary.summary_en.lower()
+
+
 def test_a_singular_noun_next_to_a_casualty_word_is_a_figure_of_one() -> None:
     text = "وأفاد الدفاع المدني بأن طفلا قتل وأصيب آخرون في القصف، كما قتل مسعف في البلدة."
     digest = digest_of(text)
