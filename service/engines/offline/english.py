@@ -1,7 +1,7 @@
 """English phrasing for the offline engine: quantities, actor names, event kinds and lists.
 
 Quantities are claims as written (`service.digest.claims`): "more than 2,500 civilians", "dozens of
-people"; a count of one as "a"/"an".
+people"; a count of one as "a"/"an", a qualified one in words ("at least one person", with "was").
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Protocol
 
 from schemas.digest import EventType, Metric, Qualifier
 from schemas.metrics import METRIC_FACTS
-from service.digest.claims import counted
+from service.digest.claims import amount, counted
 
 _SINGULAR = {
     "civilians": "civilian",
@@ -98,12 +98,23 @@ def quantity(claim: Claim, noun: str | None = None) -> str:
     if is_single(claim) and noun in _SINGULAR:
         singular = _SINGULAR[noun]
         return f"{'an' if singular[:1] in _VOWELS else 'a'} {singular}"
+    if takes_singular(claim) and noun in _SINGULAR:
+        return f"{_amount(claim).removesuffix('1')}one {_SINGULAR[noun]}"  # "at least one person"
     return counted(claim.value, claim.qualifier, noun, claim.low, claim.high)
 
 
 def is_single(claim: Claim) -> bool:
     """Exactly one: "a civilian", "was killed"."""
     return claim.value == 1 and claim.qualifier is Qualifier.exact and claim.high in (None, 1)
+
+
+def takes_singular(claim: Claim) -> bool:
+    """A claim of one, qualified or not ("at least one person was killed", "a civilian was killed")."""
+    return claim.value == 1 and _amount(claim).endswith("1")
+
+
+def _amount(claim: Claim) -> str:
+    return amount(claim.value, claim.qualifier, claim.low, claim.high)
 
 
 def actor_name(name_en: str) -> str:

@@ -32,11 +32,11 @@ from service.engines.offline.english import (
     EVENT_PHRASES,
     EVENT_TITLES,
     actor_name,
-    is_single,
     join,
     metric_passive,
     quantity,
     sentence,
+    takes_singular,
 )
 
 HEADLINE_MAX = 90
@@ -134,7 +134,7 @@ class SummaryWriter:
 
     def _toll_sentence(self, casualty: Casualty) -> str:
         figure = self._figures[casualty.best.figure_ids[0]]
-        verb = "were" if not is_single(figure) else "was"
+        verb = "was" if takes_singular(figure) else "were"
         place = self._place_of(casualty, figure)
         where = f" in {place}" if place else ""
         scope = _SCOPE_WORDS[casualty.scope]

@@ -65,6 +65,13 @@ def test_vague_and_single_counts_are_written_in_words() -> None:
     assert "A child was killed" in summary.summary_en or "a child" in summary.headline_en.lower()
 
 
+def test_a_qualified_count_of_one_is_one_person_in_words() -> None:
+    text = "وقال الأمين العام إن الهجوم على الفندق في مدينة الموصل تسبب بمقتل موظف واحد على الأقل."
+    summary = digest_of(text).summary
+    assert "At least one person was killed in Mosul" in summary.summary_en
+    assert "1 people" not in summary.summary_en + summary.headline_en + " ".join(summary.key_points_en)
+
+
 def test_lead_is_the_first_sentences_within_the_limit() -> None:
     text = "الجملة الأولى قصيرة. والجملة الثانية أيضا. والثالثة لا تدخل."
     assert lead_ar(Document(text)) == "الجملة الأولى قصيرة. والجملة الثانية أيضا."
