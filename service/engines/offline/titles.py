@@ -80,16 +80,9 @@ _HEADS = table(
         **RANKS,
     }
 )
-_MINISTRIES = table(
-    {
-        "الخارجية": "foreign",
-        "الدفاع": "defence",
-        "الداخلية": "interior",
-        "الإعلام": "information",
-        "الصحة": "health",
-        "العدل": "justice",
-    }
-)
+_MINISTRIES = word_table("titles", "portfolios")
+_OFFICES = word_table("titles", "offices")
+_OFFICE_WORDS = max(len(office.split()) for office in _OFFICES)
 PORTFOLIOS = frozenset(_MINISTRIES)
 _PROFESSIONS = frozenset({"doctor", "activist", "journalist", *RANKS.values()})
 _BODIES = words(
@@ -235,7 +228,10 @@ def _title(document: Document, head: int, role: str, by_token: dict[int, EntityM
     nationality = ministry = affiliation = None
     complemented = role in _PROFESSIONS
     last = head
-    index = head + 1
+    if (office := _office_at(document, head)) is not None:
+        last, role = office
+        complemented = True
+    index = last + 1
     while index < min(len(document.tokens), head + 1 + _MAX_TITLE_WORDS):
         if document.gap_before(index).strip():
             break
@@ -264,6 +260,19 @@ def _title(document: Document, head: int, role: str, by_token: dict[int, EntityM
             last = index
         index += 1
     return _Title(last, role, nationality, ministry, affiliation, complemented)
+
+
+def _office_at(document: Document, head: int) -> tuple[int, str] | None:
+    """ "رئيس الوزراء"، "مستشارة الأمن القومي": a title of several words that names one office, as its
+    last token and its English."""
+    for last in range(min(len(document.tokens), head + _OFFICE_WORDS) - 1, head, -1):
+        if any(document.gap_before(index).strip() for index in range(head + 1, last + 1)):
+            continue
+        rest = " ".join(document.word(index) for index in range(head + 1, last + 1))
+        for stem in stems(document.word(head)):
+            if (office := _OFFICES.get(f"{stem} {rest}")) is not None:
+                return last, office
+    return None
 
 
 def _defined_run(document: Document, first: int) -> int:

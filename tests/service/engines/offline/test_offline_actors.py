@@ -41,6 +41,34 @@ def test_a_person_named_after_a_title_is_an_actor_with_that_title() -> None:
     assert person.title_en == "Turkish foreign minister"
 
 
+@pytest.mark.parametrize(
+    ("text", "name_ar", "title_en"),
+    [
+        (
+            "وأعلن رئيس الوزراء الأردني سمير الخطيب أن الحكومة ستعيد فتح المعبر.",
+            "سمير الخطيب",
+            "Jordanian prime minister",
+        ),
+        ("وقال وزير النفط خالد الربيعي إن الصادرات توقفت.", "خالد الربيعي", "Oil minister"),
+        ("وقالت مستشارة الأمن القومي جين كارتر إن واشنطن تتابع.", "جين كارتر", "National security adviser"),
+        ("وأكد رئيس البرلمان نبيل سعد أن الجلسة أرجئت.", "نبيل سعد", "Speaker of parliament"),
+    ],
+)
+def test_an_office_of_several_words_or_a_portfolio_completes_a_title(
+    text: str, name_ar: str, title_en: str
+) -> None:
+    person = next(a for a in digest_of(text).actors if a.kind is ActorKind.person)
+    assert (person.name_ar, person.title_en) == (name_ar, title_en)
+
+
+def test_an_office_without_a_name_names_nobody() -> None:
+    assert not [
+        a
+        for a in digest_of("وقال رئيس الوزراء للصحفيين إن الحكومة ستعمل.").actors
+        if a.kind is ActorKind.person
+    ]
+
+
 def test_an_appositive_name_after_a_title() -> None:
     digest = digest_of("وقال مدير مستشفى البلدة، سامي الحلبي، إن الجرحى كثيرون.")
     assert [a.name_ar for a in digest.actors if a.kind is ActorKind.person] == ["سامي الحلبي"]
