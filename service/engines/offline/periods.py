@@ -7,8 +7,9 @@ not one; a month after "في" is when an incident happened ("في منتصف ي�
 "خلال شهر تموز" and "منذ منتصف مارس" are. "حصيلة" ("the toll of") opens one too, the period being the
 words after it: "حصيلة شهر حزيران الماضي" → "شهر حزيران الماضي". A span of time called bloody is one
 without a preposition: "مئات القتلى في غارات متواصلة أسبوع دام" → "أسبوع دام". So is a month or a past
-span that "witnessed" a toll: "شهد تموز الماضي مقتل 844 مدنيا" → "تموز الماضي" (not a day: "شهد يوم الجمعة
-الماضي" dates one incident).
+span that "witnessed" a toll: "شهد تموز الماضي مقتل 844 مدنيا" → "تموز الماضي" (not a day: "شهد يوم
+الجمعة الماضي" dates one incident); and the end of a war: "وبانتهاء الحرب كان قد قتل 74 ألف شخص" →
+"بانتهاء الحرب" (the whole war's toll), "حتى نهاية الحرب".
 
 After "منذ", the start of a war or of fighting is an anchor, with the war it names or a "قبل" and a count
 of years: "منذ اندلاع الحرب"، "منذ بدء العدوان"، "منذ اندلاعه قبل ست سنوات"; so is the start of a term
@@ -39,6 +40,8 @@ _TOLLS = word_set("time_words", "tolls")
 _BLOODY = word_set("time_words", "bloody")
 _WITNESSED = word_set("time_words", "witnessed")
 _PAST = word_set("time_words", "past")
+_WAR_ENDS = word_set("toll_scope", "war_ends")
+_UNTIL = words("حتى")
 _IN = words("في")
 _WARS = word_set("toll_scope", "wars", "fighting")
 
@@ -64,22 +67,24 @@ def find_periods(document: Document, number_tokens: set[int]) -> list[Period]:
         elif witnessed:
             last = _witnessed_span_end(document, index, number_tokens)
         else:
-            last = _bloody_span(document, index)
+            last = _bloody_span(document, index) or _war_end(document, index)
         if last is None:
             index += 1
             continue
         first = index + 1 if toll or witnessed else index
         start, end = document.token_span(first, last)
         start = _after_proclitic(document, first, start)
+        if document.has(first - 1, _UNTIL) and last == _war_end(document, first):
+            start = document.token_span(first - 1, first - 1)[0]
         periods.append(Period(start, end, first, last))
         index = last + 1
     return periods
 
 
 def _after_proclitic(document: Document, index: int, start: int) -> int:
-    """Leave a leading و/ف/ل out of the period ("وخلال" → "خلال")."""
+    """Leave a leading و/ف/ل out of the period ("وخلال" → "خلال"، "وبانتهاء" → "بانتهاء")."""
     for stem, skipped in clitic_variants(document.word(index)):
-        if skipped and stem in _PERIOD_PREPOSITIONS:
+        if skipped and (stem in _PERIOD_PREPOSITIONS or (stem.startswith("ب") and stem[1:] in _WAR_ENDS)):
             return document.original_offset(index, skipped)
     return start
 
@@ -116,6 +121,18 @@ def _witnessed_span_end(document: Document, index: int, number_tokens: set[int])
     a_day = any(document.has(i, WEEKDAYS) or document.has(i, DAY_PARTS) for i in span)
     past = any(document.has(i, _PAST) for i in span)
     return last if month or (past and not a_day) else None
+
+
+def _war_end(document: Document, index: int) -> int | None:
+    """ "بانتهاء الحرب"، "حتى نهاية الحرب": the index of the war word after the war's end, else None."""
+    following = index + 1
+    if following >= len(document.tokens) or not document.has(following, _WARS):
+        return None
+    by_the_end = any(
+        stem.startswith("ب") and stem[1:] in _WAR_ENDS for stem, _ in clitic_variants(document.word(index))
+    )
+    until_the_end = document.has(index, _WAR_ENDS) and document.has(index - 1, _UNTIL)
+    return following if by_the_end or until_the_end else None
 
 
 def _bloody_span(document: Document, index: int) -> int | None:

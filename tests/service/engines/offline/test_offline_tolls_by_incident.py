@@ -121,3 +121,22 @@ def test_a_flow_of_people_told_in_two_sections_is_one_event() -> None:
     first, second = figure_at(digest, text, "5000 شخص من"), figure_at(digest, text, "أكثر من 5000")
     assert first.metric is second.metric is Metric.displaced
     assert first.event_id is not None and first.event_id == second.event_id
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "period"),
+    [
+        ("وقتل نحو 40 ألف شخص في اليوم الأول، وبانتهاء الحرب كان قد قتل 74 ألف شخص.", "74", "بانتهاء الحرب"),
+        ("وقتل 300 ألف شخص في البلاد حتى نهاية الحرب.", "300", "حتى نهاية الحرب"),
+    ],
+)
+def test_a_toll_by_the_end_of_a_war_is_the_whole_wars(text: str, phrase: str, period: str) -> None:
+    digest = digest_of(text)
+    figure = figure_at(digest, text, phrase)
+    assert (figure.period_ar, figure.scope, figure.event_id) == (period, Scope.cumulative, None)
+    assert all(c.figure_ids == [figure.id] for c in digest.casualties if figure.id in c.figure_ids)
+
+
+def test_the_end_of_a_meeting_is_no_period() -> None:
+    text = "وقتل 6 أشخاص في قصف على المدينة بانتهاء الاجتماع."
+    assert figure_at(digest_of(text), text, "6").scope is Scope.incident
