@@ -174,7 +174,15 @@ def _parsed_body(content_type: str, body: bytes) -> list[BatchItem | BadInput]:
         ) from error
     if not isinstance(values, list):
         raise MalformedBatch('the body must be a JSON list of articles, such as [{"text": "..."}]')
-    return [parse_item(value, f"item-{index}", f"item {index}") for index, value in enumerate(values)]
+    return [
+        parse_item(value, f"item-{index}", _item_place(index, value)) for index, value in enumerate(values)
+    ]
+
+
+def _item_place(index: int, value: object) -> str:
+    """Where an item of a JSON list is: its index, and its id when it has one (a file's name)."""
+    item_id = value.get("id") if isinstance(value, dict) else None
+    return f"item {index} ({item_id})" if isinstance(item_id, str) and item_id.strip() else f"item {index}"
 
 
 def _items(
@@ -199,5 +207,6 @@ def _items(
     if bad:
         shown = "; ".join(f"{item.where}: {item.reason}" for item in bad[:SHOWN_BAD_ITEMS])
         more = f" (and {len(bad) - SHOWN_BAD_ITEMS} more)" if len(bad) > SHOWN_BAD_ITEMS else ""
-        raise InvalidBatch(f"{len(bad)} of {len(parsed)} items cannot be digested: {shown}{more}")
+        items = "item" if len(parsed) == 1 else "items"
+        raise InvalidBatch(f"{len(bad)} of {len(parsed)} {items} cannot be digested: {shown}{more}")
     return parsed

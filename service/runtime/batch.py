@@ -85,11 +85,31 @@ def parse_line(line: str, number: int) -> BatchItem | BadInput | None:
     return parse_item(value, f"line-{number}", where)
 
 
+REQUEST_FIELDS = ", ".join(DigestRequest.model_fields)
+
+
 def describe_validation(error: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(part) for part in item['loc']) or 'request'}: {item['msg']}"
-        for item in error.errors()
-    )
+    """What is wrong with one request, in plain words naming its fields (not the validator's)."""
+    return "; ".join(_in_plain_words(item) for item in error.errors())
+
+
+def _in_plain_words(item: Any) -> str:
+    field = ".".join(str(part) for part in item["loc"]) or "the request"
+    kind = item["type"]
+    context = item.get("ctx") or {}
+    if kind == "missing":
+        return f'no "{field}": each article needs its text, as in {{"text": "..."}}'
+    if kind == "extra_forbidden":
+        return f'unknown field "{field}" (the fields are id, {REQUEST_FIELDS})'
+    if kind == "string_too_short" or (field == "text" and "empty" in str(context.get("error", ""))):
+        return f"the {field} is empty"
+    if kind == "string_too_long":
+        return f"the {field} is longer than {context['max_length']:,} characters"
+    if kind == "string_type":
+        return f'"{field}" must be a string'
+    if kind == "value_error":
+        return str(context.get("error", item["msg"]))
+    return f"{field}: {item['msg']}"
 
 
 def read_jsonl(lines: Iterable[str]) -> Iterator[BatchItem | BadInput]:

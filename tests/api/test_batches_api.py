@@ -117,7 +117,7 @@ def test_with_invalid_record_bad_lines_are_problem_results_and_the_rest_run(
     ]
     problems = [line["problem"] for line in lines if "problem" in line]
     assert [problem["type"] for problem in problems] == ["/problems/invalid-item"] * 2
-    assert problems[0]["detail"].startswith("line 2: text")
+    assert problems[0]["detail"] == "line 2: the text is empty"
     assert problems[1]["detail"].startswith("line 3: not valid JSON")
 
 
@@ -158,6 +158,12 @@ def test_llm_failures_are_problem_lines(offline_settings: Settings) -> None:
         (b"[]", "application/json", 422, "empty"),
         (b'[{"text": "\\u0646\\u0635"}, {"text": ""}, 3]', "application/json", 422, "2 of 3 items"),
         (b'[{"id": "x", "text": "a"}, {"id": "x", "text": "b"}]', "application/json", 422, "appears twice"),
+        (
+            b'[{"id": "empty.txt", "text": ""}]',
+            "application/json",
+            422,
+            "1 of 1 item cannot be digested: item 0 (empty.txt): the text is empty",
+        ),
         (b'{"text": "a"}\n{broken\n', "application/jsonl", 422, "line 2: not valid JSON"),
         (b"text", "text/plain", 415, "application/jsonl"),
     ],

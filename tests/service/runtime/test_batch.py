@@ -46,7 +46,11 @@ def test_a_line_without_id_is_named_by_its_number() -> None:
         ('["a list"]', "not a JSON object"),
         ('{"text": "   "}', "text is empty"),
         ('{"text": "نص", "published_at": "yesterday"}', "published_at must be a date"),
-        ('{"text": "نص", "colour": "red"}', "colour: Extra inputs are not permitted"),
+        ('{"text": "نص", "colour": "red"}', 'unknown field "colour" (the fields are id, text, title,'),
+        ('{"txt": "نص"}', 'no "text": each article needs its text'),
+        ('{"text": ""}', "the text is empty"),
+        ('{"text": 5}', '"text" must be a string'),
+        ('{"text": "نص", "title": "' + "t" * 1001 + '"}', "the title is longer than 1,000 characters"),
         ('{"id": "", "text": "نص"}', "id must be a non-empty string"),
         ('{"id": true, "text": "نص"}', "id must be a non-empty string"),
     ],
@@ -56,6 +60,10 @@ def test_a_bad_line_says_where_and_why(line: str, reason: str) -> None:
     assert isinstance(bad, BadInput)
     assert bad.where == "line 12"
     assert reason in bad.reason
+    assert not any(words in bad.reason for words in VALIDATOR_WORDS), bad.reason
+
+
+VALIDATOR_WORDS = ("Field required", "Extra inputs", "String should", "Input should", "Value error")
 
 
 def test_blank_lines_are_not_items(tmp_path: Path) -> None:

@@ -208,8 +208,15 @@
     if (files.length > 1) {
       throw new UploadError("Choose one JSONL file, or one or more .txt files (one article each).");
     }
-    const type = /\.json$/i.test(files[0].name) ? "application/json" : "application/jsonl";
-    return { body: files[0], type };
+    const file = files[0];
+    if (!/\.(jsonl|ndjson|json)$/i.test(file.name)) {
+      throw new UploadError(
+        `${file.name} is not a file this page reads: choose a .jsonl file (one {"text": "..."} per line), ` +
+          "a .json list of such articles, or .txt files (one article each).",
+      );
+    }
+    const type = /\.json$/i.test(file.name) ? "application/json" : "application/jsonl";
+    return { body: await textFile(file), type };
   }
 
   function showError(message, canRecord) {
@@ -246,7 +253,7 @@
     const problem = await problemOf(response);
     const fixable =
       !recordInvalid && problem.type === "/problems/invalid-batch" && /cannot be digested/.test(problem.detail);
-    const advice = fixable ? " Correct those lines and start again, or start the job without them." : "";
+    const advice = fixable ? " Correct them and start again, or start the job without them." : "";
     showError(`${await explain(response, problem)}${advice}`, fixable);
   }
 

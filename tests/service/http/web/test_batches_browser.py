@@ -57,7 +57,7 @@ def test_an_upload_with_a_bad_line_runs_to_two_digests_and_one_problem(
         refusal = page.locator("#batch-error")
         expect(refusal).to_be_focused()
         expect(refusal).to_contain_text("1 of 3 items cannot be digested: line 2: not valid JSON")
-        expect(refusal).to_contain_text("Correct those lines and start again, or start the job without them.")
+        expect(refusal).to_contain_text("Correct them and start again, or start the job without them.")
         page.screenshot(path=str(SCREENSHOTS / f"batches-refused-{width}.png"), full_page=True)
         _no_sideways_scroll(page, width)
 
@@ -132,3 +132,77 @@ def test_text_files_become_one_article_each_named_by_file(page: Any, server: str
     href = page.get_by_role("link", name="Download the results (JSONL)").get_attribute("href")
     ids = [json.loads(line)["id"] for line in page.request.get(f"{server}{href}").text().splitlines()]
     assert ids == [f"{name}.txt" for name in names]
+
+
+def _bad_files(folder: Path) -> dict[str, Path]:
+    files = {
+        "a spreadsheet": folder / "articles.csv",
+        "not UTF-8": folder / "latin1.jsonl",
+        "an empty article": folder / "empty.txt",
+        "a misspelt field": folder / "misspelt.jsonl",
+    }
+    files["a spreadsheet"].write_text("id,text\n1,نص\n", encoding="utf-8")
+    files["not UTF-8"].write_bytes('{"text": "café"}\n'.encode("latin-1"))
+    files["an empty article"].write_text("", encoding="utf-8")
+    files["a misspelt field"].write_text('{"txt": "نص"}\n', encoding="utf-8")
+    return files
+
+
+@pytest.mark.parametrize(
+    ("mistake", "told"),
+    [
+        ("a spreadsheet", "articles.csv is not a file this page reads: choose a .jsonl file"),
+        ("not UTF-8", "latin1.jsonl is not UTF-8 text: save it as UTF-8 and choose it again."),
+        ("an empty article", "1 of 1 item cannot be digested: item 0 (empty.txt): the text is empty."),
+        (
+            "a misspelt field",
+            'line 1: no "text": each article needs its text, as in {"text": "..."}; unknown field "txt"',
+        ),
+    ],
+)
+def test_a_bad_file_is_told_by_name_with_what_to_fix(
+    browser: Any, server: str, tmp_path: Path, mistake: str, told: str
+) -> None:
+    for page in open_page(browser, 390):
+        page.goto(f"{server}/batches")
+        page.get_by_label("Files").set_input_files(_bad_files(tmp_path)[mistake])
+        page.get_by_role("button", name="Start the job").click()
+        refusal = page.locator("#batch-error")
+        expect(refusal).to_be_focused()
+        expect(refusal).to_contain_text(told)
+        for validator_words in ("Field required", "Extra inputs", "String should", "Expecting value"):
+            expect(refusal).not_to_contain_text(validator_words)
+        if mistake == "a misspelt field":
+            page.screenshot(path=str(SCREENSHOTS / "batches-bad-file-390.png"), full_page=True)
+
+
+def test_cancel_stops_a_running_job_and_keeps_what_was_made(
+    browser: Any, server: str, tmp_path: Path
+) -> None:
+    article = _seed("aleppo-shelling-de-mistura-moscow")
+    upload = tmp_path / "many.jsonl"
+    lines = [json.dumps({"id": f"a{n}", "text": f"{article}\n{n}"}, ensure_ascii=False) for n in range(400)]
+    upload.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for page in open_page(browser, 390):
+        page.goto(f"{server}/batches")
+        page.get_by_label("Files").set_input_files(upload)
+        page.get_by_role("radio", name=re.compile(r"^Offline")).check()
+        page.get_by_role("button", name="Start the job").click()
+        page.wait_for_url(JOB_PAGE)
+        expect(page.locator("#job-state")).to_have_text(
+            re.compile(r"^Running: [1-9]\d* of 400"), timeout=30_000
+        )
+        page.get_by_role("button", name="Cancel the job").click()
+        state = page.locator("#job-state")
+        expect(state).to_have_text(
+            re.compile(r"^Cancelled after \d+ of 400 articles: the results made so far stay")
+        )
+        expect(page.get_by_role("button", name="Cancel the job")).to_be_hidden()
+        cancelled_after = int(re.search(r"after (\d+) of", state.inner_text()).group(1))  # type: ignore[union-attr]
+        assert cancelled_after < 400
+        page.screenshot(path=str(SCREENSHOTS / "batches-cancelled-390.png"), full_page=True)
+        page.reload()
+        expect(page.locator("#job-state")).to_have_text(re.compile(r"^Cancelled after \d+ of 400"))
+        href = page.get_by_role("link", name="Download the results (JSONL)").get_attribute("href")
+        kept = page.request.get(f"{server}{href}").text().splitlines()
+        assert len(kept) >= cancelled_after and all('"digest"' in line for line in kept)

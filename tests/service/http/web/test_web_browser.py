@@ -357,3 +357,24 @@ def test_feedback_on_an_item_is_saved_and_shown_after_the_reload(page: Any, serv
     saved.locator("summary").click()
     expect(saved.get_by_label("Wrong")).to_be_checked()
     expect(saved.get_by_label("Note")).to_have_value("this counts the injured")
+
+
+@pytest.mark.parametrize("path", ["/", "/digests", "/batches", "digest"])
+def test_on_a_phone_each_page_keeps_a_margin_below_the_header_and_at_the_sides(
+    browser: Any, server: str, path: str
+) -> None:
+    """The page's own padding (main's, once overridden by the side padding's shorthand) at 390 px."""
+    for page in open_page(browser, 390):
+        if path == "digest":
+            _digest_through_the_form(page, server, _seed_text())
+        else:
+            page.goto(f"{server}{path}")
+        header = page.locator(".site-header").bounding_box()
+        heading = page.locator("main h1").first.bounding_box()
+        assert heading["y"] - (header["y"] + header["height"]) >= 12, "the heading touches the header"
+        for block in page.locator("main > *:visible").all():
+            box = block.bounding_box()
+            assert box["x"] >= 10 and box["x"] + box["width"] <= 380, (
+                block.evaluate("e => e.outerHTML")[:80],
+                box,
+            )
