@@ -6,9 +6,9 @@ of its clause (else its sentence; states are not event places). A verb of stance
 force or group, or an official of a government or body, but not a monitor or a media outlet — makes the
 sentence a statement ("فرنسا تدعو"، "اعتبرت موسكو"، "طالب ممثلو الوكالات الأممية"، "اتهمت الحكومة"); plain
 قال/قالت does only for a government or body itself ("قالت الخارجية السورية"); a verb of saying or declaring
-in a sentence that tells a toll (killed, injured...) makes its subject the toll's source, not a statement.
-A statement is proposed when the sentence asserts no other event, or whatever else it asserts when the
-verb is a call; a ceasefire named on its own in a statement is its object, not talks.
+in a sentence that tells a toll (killed, injured..., or both together) makes its subject the toll's
+source, not a statement. A statement is proposed when the sentence asserts no other event, or whatever
+else it asserts when the verb is a call; a ceasefire named on its own in a statement is its object, not talks.
 
 Headings propose no events (they announce what the body tells). A trigger in a clause dated by a past
 year tells a past campaign (background: "انتهت أواخر 2016 بتهجير السكان") and proposes an event of type
@@ -38,7 +38,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from schemas.digest import ActorKind, ActorRole, EventType, Location
+from schemas.digest import ActorKind, ActorRole, EventType, Location, Metric
 from schemas.metrics import HARM_METRICS, METRIC_FACTS, VIOLENT_EVENT_TYPES
 from service.arabic.dates import TimeExpression
 from service.arabic.document import Document, Sentence
@@ -47,6 +47,7 @@ from service.arabic.lexicon import is_one_of, word_set, words
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.figures import FigureDraft
+from service.engines.offline.metrics import names_killed_or_injured
 from service.engines.offline.places import Places
 from service.engines.offline.triggers import Trigger, Triggers
 
@@ -113,7 +114,7 @@ class EventReader:
         self._toll_sentences = {
             document.sentence_of_token(figure.number.first).index
             for figure in figures
-            if figure.metric in HARM_METRICS
+            if figure.metric in HARM_METRICS or _killed_or_injured_together(document, figure)
         }
         self._document = document
         self._gazetteer = gazetteer
@@ -351,6 +352,14 @@ def _without_means(document: Document, triggers: Sequence[Trigger]) -> list[Trig
         for t in triggers
         if not (t.type in _MEANS_OF_ATTACK and document.clause_of_token(t.token) in facility_clauses)
     ]
+
+
+def _killed_or_injured_together(document: Document, figure: FigureDraft) -> bool:
+    """ "خمسة آلاف مدني أصيبوا أو قتلوا"، "مئات القتلى والجرحى": a toll of harm, though of no one metric."""
+    if figure.metric is not Metric.other:
+        return False
+    clause = document.clause_of_token(figure.number.first)
+    return names_killed_or_injured(document, clause.first_token, clause.end_token)
 
 
 def _same_known_place(event: EventDraft, proposal: _Proposal) -> bool:

@@ -5,8 +5,9 @@ wounding ("إن مدنيا قتل"، "مقتل طفل") or right after "بينه
 What a number counts is read by `service.engines.offline.metrics`. Then, per figure:
 - subset: a figure introduced by بينهم / منهم / بينها / من بينهم (or joined by و to such a figure) is
   part of the nearest total before it in the sentence; one after "بين الجرحى"/"من القتلى" ("among the
-  injured") is part of the latest total of that metric; a partitive "مئة من القتلى" ("a hundred of the
-  dead") is part of an earlier total of its metric in the sentence (a sub-period of the same toll). A
+  injured"), or followed by "من بين القتلى" ("أربعة من القادة المحليين من بين القتلى"), is part of the
+  latest total of that metric; a partitive "مئة من القتلى" ("a hundred of the dead", not "العشرات من
+  المدنيين") is part of an earlier total of its metric in the sentence (a sub-period of the same toll). A
   subset takes the total's metric, and its period, place and source unless it has its own;
 - period: the period phrase in the same clause, nearest first, with no other number between the two unless
   it is at most six words away ("موقعة 80 قتيلاً ... الذي حصد المئات منذ شهر": the month is the hundreds',
@@ -66,6 +67,8 @@ from service.engines.offline.places import Places
 
 _SUBSET_MARKERS = words("بينهم", "منهم", "بينها", "منها", "بينهن", "منهن")
 _AMONG = words("بين", "ومن", "من")  # "وبين الجرحى طفلان": among the injured, two children
+_BETWEEN = words("بين")
+_AMONG_REACH = 5  # words from the end of a figure's phrase to "بين القتلى" ("من القادة المحليين من بين")
 _AMONG_TOLL = {
     **dict.fromkeys(words("القتلى", "الضحايا", "الشهداء"), Metric.killed),
     **dict.fromkeys(words("الجرحى", "المصابين"), Metric.injured),
@@ -297,8 +300,8 @@ def _with_sentence_period(
 
 def _partitive(document: Document, number: NumberWords, counted: tuple[int, str | None] | None) -> bool:
     """ "مئة من القتلى": the number takes part of a defined group ("of the dead")."""
-    if counted is None or counted[0] != number.last + 2:
-        return False
+    if counted is None or counted[1] is None or counted[0] != number.last + 2:
+        return False  # "العشرات من المدنيين" counts civilians, not some of a toll already told
     return document.has(number.last + 1, _OF) and document.word(counted[0]).startswith("ال")
 
 
@@ -406,6 +409,7 @@ def _total_of(document: Document, draft: FigureDraft, earlier: Sequence[FigureDr
     same_sentence = range(in_sentence, len(earlier))
     first = document.token_index_at(draft.start)
     among = lookup(document.word(first - 1), _AMONG_TOLL) if document.has(first - 2, _AMONG) else None
+    among = among or _among_after(document, draft)
     if among is not None:
         return _latest_total(earlier, range(len(earlier)), Metric(among))
     if not same_sentence:
@@ -417,6 +421,18 @@ def _total_of(document: Document, draft: FigureDraft, earlier: Sequence[FigureDr
         return previous.part_of
     if draft.partitive:
         return _latest_total(earlier, same_sentence, draft.metric)
+    return None
+
+
+def _among_after(document: Document, draft: FigureDraft) -> str | None:
+    """ "إن أربعة من القادة المحليين من بين القتلى": the metric of the toll named right after the figure's
+    phrase by "(من) بين القتلى"، "بين الجرحى" (the figure is some of them)."""
+    after = document.token_index_at(draft.end - 1) + 1
+    for index in range(after, min(after + _AMONG_REACH, len(document.tokens) - 1)):
+        if document.gap_before(index).strip() or document.has_number(index):
+            return None
+        if document.has(index, _BETWEEN) and not document.gap_before(index + 1).strip():
+            return lookup(document.word(index + 1), _AMONG_TOLL)
     return None
 
 

@@ -9,7 +9,8 @@ Rules, in order (docs/DESIGN.md §3):
    facilities; a dual ("غارتين"، "قتيلان"، "جريحين") is its own counted noun.
 3. A population of a besieged area: "تضم/يعيش فيها نحو ... شخص" with a siege word in the sentence, or
    "... شخص ما زالوا محاصرين"; people right after "إجلاء" are evacuated ("لإجلاء نحو 150 جريحا").
-4. Killed and injured counted together ("مئات القتلى والجرحى"، "مقتل وجرح مئات") are neither: `other`.
+4. Killed and injured counted together ("مئات القتلى والجرحى"، "مقتل وجرح مئات"، "أصيبوا أو قتلوا") are
+   neither: `other`.
 5. Otherwise the nearest trigger word in the number's clause wins, before it ("مقتل 4"، "حصيلة القتلى
    ... 207") or after it ("170 مدنيا قتلوا"، "4127 شخصاً غادروا"), but not past a word joined by و that
    counts the next number ("مقتل ما مجموعه 49 شخصا وإصابة مئات": the injured are the hundreds); failing
@@ -118,6 +119,7 @@ _INCIDENTS = word_set("non_counts", "incidents")
 _IN = words("في")
 _RANKS = words("صفوف")  # "في صفوف المدنيين": among the civilians
 _AND = "و"
+_OR = words("أو")
 
 SUBJECTS: dict[str, str] = word_table("counted_people", "subjects") | word_table(
     "counted_people", "possessed"
@@ -316,7 +318,9 @@ def _nearest_trigger(
         if index + 1 in blocked and document.word(index).startswith(_AND):
             break  # "مقتل 49 شخصا وإصابة مئات": the conjoined word counts the next number
         best, weak = _consider(document, index, index - number.last - 1, best, weak)
-    if best is not None and _killed_and_injured(document, best[1], best[2]):
+    if best is not None and (
+        _killed_and_injured(document, best[1], best[2]) or _killed_or_injured(document, best[1], best[2])
+    ):
         return Metric.other
     if best is not None and document.has(best[1], _VICTIMS) and _after_toll_word(document, best[1]):
         return Metric.killed
@@ -362,6 +366,22 @@ def _killed_and_injured(document: Document, index: int, metric: str) -> bool:
     combinable_before = current.startswith("و") and document.has(index - 1, _COMBINABLE)
     before = lookup(document.word(index - 1), _TRIGGERS) if combinable_before else None
     return any(other in _TOLLS and other != metric for other in (after, before))
+
+
+def names_killed_or_injured(document: Document, first: int, end: int) -> bool:
+    """A word of killing or wounding in the tokens [first, end) ("أصيبوا أو قتلوا"، "القتلى والجرحى")."""
+    return any(lookup(document.word(index), _TRIGGERS) in _TOLLS for index in range(first, end))
+
+
+def _killed_or_injured(document: Document, index: int, metric: str) -> bool:
+    """ "أصيبوا أو قتلوا"، "قتيل أو جريح": one count of the killed or injured, which is neither."""
+    if metric not in _TOLLS:
+        return False
+    for other in (index + 2, index - 2):
+        between = min(index, other) + 1
+        if document.has(between, _OR) and lookup(document.word(other), _TRIGGERS) in _TOLLS - {metric}:
+            return True
+    return False
 
 
 def subject_of(document: Document, number: NumberWords, counted: tuple[int, str | None] | None) -> str | None:

@@ -151,3 +151,8 @@ def test_a_headline_toll_goes_with_the_event_its_lead_tells() -> None:
     toll = next(figure for figure in digest.figures if figure.span.start == 0)
     (event,) = [event for event in digest.events if event.type is EventType.air_strike]
     assert toll.event_id == event.id
+
+
+def test_a_body_telling_a_toll_of_killed_or_injured_makes_no_statement() -> None:
+    text = "وقالت الأمم المتحدة إن ما يقرب من خمسة آلاف مدني أصيبوا أو قتلوا في المعارك في البلاد."
+    assert [event.type for event in digest_of(text).events if event.type is EventType.statement] == []

@@ -29,6 +29,12 @@ from schemas.digest import Metric, Qualifier, Scope
         ("وارتفعت حصيلة القتلى في صفوف المدنيين في المدينة خلال يومين إلى 66 شخصا.", "66", Metric.killed),
         ("وأدى القصف إلى مقتل وجرح مئات الأشخاص.", "مئات", Metric.other),  # killed and injured together
         ("وتحدثت الوكالة عن سقوط 5 ضحايا.", "5", Metric.other),  # casualties are not deaths
+        (
+            "وقالت البعثة إن نحو ألفي مدني أصيبوا أو قتلوا في القتال.",
+            "ألفي",
+            Metric.other,
+        ),  # killed or injured
+        ("وأفاد المسعفون بأن 30 شخصا قتلوا أو أصيبوا في القصف.", "30", Metric.other),
         ("وارتفعت حصيلة الضحايا إلى 31 مدنيا.", "31", Metric.killed),  # ... unless they are the toll
         ("وأسفر الهجوم عن خمسة قتلى وجريحين في صفوف الشرطة.", "جريحين", Metric.injured),  # a dual counts 2
         ("وسقط قتيلان وثلاثة جرحى في القصف على البلدة.", "قتيلان", Metric.killed),
@@ -84,6 +90,24 @@ def test_a_girl_killed_is_a_figure_of_one_beside_the_injured() -> None:
     assert (girl.value, girl.metric, girl.subject_en) == (1, Metric.killed, "girls")
     assert (injured.value, injured.metric) == (5, Metric.injured)
     assert "a girl was killed" in digest.summary.summary_en.lower()
+
+
+def test_a_count_named_among_the_dead_after_it_is_part_of_the_toll() -> None:
+    text = (
+        "وقال المتحدث إن 22 شخصا قتلوا في الهجوم على البلدة. "
+        "وقال الحاكم إن ثلاثة من القادة المحليين من بين القتلى."
+    )
+    digest = digest_of(text)
+    assert figure_at(digest, text, "ثلاثة").part_of == figure_at(digest, text, "22").id
+
+
+def test_a_count_of_civilians_after_another_toll_is_no_part_of_it() -> None:
+    text = (
+        "وقال إن أربعة من القادة قتلوا في الهجوم، "
+        "فيما أسفرت التفجيرات عن مقتل العشرات من المدنيين في العاصمة."
+    )
+    dozens = figure_at(digest_of(text), text, "العشرات")
+    assert (dozens.metric, dozens.part_of) == (Metric.killed, None)
 
 
 def test_a_singular_noun_next_to_a_casualty_word_is_a_figure_of_one() -> None:
