@@ -69,6 +69,20 @@ def test_an_office_without_a_name_names_nobody() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقالت وسائل إعلام محلية إن الجسر أغلق.",
+        "وذكرت صحيفة محلية أن الجسر أغلق.",
+        "وقالت صحف عبرية إن الجسر أغلق.",
+    ],
+)
+def test_media_that_report_are_an_unnamed_source_not_a_person(text: str) -> None:
+    digest = digest_of(text)
+    assert not [a for a in digest.actors if a.kind is ActorKind.person]
+    assert digest.quotes[0].speaker_actor_id is None
+
+
 def test_an_appositive_name_after_a_title() -> None:
     digest = digest_of("وقال مدير مستشفى البلدة، سامي الحلبي، إن الجرحى كثيرون.")
     assert [a.name_ar for a in digest.actors if a.kind is ActorKind.person] == ["سامي الحلبي"]
