@@ -255,7 +255,13 @@ def _export_feedback(args: argparse.Namespace) -> int:
     if not written:
         print("no digest in the cache has feedback: give some on a digest page (Feedback under each item)")
         return 0
-    print(f"wrote {len(written)} gold draft(s) to {display_path(args.out)}: review them by evals/GUIDE.md")
+    print(f"wrote {len(written)} gold draft(s) to {display_path(args.out)}:")
+    for path in written:
+        print(f"  {display_path(path)} (its article: {display_path(path.with_suffix('.txt'))})")
+    print(
+        "review each by evals/GUIDE.md before it joins evals/gold/; to score an engine on them now: "
+        f"digest eval run --engine offline --gold {display_path(args.out)}"
+    )
     return 0
 
 

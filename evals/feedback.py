@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evals.gold import GoldArticle, GoldKind
+from evals.paths import display_path
 from schemas.digest import Digest
 from schemas.request import DigestRequest
 from service.runtime.digester import Digester
@@ -47,7 +48,7 @@ def draft_of(key: str, request: DigestRequest, digest: Digest, feedback: DigestF
     ]
     gold = GoldArticle(
         id=draft_id,
-        article_file=str((out / f"{draft_id}.txt").resolve()),
+        article_file=display_path(out / f"{draft_id}.txt"),  # from the repository root, as gold files name it
         synthetic=False,
         kind=GoldKind.real,
         title=request.title,

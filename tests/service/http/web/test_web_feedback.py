@@ -11,11 +11,12 @@ import pytest
 from litestar.testing import TestClient
 
 from evals.cli import main as eval_main
+from evals.feedback import draft_of
 from evals.gold import GoldArticle
 from service.http.app import create_app
 from service.runtime.digester import Digester
 from service.settings import Settings
-from tests.paths import SEED_FILES
+from tests.paths import REPO, SEED_FILES
 from tests.service.http.web.test_web_pages import digest_path
 
 Client = TestClient[Any]
@@ -87,9 +88,15 @@ def test_the_export_writes_a_gold_draft_without_the_wrong_items(
     monkeypatch.setenv("DIGEST_CACHE_DIR", str(offline_settings.cache_dir))
     out = tmp_path / "drafts"
     assert eval_main(["feedback", "export", "--out", str(out)]) == 0
-    assert "wrote 1 gold draft(s)" in capsys.readouterr().out
+    printed = capsys.readouterr().out
     [draft_file] = out.glob("*.json")
+    assert (
+        f"wrote 1 gold draft(s) to {out}:\n  {draft_file} (its article: {draft_file.with_suffix('.txt')})"
+        in printed
+    )
+    assert f"digest eval run --engine offline --gold {out}" in printed
     draft = GoldArticle.model_validate(json.loads(draft_file.read_text(encoding="utf-8")))
+    assert draft.article_file == str(draft_file.with_suffix(".txt"))  # outside the repository: absolute
     assert draft.title == "حلب" and draft.article_text() == SEED_FILES[0].read_text(encoding="utf-8")
     assert wrong not in {f.id for f in draft.figures} and len(draft.figures) == len(digest["figures"]) - 1
     assert right in {q.id for q in draft.quotes}
@@ -98,3 +105,17 @@ def test_the_export_writes_a_gold_draft_without_the_wrong_items(
     assert f"Correct: {right}" in draft.notes
     assert "Missing, to label: the hospital hit in Aleppo" in draft.notes
     assert re.search(r"Kept, not reviewed: .*\ba1\b", draft.notes)
+
+
+def test_a_draft_under_the_repository_names_its_article_from_the_root_as_gold_files_do(
+    offline_settings: Settings, tmp_path: Path
+) -> None:
+    with TestClient(app=create_app(offline_settings, Digester(offline_settings))) as client:
+        path = digest_path(client, text=SEED_FILES[0].read_text(encoding="utf-8"))
+        feedback(client, path, verdict="missing", note="the second day's toll")
+        key = path.removeprefix("/d/")
+        request, digest = client.app.state.digester.lookup(key)
+        draft = draft_of(
+            key, request, digest, client.app.state.digester.feedback(key), REPO / "evals" / "drafts"
+        )
+    assert draft.gold.article_file == f"evals/drafts/draft-{key[:12]}.txt"
