@@ -1,7 +1,7 @@
 """What the code knows about each `Metric` and each violent `EventType`: one row per metric, one table.
 
 Reconciliation, both engines' summaries and quotes, and event linking read these facts here, so a
-new metric is one row (a test checks that every `Metric` has one): docs/DESIGN.md §3 and §9. The
+new metric is one row (a test checks that every `Metric` has one): docs/DESIGN.md §3 and §10. The
 table is code, not part of the exported contract: it does not change the JSON Schemas.
 """
 
