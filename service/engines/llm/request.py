@@ -9,7 +9,8 @@ sent by the SDK or written as a line of an OpenAI Batch file.
   (llama.cpp: it turns the forced tool's schema into a grammar). All tools are sent in every call
   because chat templates render them at the very start of the prompt: identical tools keep the
   prompt's prefix identical across an article's calls, so the server's KV cache reuses it;
-* `json`: a JSON object, with the schema written into the task message (the most portable).
+* `json`: a JSON object, with the answer's shape written into the task message (the most portable);
+* `text`: the same message, the answer unconstrained and read tolerantly (small local models).
 """
 
 from __future__ import annotations
@@ -117,5 +118,47 @@ def _tool(model: type[BaseModel]) -> dict[str, Any]:
 
 def _with_schema_in_last_message(messages: list[Message], answer: type[BaseModel]) -> list[Message]:
     last = messages[-1]
-    schema_note = f"\n\nAnswer with one JSON object that matches this JSON Schema:\n{answer_schema(answer)}"
-    return [*messages[:-1], {**last, "content": last["content"] + schema_note}]
+    return [*messages[:-1], {**last, "content": last["content"] + "\n\n" + answer_shape(answer)}]
+
+
+@functools.cache
+def answer_shape(answer: type[BaseModel]) -> str:
+    """The answer model as a model reads it in a prompt: a JSON skeleton of its keys and types, then
+    what each described field holds. It says what the JSON Schema says that a model acts on (keys,
+    types, nullability, enum values, descriptions) in fewer tokens, which every call pays for: the
+    task messages of an article's four calls, counted with Qwen2.5's tokenizer, 1,821 → 1,289 tokens
+    (actors and events 657 → 417, figures 709 → 540, quotes 253 → 161, summary 202 → 171)."""
+    schema = answer.model_json_schema()
+    notes: dict[str, str] = {}
+    skeleton = _shape(schema, schema.get("$defs", {}), notes)
+    lines = ["Answer with one JSON object of this shape, every key present:", skeleton]
+    lines += [f"- {name}: {note}" for name, note in notes.items()]
+    return "\n".join(lines)
+
+
+def _shape(schema: dict[str, Any], defs: dict[str, Any], notes: dict[str, str], name: str = "") -> str:
+    if name and schema.get("description") and "enum" not in schema:
+        _note(notes, name, schema["description"])
+    if "$ref" in schema:
+        return _shape(defs[schema["$ref"].rsplit("/", 1)[-1]], defs, notes, name)
+    if "enum" in schema:
+        return "|".join(json.dumps(value) for value in schema["enum"])
+    if "anyOf" in schema:
+        return "|".join(_shape(option, defs, notes, name) for option in schema["anyOf"])
+    kind = schema.get("type")
+    if kind == "object":
+        properties = schema["properties"].items()
+        fields = (f"{json.dumps(key)}:{_shape(value, defs, notes, key)}" for key, value in properties)
+        return "{" + ",".join(fields) + "}"
+    if kind == "array":
+        return "[" + _shape(schema["items"], defs, notes, name) + ",...]"
+    return str(kind)
+
+
+def _note(notes: dict[str, str], name: str, description: str) -> None:
+    """What a field holds; two fields of one name (the actors' and the events' ref) share a line."""
+    known = notes.get(name)
+    if known is None:
+        notes[name] = description
+    elif description not in known:
+        notes[name] = f"{known}; {description}"

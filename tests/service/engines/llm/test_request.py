@@ -3,10 +3,11 @@
 import json
 from typing import Any
 
+import pytest
 from pydantic import BaseModel, Field
 
 from schemas.llm_output import ActorsEventsAnswer, FiguresAnswer, QuotesAnswer, SummaryAnswer
-from service.engines.llm.request import Sampling, answer_schema, chat_request
+from service.engines.llm.request import Sampling, answer_schema, answer_shape, chat_request
 
 
 class Headline(BaseModel):
@@ -69,4 +70,25 @@ def test_json_and_text_modes_put_the_schema_in_the_task_and_only_json_constrains
     assert "response_format" not in text_body and "tools" not in text_body
     for body in (json_body, text_body):
         assert body["messages"][0] == messages[0], "the static prefix stays byte-identical"
-        assert body["messages"][-1]["content"].endswith(answer_schema(FiguresAnswer))
+        assert body["messages"][-1]["content"].endswith(answer_shape(FiguresAnswer))
+
+
+@pytest.mark.parametrize("model", [ActorsEventsAnswer, FiguresAnswer, QuotesAnswer, SummaryAnswer])
+def test_the_answer_shape_names_every_key_enum_value_and_description_in_fewer_characters(model) -> None:
+    shape, schema = answer_shape(model), json.loads(answer_schema(model))
+    definitions = [schema, *schema.get("$defs", {}).values()]
+    for definition in definitions:
+        for key, field in definition.get("properties", {}).items():
+            assert f'"{key}":' in shape
+            if "description" in field:
+                assert field["description"] in shape, key
+        for value in definition.get("enum", []):
+            assert f'"{value}"' in shape
+    assert len(shape) < len(answer_schema(model))
+
+
+def test_the_answer_shape_says_which_fields_may_be_null_and_which_are_lists() -> None:
+    skeleton = answer_shape(FiguresAnswer).splitlines()[1]
+    assert skeleton.startswith('{"figures":[{"ref":string,"phrase_ar":string,"value":integer,')
+    assert '"period_ar":string|null' in skeleton and skeleton.endswith(",...]}")
+    assert '"scope":"incident"|"period"|"cumulative"' in skeleton
