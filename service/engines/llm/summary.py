@@ -2,15 +2,20 @@
 
 After grounding, the last call receives the grounded facts (`facts_text`) and writes headline,
 summary and key points. They are checked (`summary_problems`): every number must be one the
-grounded figures state, every capitalised name must be one the facts give. A summary that fails
+grounded figures state, every capitalised name must be one the facts give, and the headline is in
+sentence case. A summary that fails
 twice is replaced by `template_summary`, built from the same facts, with a warning.
 """
 
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
 
 from schemas.digest import Figure, Quote, Summary
 from schemas.llm_output import LLMDigest, SummaryAnswer
@@ -20,6 +25,9 @@ from service.digest.claims import claim_text
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’-]{2,}")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[-•]\s+|\(\s*)$")
 _WORD = re.compile(r"[A-Za-z]{3,}")
+_CAPITAL_WORD = re.compile(r"\b[A-Z][A-Za-z'’-]*")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]{2,}")
+DATA_DIR = Path(__file__).resolve().parent / "data"
 _CALENDAR_WORDS = frozenset(name.lower() for name in (*calendar.day_name, *calendar.month_name) if name)
 
 
@@ -57,10 +65,39 @@ def summary_problems(summary: SummaryAnswer, items: DigestItems) -> list[str]:
     stray = numbers_not_in_figures(as_summary, items.figures)
     if stray:
         problems.append(f"the numbers {', '.join(stray)} are not among the facts' figures")
-    unknown = unknown_names(_english_texts(summary), facts_text(items))
+    facts = facts_text(items)
+    unknown = unknown_names(_english_texts(summary), facts)
     if unknown:
         problems.append(f"the names {', '.join(unknown)} are not in the facts")
+    miscased = miscased_headline_words(summary.headline_en, facts)
+    if miscased:
+        problems.append(
+            "write the headline in sentence case, a capital only for its first word and for names: "
+            + ", ".join(miscased)
+        )
     return problems
+
+
+def miscased_headline_words(headline: str, facts: str) -> list[str]:
+    """Words capitalised inside the headline that are no names: a small word (`headline_words.yaml`),
+    or a word the facts write in lower case only. The service's headlines are in sentence case, as
+    the offline engine and the template write them ("Shelling of a market in Taiz kills 12")."""
+    names = {word.lower()[:5] for word in _CAPITAL_WORD.findall(facts)}
+    common = {word[:5] for word in _LOWER_WORD.findall(facts)} - names
+    wrong: list[str] = []
+    for match in _CAPITAL_WORD.finditer(headline):
+        word, lowered = match.group(), match.group().lower()
+        if _SENTENCE_START.search(headline[: match.start()]) or (len(word) > 1 and word.isupper()):
+            continue
+        if (lowered in _small_words() or lowered[:5] in common) and word not in wrong:
+            wrong.append(word)
+    return wrong
+
+
+@functools.cache
+def _small_words() -> frozenset[str]:
+    data = yaml.safe_load((DATA_DIR / "headline_words.yaml").read_text(encoding="utf-8"))
+    return frozenset(str(word) for word in data["small_words"])
 
 
 def unknown_names(texts: Iterable[str], facts: str) -> list[str]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from schemas.llm_output import SummaryAnswer
 from service.digest.grounding import ground
-from service.engines.llm.summary import facts_text
+from service.engines.llm.summary import facts_text, miscased_headline_words, summary_problems
+
+FACTS = """- f1: 12 people killed [source UN humanitarian office; Taiz]
+- actor: Jens Laerke, Spokesman of the UN humanitarian office
+- event: shelling in Taiz: Artillery shelling hit a popular market in Taiz."""
 
 
 def test_a_quote_whose_translation_has_a_number_no_figure_states_is_left_out_of_the_facts(example):
@@ -17,3 +22,35 @@ def test_a_quote_whose_translation_has_a_number_no_figure_states_is_left_out_of_
 
     assert "55" not in facts, "a summary may use no number the figures do not state"
     assert stated.text_en is not None and stated.text_en in facts, "its 30 is figure f3's"
+
+
+def test_a_headline_in_sentence_case_passes_with_its_names_acronyms_and_days():
+    for headline in (
+        "Shelling of a market in Taiz kills 12, UN office says",
+        "Taiz market shelling kills 12 on Sunday, says Jens Laerke",
+        "Artillery shelling in Taiz: Laerke says 12 killed",
+    ):
+        assert miscased_headline_words(headline, FACTS) == [], headline
+
+
+def test_a_headline_in_title_case_is_refused_naming_the_words():
+    assert miscased_headline_words("Shelling Of A Market In Taiz Kills 12 People", FACTS) == [
+        "Of", "A", "Market", "In", "Kills", "People",
+    ]  # fmt: skip
+    assert miscased_headline_words("Twelve killed in Market Shelling", FACTS) == ["Market", "Shelling"]
+    assert miscased_headline_words("Hezbollah shelling kills 12", FACTS) == [], "a name: the names check's"
+
+
+def test_a_summary_with_a_title_case_headline_fails_its_check_with_what_to_change(example):
+    article, output = example
+    items = ground(output, article)
+    summary = SummaryAnswer(
+        headline_en="Artillery Shelling Of A Taiz Market Kills 12",
+        summary_en=output.summary_en,
+        key_points_en=output.key_points_en,
+        summary_ar=output.summary_ar,
+    )
+    [problem] = [p for p in summary_problems(summary, items) if p.startswith("write the headline")]
+    assert problem.endswith("sentence case, a capital only for its first word and for names: "
+                            "Shelling, Of, A, Market, Kills")  # fmt: skip
+    assert summary_problems(summary.model_copy(update={"headline_en": output.headline_en}), items) == []
