@@ -81,7 +81,7 @@ def read_article(request: DigestRequest) -> tuple[DigestItems, Summary]:
     links = [
         None if scope_of(document, draft) is Scope.cumulative else link
         for draft, link in zip(
-            figure_drafts, link_figures(document, event_drafts, figure_drafts, places), strict=True
+            figure_drafts, link_figures(document, event_drafts, figure_drafts, places, times), strict=True
         )
     ]  # a running count is the toll of no one incident
     quote_reader = QuoteReader(document, mentions, attributions, figure_drafts, places, triggers)

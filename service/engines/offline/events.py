@@ -43,7 +43,7 @@ from schemas.metrics import HARM_METRICS, METRIC_FACTS, VIOLENT_EVENT_TYPES
 from service.arabic.dates import TimeExpression
 from service.arabic.document import Document, Sentence
 from service.arabic.gazetteer import Gazetteer
-from service.arabic.lexicon import is_one_of, word_set, words
+from service.arabic.lexicon import is_one_of, stems, word_set, words
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.figures import FigureDraft
@@ -69,6 +69,8 @@ _NOT_AGENT_MARKERS = word_set("places", "not_agent_markers")
 _BOMBARDMENTS = frozenset({EventType.air_strike, EventType.shelling})
 _MEANS_OF_ATTACK = _BOMBARDMENTS | {EventType.ground_clash}  # "الهجوم على منزلين": the attack is on a home
 _PLUPERFECT = word_set("event_words", "pluperfect")
+_MONTHS = word_set("time_words", "months_gregorian", "months_levantine")
+_WEEKDAYS = word_set("time_words", "weekdays")
 _PLUPERFECT_REACH = 4  # words from the opening "وكان" to the trigger of the earlier incident
 
 
@@ -377,23 +379,34 @@ def _normalised(document: Document, time: TimeExpression) -> str:
 
 
 def link_figures(
-    document: Document, events: Sequence[EventDraft], figures: Sequence[FigureDraft], places: Places
+    document: Document,
+    events: Sequence[EventDraft],
+    figures: Sequence[FigureDraft],
+    places: Places,
+    times: Sequence[TimeExpression],
 ) -> list[int | None]:
     """The event (index) of each figure: an event of a fitting type told in the figure's sentence, nearest
     trigger first; for a figure in a heading, else the first such event of the lead (the heading's next
     sentence that is no heading: a headline tells what its lead tells); else, for a toll, the violent
-    event of its section at its place; a subset goes with its total."""
+    event of its section at its place, unless the figure's sentence dates it apart (another day stated,
+    "ومساء الجمعة، قتل أحد عشر شخصا" beside an event of Saturday, or a month, "أسفر عن مقتل 38 شخصا في
+    منتصف يونيو الماضي": an earlier incident at the same place is not the news); a subset goes with its
+    total."""
     links: list[int | None] = []
     for figure in figures:
         if figure.part_of is not None:
             links.append(links[figure.part_of])
             continue
-        links.append(_event_of(document, events, figure, places))
+        links.append(_event_of(document, events, figure, places, times))
     return links
 
 
 def _event_of(
-    document: Document, events: Sequence[EventDraft], figure: FigureDraft, places: Places
+    document: Document,
+    events: Sequence[EventDraft],
+    figure: FigureDraft,
+    places: Places,
+    times: Sequence[TimeExpression],
 ) -> int | None:
     sentence = document.sentence_of_token(figure.number.first)
     fitting = METRIC_FACTS[figure.metric].event_types
@@ -421,8 +434,29 @@ def _event_of(
         and event.type in VIOLENT_EVENT_TYPES
         and event.location is not None
         and places.contains(event.location, figure.location)
+        and not _dated_apart(document, sentence, event, times)
     ]
     return same_place[0] if same_place else None
+
+
+def _dated_apart(
+    document: Document, sentence: Sentence, event: EventDraft, times: Sequence[TimeExpression]
+) -> bool:
+    """The sentence states a month ("في منتصف يونيو الماضي") or another weekday than the event's ("ومساء
+    الجمعة، قتل ..." beside an event of Saturday; "صباح اليوم"، "أول من أمس" name no weekday to compare)."""
+    if any(document.has(i, _MONTHS) for i in range(sentence.first_token, sentence.end_token)):
+        return True
+    event_days = _weekdays(document, event.when) if event.when is not None else frozenset()
+    stated = [t for t in times if sentence.first_token <= t.first_token < sentence.end_token]
+    return any(event_days and _weekdays(document, time) - event_days for time in stated)
+
+
+def _weekdays(document: Document, time: TimeExpression) -> frozenset[str]:
+    return frozenset(
+        stems(document.word(i))[-1]
+        for i in range(time.first_token, time.last_token + 1)
+        if document.has(i, _WEEKDAYS)
+    )
 
 
 def _trigger_distance(event: EventDraft, token: int) -> int:

@@ -140,3 +140,21 @@ def test_a_toll_by_the_end_of_a_war_is_the_whole_wars(text: str, phrase: str, pe
 def test_the_end_of_a_meeting_is_no_period() -> None:
     text = "وقتل 6 أشخاص في قصف على المدينة بانتهاء الاجتماع."
     assert figure_at(digest_of(text), text, "6").scope is Scope.incident
+
+
+def test_a_toll_at_the_same_place_dated_another_month_or_day_is_not_the_news() -> None:
+    text = (
+        "قتل 14 شخصا على الأقل في تفجير انتحاري استهدف السوق المركزية في مدينة الموصل أمس السبت.\n\n"
+        "وأشارت الحصيلة غير النهائية إلى مقتل 14 شخصا وجرح 74 آخرين في المدينة.\n\n"
+        "وأعلنت الجماعة مسؤوليتها عن الهجوم المزدوج الذي أسفر عن مقتل 38 شخصا "
+        "في منتصف يونيو الماضي في الموصل.\n\n"
+        "ومساء الجمعة، قتل 11 شخصا على أيدي مسلحين في الموصل."
+    )
+    digest = digest_of(text)
+    news = figure_at(digest, text, "14 شخصا على")
+    assert news.event_id is not None
+    assert figure_at(digest, text, "14 شخصا وجرح").event_id == news.event_id
+    assert figure_at(digest, text, "38").event_id != news.event_id
+    assert figure_at(digest, text, "11").event_id != news.event_id
+    (toll,) = [c for c in digest.casualties if c.event_id == news.event_id and c.metric is Metric.killed]
+    assert (toll.low.value, toll.best.value, toll.high.value) == (14, 14, 14)
