@@ -19,6 +19,7 @@ _SINGULAR = {
     "children": "child",
     "women": "woman",
     "girls": "girl",
+    "members": "member",
     "infants": "infant",
     "volunteers": "volunteer",
     "paramedics": "paramedic",

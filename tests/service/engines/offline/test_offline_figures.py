@@ -92,6 +92,14 @@ def test_a_girl_killed_is_a_figure_of_one_beside_the_injured() -> None:
     assert "a girl was killed" in digest.summary.summary_en.lower()
 
 
+def test_a_member_of_a_force_killed_is_a_figure_of_one() -> None:
+    text = "وأعلنت وزارة الداخلية أمس عن مقتل عنصر إرهابي واعتقال 13 آخرين أثناء عملية أمنية في المدينة."
+    digest = digest_of(text)
+    member = figure_at(digest, text, "عنصر")
+    assert (member.value, member.metric) == (1, Metric.killed)
+    assert figure_at(digest, text, "13").metric is Metric.detained
+
+
 def test_a_count_named_among_the_dead_after_it_is_part_of_the_toll() -> None:
     text = (
         "وقال المتحدث إن 22 شخصا قتلوا في الهجوم على البلدة. "
