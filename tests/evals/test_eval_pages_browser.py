@@ -147,7 +147,16 @@ def test_the_run_report_is_collapsed_filterable_and_fits_a_phone(
     page.get_by_label("with missed items").uncheck()
     page.locator('a[href="#fixture-homs"]').click()
     expect(page.locator("details#fixture-homs")).to_have_attribute("open", "")
+    page.locator("details#fixture-homs details").first.locator(
+        "summary"
+    ).click()  # a field's gold vs predicted
+    mark = page.locator("details#fixture-homs .text mark:visible").first
+    mark.click()  # a phone cannot hover to read a highlight's title: selecting it names its items
+    expect(page.locator("details#fixture-homs .mark-status:visible")).to_have_text(
+        f"Selected: {mark.get_attribute('title')}"
+    )
     assert _sideways(page) <= 0, f"the report scrolls sideways at {width}px"
+    assert not _boxes_scrolling_sideways(page), "on a phone each wide table is one block per row"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"eval-report-{width}.png"), full_page=True)
     assert not errors, errors
