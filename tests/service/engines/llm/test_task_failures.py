@@ -51,6 +51,19 @@ async def test_a_task_whose_answers_never_parse_costs_only_its_own_items(llm_set
     assert failed_count(digester, "quotes") is None
 
 
+async def test_without_actors_and_events_figures_and_quotes_are_served_told_no_refs(llm_settings, example):
+    article, output = example
+    replay = ReplayLLM([answers(output, actors_events=NOT_JSON)])
+    digest = await digest_llm(digester_for(llm_settings, replay), article)
+
+    figures_call = next(r for r in replay.requests if task_of(r) == "figures")
+    assert "(none)" in figures_call.content.decode(), "the figures call is told there are no refs"
+    assert digest.provenance.failed_tasks == ["actors_events"]
+    assert digest.actors == [] and digest.events == []
+    assert [figure.value for figure in digest.figures] == [12, 3, 30] and digest.quotes
+    assert all(figure.source_actor_id is None for figure in digest.figures), "dangling refs are removed"
+
+
 async def test_a_task_the_endpoint_fails_after_retries_costs_only_its_own_items(llm_settings, example):
     article, output = example
     replay = ReplayLLM([answers(output, quotes=error_response(500))])
