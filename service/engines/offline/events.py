@@ -47,7 +47,7 @@ from service.arabic.lexicon import is_one_of, stems, word_set, words
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.figures import FigureDraft
-from service.engines.offline.metrics import names_killed_or_injured
+from service.engines.offline.metrics import TIME_NOUNS, names_killed_or_injured
 from service.engines.offline.places import Places
 from service.engines.offline.triggers import Trigger, Triggers
 
@@ -71,6 +71,8 @@ _MEANS_OF_ATTACK = _BOMBARDMENTS | {EventType.ground_clash}  # "الهجوم ع�
 _PLUPERFECT = word_set("event_words", "pluperfect")
 _MONTHS = word_set("time_words", "months_gregorian", "months_levantine")
 _WEEKDAYS = word_set("time_words", "weekdays")
+_AFTER = words("بعد")
+_OF = words("من")
 _PLUPERFECT_REACH = 4  # words from the opening "وكان" to the trigger of the earlier incident
 
 
@@ -390,8 +392,9 @@ def link_figures(
     sentence that is no heading: a headline tells what its lead tells); else, for a toll, the violent
     event of its section at its place, unless the figure's sentence dates it apart (another day stated,
     "ومساء الجمعة، قتل أحد عشر شخصا" beside an event of Saturday, or a month, "أسفر عن مقتل 38 شخصا في
-    منتصف يونيو الماضي": an earlier incident at the same place is not the news); a subset goes with its
-    total."""
+    منتصف يونيو الماضي": an earlier incident at the same place is not the news). A figure told after "بعد
+    أسابيع من" in its clause ("وذلك بعد أسابيع من الهجوم على فندق في سوسة خلف 38 قتيلا") is the earlier
+    incident's: only an event told there takes it. A subset goes with its total."""
     links: list[int | None] = []
     for figure in figures:
         if figure.part_of is not None:
@@ -411,7 +414,14 @@ def _event_of(
     sentence = document.sentence_of_token(figure.number.first)
     fitting = METRIC_FACTS[figure.metric].event_types
     here = [i for i, event in enumerate(events) if sentence in event.sentences]
+    earlier = _after_an_earlier_incident(document, figure.number.first)
+    if earlier is not None:  # only an event told after "بعد أسابيع من" is that incident
+        here = [
+            i for i in here if any(earlier < t < figure.number.last + 8 for t in events[i].trigger_tokens)
+        ]
     candidates = [i for i in here if events[i].type in fitting] or here
+    if earlier is not None:
+        return candidates[0] if candidates else None
     if candidates:
         return min(
             candidates,
@@ -437,6 +447,19 @@ def _event_of(
         and not _dated_apart(document, sentence, event, times)
     ]
     return same_place[0] if same_place else None
+
+
+def _after_an_earlier_incident(document: Document, token: int) -> int | None:
+    """ "وذلك بعد أسابيع من الهجوم على فندق في سوسة خلف 38 قتيلا": the index of "بعد" when the clause
+    of `token` tells, before it, what happened some time before the news."""
+    clause = document.clause_of_token(token)
+    for index in range(token - 1, clause.first_token - 1, -1):
+        if not document.has(index, _AFTER):
+            continue
+        reach = range(index + 1, min(index + 4, token))
+        if any(document.has(i, TIME_NOUNS) for i in reach) and any(document.has(i, _OF) for i in reach):
+            return index
+    return None
 
 
 def _dated_apart(

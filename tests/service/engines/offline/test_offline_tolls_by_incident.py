@@ -158,3 +158,16 @@ def test_a_toll_at_the_same_place_dated_another_month_or_day_is_not_the_news() -
     assert figure_at(digest, text, "11").event_id != news.event_id
     (toll,) = [c for c in digest.casualties if c.event_id == news.event_id and c.metric is Metric.killed]
     assert (toll.low.value, toll.best.value, toll.high.value) == (14, 14, 14)
+
+
+def test_a_toll_told_weeks_after_an_earlier_attack_is_that_attacks() -> None:
+    text = (
+        "أعلنت وزارة الداخلية مقتل عنصر إرهابي واعتقال 13 آخرين في عملية أمنية في مدينة بنزرت أمس، "
+        "وذلك بعد أسابيع من الهجوم على فندق في مدينة سوسة خلف 38 قتيلا من السياح."
+    )
+    digest = digest_of(text)
+    operation = figure_at(digest, text, "13")
+    tourists = figure_at(digest, text, "38")
+    assert operation.event_id is not None and tourists.event_id != operation.event_id
+    assert all(tourists.id not in c.figure_ids or c.figure_ids == [tourists.id] for c in digest.casualties)
+    assert digest.summary.headline_en.startswith("A member killed")
