@@ -128,8 +128,19 @@ def read_figures(
             read, counts = replace(read, metric=drafts[-1].metric), True
         draft = _with_sentence_period(document, _as_subset(document, read, drafts), drafts)
         if counts or draft.part_of is not None:
+            _date_total_by_subset(drafts, draft)
             drafts.append(draft)
     return drafts
+
+
+def _date_total_by_subset(drafts: list[FigureDraft], subset: FigureDraft) -> None:
+    """ "قتلت 1200 من عناصر التنظيم بينهم 40 قياديا خلال ثمانية أشهر": the period closing the clause
+    after a subset dates its total too (the subset is an aside within the total's clause)."""
+    if subset.part_of is None or subset.period is None or subset.period.first_token < subset.number.last:
+        return
+    total = drafts[subset.part_of]
+    if total.period is None:
+        drafts[subset.part_of] = replace(total, period=subset.period)
 
 
 def _conjoined(document: Document, previous: FigureDraft, draft: FigureDraft) -> bool:

@@ -171,3 +171,21 @@ def test_a_toll_told_weeks_after_an_earlier_attack_is_that_attacks() -> None:
     assert operation.event_id is not None and tourists.event_id != operation.event_id
     assert all(tourists.id not in c.figure_ids or c.figure_ids == [tourists.id] for c in digest.casualties)
     assert digest.summary.headline_en.startswith("A member killed")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقتلت الغارات 1200 من عناصر التنظيم بينهم 40 قياديا خلال ثمانية أشهر.",
+        "وقتل 600 مسلح بينهم عشرات القادة منذ بدء الحملة.",
+    ],
+)
+def test_a_period_after_a_subset_dates_its_total_too(text: str) -> None:
+    digest = digest_of(text)
+    total = next(figure for figure in digest.figures if figure.part_of is None)
+    assert total.scope is Scope.period and total.period_ar is not None
+
+
+def test_a_subset_without_a_period_leaves_its_total_one_incident() -> None:
+    text = "وقتل 30 شخصا بينهم 4 أطفال في القصف."
+    assert figure_at(digest_of(text), text, "30").scope is Scope.incident
