@@ -31,6 +31,9 @@ from service.engines.llm.prompt import PromptFileError, load_prompt
 from service.runtime.digester import Digester
 from service.settings import Settings, load_settings
 
+_DEFAULT_PROMPT = display_path(Settings.model_fields["prompt_file"].default)
+_DEFAULT_MODEL = Settings.model_fields["llm_model"].default
+
 
 def main(argv: Sequence[str]) -> int:
     parser = _parser()
@@ -139,10 +142,12 @@ def _engine_options(parser: argparse.ArgumentParser, default: str | None) -> Non
         "--prompt",
         type=Path,
         metavar="FILE",
-        help="prompt file for the LLM engine (default DIGEST_PROMPT_FILE)",
+        help=f"prompt file for the LLM engine (default DIGEST_PROMPT_FILE or {_DEFAULT_PROMPT})",
     )
     parser.add_argument(
-        "--model", metavar="NAME", help="model name for the LLM engine (default DIGEST_LLM_MODEL)"
+        "--model",
+        metavar="NAME",
+        help=f"model name for the LLM engine (default DIGEST_LLM_MODEL or {_DEFAULT_MODEL})",
     )
     parser.add_argument(
         "--gold", type=Path, default=GOLD_DIR, metavar="DIR", help="gold set directory (default evals/gold)"

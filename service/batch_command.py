@@ -53,7 +53,13 @@ def add_batch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         default="auto",
         help="auto: the LLM when one is configured, else offline (default auto)",
     )
-    batch.add_argument("--concurrency", type=int, help="articles at once (default DIGEST_BATCH_CONCURRENCY)")
+    default = Settings.model_fields["batch_concurrency"].default
+    batch.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help=f"articles at once (default DIGEST_BATCH_CONCURRENCY or {default})",
+    )
     batch.add_argument("--refresh", action="store_true", help="ignore the cache")
     batch.add_argument(
         "--no-fallback", action="store_true", help="record a failure instead of an offline digest"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import socket
 from pathlib import Path
 
@@ -90,3 +91,5 @@ def test_every_command_has_a_description_and_every_option_a_help_with_its_defaul
             takes_value = action.nargs != 0 and action.option_strings and not action.required
             if takes_value:
                 assert "default" in action.help, f"{name} {action.dest}: {action.help}"
+                names_only_a_setting = re.search(r"default DIGEST_\w+\)", action.help)
+                assert not names_only_a_setting, f"{name} {action.dest}: give the value too: {action.help}"
