@@ -201,6 +201,7 @@ def _run(args: argparse.Namespace) -> int:
     print(summary_table(record))
     saved = f"{display_path(directory / RUN_JSON)}, {REPORT_MD} and {REPORT_HTML}"
     print(f"\nsaved {saved} ({record.config.duration_s:.2f} s)")
+    print(f"open in a browser: {(directory / REPORT_HTML).resolve().as_uri()}")
     if record.metrics.failed_articles:
         print(
             f"warning: the engine failed on {record.metrics.failed_articles} article(s); see the report",
@@ -247,7 +248,7 @@ def _compare(args: argparse.Namespace) -> int:
     if args.html:
         args.html.parent.mkdir(parents=True, exist_ok=True)
         args.html.write_text(render_comparison_html(comparison), encoding="utf-8")
-        print(f"wrote {display_path(args.html)}")
+        print(f"wrote {display_path(args.html)}: open {args.html.resolve().as_uri()} in a browser")
     return 1 if comparison.failed else 0
 
 

@@ -38,7 +38,7 @@ def quoteless(engine: Callable[[DigestRequest], Digest]) -> Callable[[DigestRequ
 
 def test_a_run_compared_with_itself_shows_zero_deltas_and_exits_0(gold_dir, tmp_path, capsys):
     run = run_offline(gold_dir, tmp_path / "a")
-    capsys.readouterr()
+    assert f"open in a browser: {(run / 'report.html').resolve().as_uri()}" in capsys.readouterr().out
 
     assert eval_main(["compare", str(run), str(run / "run.json")]) == 0
     out = capsys.readouterr().out
@@ -173,7 +173,7 @@ def test_the_html_view_shows_deltas_and_flipped_items_side_by_side(gold_dir, tmp
     page = tmp_path / "view" / "compare.html"
 
     assert eval_main(["compare", str(before), str(after), "--html", str(page)]) == 1
-    assert f"wrote {page}" in capsys.readouterr().out
+    assert f"wrote {page}: open {page.resolve().as_uri()} in a browser" in capsys.readouterr().out
     html = page.read_text(encoding="utf-8")
     assert "REGRESSION on the 2 shared articles" in html
     douma = html[html.index('<details class="article" id="fixture-douma"') :]
