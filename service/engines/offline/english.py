@@ -11,6 +11,7 @@ from typing import Protocol
 
 from schemas.digest import EventType, Metric, Qualifier
 from schemas.metrics import METRIC_FACTS
+from service.arabic.states import default_states
 from service.digest.claims import amount, counted
 
 _SINGULAR = {
@@ -27,7 +28,7 @@ _SINGULAR = {
     "soldiers": "soldier",
     "journalists": "journalist",
     "families": "family",
-}
+} | {f"{state.adjective_en}s": state.adjective_en for state in default_states()}  # "Palestinians"
 EVENT_PHRASES = {
     EventType.air_strike: "air strikes",
     EventType.shelling: "shelling",

@@ -72,6 +72,12 @@ def test_a_qualified_count_of_one_is_one_person_in_words() -> None:
     assert "1 people" not in summary.summary_en + summary.headline_en + " ".join(summary.key_points_en)
 
 
+def test_one_person_of_a_state_is_a_national_in_the_singular() -> None:
+    summary = digest_of("وأعلنت وزارة الصحة مقتل فلسطيني برصاص الجنود قرب مدينة رام الله.").summary
+    assert summary.headline_en.startswith("A Palestinian killed")
+    assert "1 Palestinians" not in summary.headline_en + summary.summary_en
+
+
 def test_lead_is_the_first_sentences_within_the_limit() -> None:
     text = "الجملة الأولى قصيرة. والجملة الثانية أيضا. والثالثة لا تدخل."
     assert lead_ar(Document(text)) == "الجملة الأولى قصيرة. والجملة الثانية أيضا."
