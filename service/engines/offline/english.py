@@ -11,24 +11,9 @@ from typing import Protocol
 
 from schemas.digest import EventType, Metric, Qualifier
 from schemas.metrics import METRIC_FACTS
-from service.arabic.states import default_states
 from service.digest.claims import amount, counted
 
-_SINGULAR = {
-    "civilians": "civilian",
-    "people": "person",
-    "children": "child",
-    "women": "woman",
-    "girls": "girl",
-    "members": "member",
-    "infants": "infant",
-    "volunteers": "volunteer",
-    "paramedics": "paramedic",
-    "fighters": "fighter",
-    "soldiers": "soldier",
-    "journalists": "journalist",
-    "families": "family",
-} | {f"{state.adjective_en}s": state.adjective_en for state in default_states()}  # "Palestinians"
+_SINGULAR = {"people": "person", "children": "child", "women": "woman", "men": "man"}  # irregular plurals
 EVENT_PHRASES = {
     EventType.air_strike: "air strikes",
     EventType.shelling: "shelling",
@@ -97,12 +82,22 @@ def quantity(claim: Claim, noun: str | None = None) -> str:
     """ "more than 170 civilians"، "hundreds of people"، "a civilian"، "between 25 and 30 people": the claim
     with `noun` (default its subject, else "people")."""
     noun = noun or claim.subject_en or "people"
-    if is_single(claim) and noun in _SINGULAR:
-        singular = _SINGULAR[noun]
+    singular = _singular(noun)
+    if is_single(claim) and singular is not None:
         return f"{'an' if singular[:1] in _VOWELS else 'a'} {singular}"
-    if takes_singular(claim) and noun in _SINGULAR:
-        return f"{_amount(claim).removesuffix('1')}one {_SINGULAR[noun]}"  # "at least one person"
+    if takes_singular(claim) and singular is not None:
+        return f"{_amount(claim).removesuffix('1')}one {singular}"  # "at least one person"
     return counted(claim.value, claim.qualifier, noun, claim.low, claim.high)
+
+
+def _singular(noun: str) -> str | None:
+    """ "people" → "person" (the table), "Palestinians" → "Palestinian", "casualties" → "casualty"; None
+    for a noun with no regular plural ending."""
+    if noun in _SINGULAR:
+        return _SINGULAR[noun]
+    if " " in noun or not noun.endswith("s") or noun.endswith("ss"):
+        return None
+    return noun[:-3] + "y" if noun.endswith("ies") else noun[:-1]
 
 
 def is_single(claim: Claim) -> bool:

@@ -78,6 +78,19 @@ def test_one_person_of_a_state_is_a_national_in_the_singular() -> None:
     assert "1 Palestinians" not in summary.headline_en + summary.summary_en
 
 
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("قتل فلسطيني برصاص الجنود قرب مدينة الخليل.", "A Palestinian was killed"),
+        ("وقتل عراقي في انفجار عبوة ناسفة في مدينة الموصل.", "An Iraqi was killed in Mosul"),
+    ],
+)
+def test_a_count_of_one_reads_in_the_singular(text: str, written: str) -> None:
+    summary = digest_of(text).summary
+    assert written in summary.summary_en
+    assert "1 " not in summary.summary_en + summary.headline_en + " ".join(summary.key_points_en)
+
+
 def test_lead_is_the_first_sentences_within_the_limit() -> None:
     text = "الجملة الأولى قصيرة. والجملة الثانية أيضا. والثالثة لا تدخل."
     assert lead_ar(Document(text)) == "الجملة الأولى قصيرة. والجملة الثانية أيضا."
