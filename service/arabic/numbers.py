@@ -17,7 +17,8 @@ What counts as a number
 - Vague quantities keep `qualifier = vague`: بضع/بضعة → value 3, low 3, high 9; عشرات → 10;
   مئات → 100; آلاف → 1000; ملايين → 1e6; a following plural multiplier multiplies
   ("عشرات الآلاف" → 10000). "العديد" and "عدد من" are not numbers.
-- A stated range is one phrase: "بين 10 و20"، "ما بين 25 و30"، "من 10 إلى 20" (إلى، حتى، لغاية) give
+- A stated range is one phrase: "بين 10 و20"، "ما بين 25 و30"، "من 10 إلى 20" (إلى، حتى، لغاية), also
+  "ما بين 35 إلى 40" and, with no opening word, "35 إلى 40 شخصا" give
   value 10 (the lower, stated number), low 10, high 20, qualifier exact, the span from "ما"/"بين"/"من" to the
   second number; the second number follows the first with only و between ("بين 12 مدنيا و8 عسكريين" is
   two counts) and is larger; a multiplier after the second alone is shared ("بين 3 و4 آلاف": 3,000 to 4,000).
@@ -457,13 +458,15 @@ class _Reader:
     # stated ranges ----------------------------------------------------------------------------------
     def as_range(self, core: _Core, earliest: int) -> _Core:
         """ "بين 10 و20"، "ما بين 25 و30"، "من 10 إلى 20": one core over both numbers (module docstring)."""
-        opener = core.first - 1
-        if core.clitic or core.vague or opener < earliest or not self.spaced(opener, core.first):
+        if core.clitic or core.vague:
             return core
-        word = self.word(opener)
-        between = _lookup(word, _RANGE_BETWEEN, _SHORT_STEM_CLITICS)
+        opener = core.first - 1
+        word = self.word(opener) if opener >= earliest and self.spaced(opener, core.first) else ""
+        between = _lookup(word, _RANGE_BETWEEN, _SHORT_STEM_CLITICS) if word else None
         if between is not None:
             second, clitic = self.second_of_range(core.last, _AND[0])
+            if second is None or second.clitic != clitic:  # "ما بين 35 إلى 40 شخصا"
+                second, clitic = self.second_after_to(core)
             lead = _lookup(self.word(opener - 1), _RANGE_BETWEEN_LEAD, _SHORT_STEM_CLITICS)
             if (
                 lead is not None
@@ -474,12 +477,14 @@ class _Reader:
                 opener, between = opener - 1, lead
             opener_clitic = between[0]
         else:
-            start = _lookup(word, _RANGE_FROM, _SHORT_STEM_CLITICS)
-            if start is None or self.count_changes_before(opener):
+            start = _lookup(word, _RANGE_FROM, _SHORT_STEM_CLITICS) if word else None
+            if self.count_changes_before(opener if start is not None else core.first):
                 return core
-            to = _lookup(self.joined_word(core.last), _RANGE_TO, ("",))
-            second, clitic = self.second_of_range(core.last + 1, "") if to else (None, "")
-            opener_clitic = start[0]
+            second, clitic = self.second_after_to(core)
+            if start is None:  # "إن 35 إلى 40 شخصا لقوا حتفهم": a range with no opening word
+                opener, opener_clitic = core.first, ""
+            else:
+                opener_clitic = start[0]
         if second is None or second.clitic != clitic or second.vague:
             return core
         low = self.shared_multiplier(core, second)
@@ -496,6 +501,11 @@ class _Reader:
         if scale is None or alone or first.value * scale >= second.value:
             return first.value
         return first.value * scale
+
+    def second_after_to(self, core: _Core) -> tuple[_Core | None, str]:
+        """The second number of "10 إلى 20" (إلى، حتى، لغاية right after the first), if there is one."""
+        to = _lookup(self.joined_word(core.last), _RANGE_TO, ("",))
+        return self.second_of_range(core.last + 1, "") if to else (None, "")
 
     def second_of_range(self, index: int, clitic: str) -> tuple[_Core | None, str]:
         """The range's second number at `index` with the expected clitic; "و 20" (و apart) also counts."""

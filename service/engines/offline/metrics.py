@@ -116,6 +116,7 @@ _ONE = words("واحد", "واحدة")
 _PER_CENT = word_set("non_counts", "per_cent")
 _CURRENCIES = word_set("non_counts", "currencies")
 _INCIDENTS = word_set("non_counts", "incidents")
+_PLACES_COUNTED = word_set("non_counts", "places")
 _IN = words("في")
 _RANKS = words("صفوف")  # "في صفوف المدنيين": among the civilians
 _AND = "و"
@@ -180,8 +181,8 @@ def is_not_a_count(document: Document, number: NumberWords, number_text: str, va
 
 def _counts_incidents(document: Document, number: NumberWords) -> bool:
     """ "ثلاث عمليات"، "تفجيرات كابل الثلاثة": the number counts incidents (the noun after it, or for a
-    definite number the noun it qualifies, one or two words before it)."""
-    if document.has(number.last + 1, _INCIDENTS):
+    definite number the noun it qualifies, one or two words before it), or places ("بضع بلدات")."""
+    if document.has(number.last + 1, _INCIDENTS) or document.has(number.last + 1, _PLACES_COUNTED):
         return True
     definite = document.word(number.first).lstrip("".join(PROCLITIC_LETTERS)).startswith(ARTICLE)
     return definite and any(document.has(i, _INCIDENTS) for i in (number.first - 1, number.first - 2))
