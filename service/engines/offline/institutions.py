@@ -85,6 +85,13 @@ def descriptive_name(head_en: str, arabic: str) -> str | None:
     "national army forces"; `organisations.yaml`), or None when a word is no such word: each noun with
     its adjectives, the nouns of a construct chain from the last, then the head."""
     words_of_name = arabic.split()
+    owner = _owner_en(words_of_name[-1]) if words_of_name else None
+    if owner is not None:
+        words_of_name = words_of_name[:-1]
+    head_adjectives: list[str] = []  # "المجلس المحلي": the head's own adjectives
+    while words_of_name and (adjective := _adjective_en(words_of_name[0])) is not None:
+        head_adjectives.append(adjective)
+        words_of_name = words_of_name[1:]
     groups: list[list[str]] = []  # [noun, *adjectives], in English
     index = 0
     while index < len(words_of_name):
@@ -101,11 +108,19 @@ def descriptive_name(head_en: str, arabic: str) -> str | None:
         else:
             return None
         index += 1
-    if not groups:
+    if not groups and not head_adjectives:
         return None
     english = " ".join(" ".join([*reversed(group[1:]), group[0]]) for group in reversed(groups))
-    head = head_en.lower()
-    return english if english.endswith(head) else f"{english} {head}"  # "جيش الجيش الوطني": no "army army"
+    head = " ".join([*reversed(head_adjectives), head_en.lower()])
+    if not english.endswith(head):  # "جيش الجيش الوطني": no "army army"
+        english = f"{english} {head}".strip()
+    return f"{english} of the {owner}" if owner else english
+
+
+def _owner_en(word: str) -> str | None:
+    """ "للبلدة": the body's place or owner after "ل" ("المجلس المحلي للبلدة" → local council of the town)."""
+    normal = normalize_str(word)
+    return _DESCRIPTIVE_NOUNS.get("ال" + normal[2:]) if normal.startswith("لل") else None
 
 
 def _adjective_en(word: str) -> str | None:

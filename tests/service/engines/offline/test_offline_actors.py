@@ -115,6 +115,13 @@ def test_unknown_organisations_are_found_by_their_head_noun() -> None:
         ("وقالت قوات مكافحة الإرهاب إنها استعادت الحي.", "قوات مكافحة الإرهاب", "counter-terrorism forces"),
         ("ورحبت حكومة الوفاق الوطني بالاتفاق.", "حكومة الوفاق الوطني", "national accord government"),
         ("وطالب مجلس المحافظة بإرسال تعزيزات.", "مجلس المحافظة", "provincial council"),
+        ("وقال المجلس العسكري إن القوات انسحبت.", "المجلس العسكري", "military council"),
+        (
+            "وأعلنت حكومة الإقليم الشمالي أن المستشفيات تعمل.",
+            "حكومة الإقليم الشمالي",
+            "northern regional government",
+        ),
+        ("وقال المجلس المحلي للبلدة إن الفرق تعمل.", "المجلس المحلي للبلدة", "local council of the town"),
     ],
 )
 def test_a_name_of_descriptive_words_is_composed_in_english(text: str, name_ar: str, name_en: str) -> None:
