@@ -23,7 +23,8 @@ bombardment takes the type of the first air strike or shelling that joins it; st
 statement of the same party (the state or body, or the one a person belongs to). Two events with
 different times stated ("الليلة الماضية" / "ليلة الخميس") stay apart. A violent event told right after a
 sentence-opening "وكان" ("وكانت انتحاريتان نفذتا تفجيرين أسفرا عن مقتل 13 شخصا في مروة", within four words)
-is an earlier incident: it joins no event before it (later sentences may join it). A flow of people is
+is an earlier incident: it joins no event before it (later sentences may join it); so is one told after
+"بعد أسابيع من"، "بعد مرور 12 ساعة على". A flow of people is
 told over the whole article: a displacement joins the latest displacement from the same known place in
 an earlier section too ("أعلن النظام خروج 40 ألفا من الغوطة" ... a subheading ... "أكثر من 40 ألف مدني خرجوا
 من الغوطة").
@@ -72,7 +73,8 @@ _PLUPERFECT = word_set("event_words", "pluperfect")
 _MONTHS = word_set("time_words", "months_gregorian", "months_levantine")
 _WEEKDAYS = word_set("time_words", "weekdays")
 _AFTER = words("بعد")
-_OF = words("من")
+_SINCE_THE = words("من", "على")  # "بعد أسابيع من"، "بعد 12 ساعة على"
+_AFTER_REACH = 5  # words from "بعد" to its time noun: "بعد مرور أقل من 12 ساعة"
 _PLUPERFECT_REACH = 4  # words from the opening "وكان" to the trigger of the earlier incident
 
 
@@ -284,10 +286,13 @@ class EventReader:
     def _earlier_incident(self, proposal: _Proposal) -> bool:
         """ "وكانت انتحاريتان نفذتا تفجيرين ...": an event told right after the sentence's opening "وكان"."""
         first = proposal.sentence.first_token
-        violent = proposal.trigger.type in VIOLENT_EVENT_TYPES
-        if not violent or not self._document.has(first, _PLUPERFECT):
+        if proposal.trigger.type not in VIOLENT_EVENT_TYPES:
             return False
-        return 0 < proposal.trigger.token - first <= _PLUPERFECT_REACH
+        if _after_an_earlier_incident(self._document, proposal.trigger.token) is not None:
+            return True  # "بعد مرور أقل من 12 ساعة على مقتل 34 شخصا في انفجار بمدينة جومب"
+        return (
+            self._document.has(first, _PLUPERFECT) and 0 < proposal.trigger.token - first <= _PLUPERFECT_REACH
+        )
 
     def _joins(self, event: EventDraft, proposal: _Proposal) -> bool:
         trigger = proposal.trigger
@@ -450,14 +455,16 @@ def _event_of(
 
 
 def _after_an_earlier_incident(document: Document, token: int) -> int | None:
-    """ "وذلك بعد أسابيع من الهجوم على فندق في سوسة خلف 38 قتيلا": the index of "بعد" when the clause
-    of `token` tells, before it, what happened some time before the news."""
+    """ "وذلك بعد أسابيع من الهجوم على فندق في سوسة خلف 38 قتيلا"، "بعد مرور أقل من 12 ساعة على مقتل 34
+    شخصا": the index of "بعد" when the clause of `token` tells, before it, what happened some time before
+    the news."""
     clause = document.clause_of_token(token)
     for index in range(token - 1, clause.first_token - 1, -1):
         if not document.has(index, _AFTER):
             continue
-        reach = range(index + 1, min(index + 4, token))
-        if any(document.has(i, TIME_NOUNS) for i in reach) and any(document.has(i, _OF) for i in reach):
+        reach = range(index + 1, min(index + 1 + _AFTER_REACH, token))
+        time = next((i for i in reach if document.has(i, TIME_NOUNS)), None)
+        if time is not None and document.has(time + 1, _SINCE_THE):
             return index
     return None
 

@@ -189,3 +189,15 @@ def test_a_period_after_a_subset_dates_its_total_too(text: str) -> None:
 def test_a_subset_without_a_period_leaves_its_total_one_incident() -> None:
     text = "وقتل 30 شخصا بينهم 4 أطفال في القصف."
     assert figure_at(digest_of(text), text, "30").scope is Scope.incident
+
+
+def test_an_attack_told_hours_after_another_is_two_incidents() -> None:
+    text = (
+        "قتل 50 شخصا في تفجيرين انتحاريين استهدفا سوقا في مدينة الموصل أمس.\n"
+        "ووقع التفجيران بعد مرور أقل من 12 ساعة على مقتل 34 شخصا في انفجار بمدينة الموصل."
+    )
+    digest = digest_of(text)
+    today, earlier = figure_at(digest, text, "50"), figure_at(digest, text, "34")
+    assert today.event_id is not None and earlier.event_id is not None
+    assert today.event_id != earlier.event_id
+    assert digest.summary.headline_en.startswith("50 people killed")
