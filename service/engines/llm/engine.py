@@ -42,6 +42,7 @@ from service.engines.llm.asking import (
 )
 from service.engines.llm.chunks import merge_parts, split_article
 from service.engines.llm.client import ChatEndpoint
+from service.engines.llm.hints import figure_hints, quote_hints
 from service.engines.llm.prices import PriceTable
 from service.engines.llm.prompt import Prompt
 from service.engines.llm.request import Sampling
@@ -243,7 +244,10 @@ class LLMEngine:
 
         found = await ask(ACTORS_EVENTS) or {"actors": [], "events": []}
         known = _known_refs(found["actors"], found["events"])
-        figures, quotes = await asyncio.gather(ask(FIGURES, known=known), ask(QUOTES, known=known))
+        figures, quotes = await asyncio.gather(
+            ask(FIGURES, known=known, hints=figure_hints(request.text)),
+            ask(QUOTES, known=known, hints=quote_hints(request.text)),
+        )
         return LLMDigest(
             headline_en="",
             summary_en="",

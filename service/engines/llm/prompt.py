@@ -32,7 +32,7 @@ from service.engines.llm.summary import summary_of, summary_problems
 UNKNOWN = "(not given)"
 ARTICLE_VARIABLES = frozenset({"title", "source", "published_at", "article"})
 SUMMARY_VARIABLES = frozenset({"facts"})
-REFS_VARIABLES = frozenset({"known"})
+REFS_VARIABLES = frozenset({"known", "hints"})  # the actors' and events' refs; the readers' candidates
 
 
 class _Strict(BaseModel):
@@ -145,8 +145,8 @@ def load_prompt(path: Path) -> Prompt:
 
 
 def _prompt_data(path: Path, within: frozenset[Path] = frozenset()) -> tuple[bytes, Any]:
-    """The file's keys over those of its `base` (a prompt file beside it), and the bytes of both,
-    which make the version: a variant states only what it changes."""
+    """The file's keys over those of its `base` (a prompt file beside it, merged mapping by mapping),
+    and the bytes of both, which make the version: a variant states only what it changes."""
     raw = path.read_bytes()
     data: Any = yaml.safe_load(raw)
     if not isinstance(data, dict) or "base" not in data:
@@ -155,7 +155,15 @@ def _prompt_data(path: Path, within: frozenset[Path] = frozenset()) -> tuple[byt
     if base_path.resolve() in within | {path.resolve()}:
         raise PromptFileError(f"prompt file {path}: its bases lead back to itself ({base_path})")
     base_raw, base_data = _prompt_data(base_path, within | {path.resolve()})
-    return base_raw + raw, {**base_data, **data}
+    return base_raw + raw, _merged(base_data, data)
+
+
+def _merged(base: Any, variant: Any) -> Any:
+    """The variant's keys over the base's, mapping by mapping: `tasks: {figures: {instruction: ...}}`
+    changes that one instruction and keeps the rest."""
+    if not isinstance(base, dict) or not isinstance(variant, dict):
+        return variant
+    return {**base, **{key: _merged(base.get(key), value) for key, value in variant.items()}}
 
 
 def placeholder_problems(file: PromptFile) -> list[str]:

@@ -67,6 +67,26 @@ def test_a_variant_states_only_what_it_changes_and_has_its_own_version(tmp_path)
     )
 
 
+def test_a_variant_changes_one_task_instruction_and_keeps_the_rest(tmp_path):
+    base = edited_prompt(tmp_path, lambda data: None)
+    variant = tmp_path / "hinted.yaml"
+    variant.write_text(
+        "base: prompt.yaml\nname: hinted\ntasks:\n  quotes:\n    instruction: 'Task quotes: $hints'\n",
+        encoding="utf-8",
+    )
+    hinted, full = load_prompt(variant), load_prompt(base)
+    assert hinted.file.tasks.quotes.instruction == "Task quotes: $hints"
+    assert hinted.file.tasks.quotes.max_output_tokens == full.file.tasks.quotes.max_output_tokens
+    assert hinted.file.tasks.figures == full.file.tasks.figures and hinted.file.example == full.file.example
+
+
+def test_the_shipped_hints_prompt_is_the_small_one_with_candidates_in_figures_and_quotes():
+    hints = load_prompt(DEFAULT_PROMPT.with_name("digest-v2-hints.yaml"))
+    small = load_prompt(DEFAULT_PROMPT.with_name("digest-v2-small.yaml"))
+    assert hints.file.example is None and hints.file.tasks.actors_events == small.file.tasks.actors_events
+    assert all("$hints" in task.instruction for task in (hints.file.tasks.figures, hints.file.tasks.quotes))
+
+
 def test_the_shipped_small_model_prompt_loads_without_an_example():
     small = load_prompt(DEFAULT_PROMPT.with_name("digest-v2-small.yaml"))
     assert small.file.example is None and small.file.tasks == load_prompt(DEFAULT_PROMPT).file.tasks
