@@ -7,7 +7,9 @@ item is kept, every broken one becomes a reason for the re-ask, and a cut-off ta
 
 from __future__ import annotations
 
+import functools
 import json
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,12 +155,28 @@ def _valid_items(
     valid = []
     for index, raw in enumerate(raw_items):
         try:
-            valid.append(model.model_validate(raw))
+            valid.append(model.model_validate(_with_nulls(raw, model)))
         except ValidationError as error:
             errors.append(
                 f"{key}[{index}] {json.dumps(raw, ensure_ascii=False)[:160]}: {_first_errors(error)}"
             )
     return valid
+
+
+def _with_nulls(raw: Any, model: type[BaseModel]) -> Any:
+    """The item with its left-out nullable fields as null, which is what leaving them out says (a
+    small model leaves most of them out: "title_en", "period_ar" ...); a missing field that cannot
+    be null is still an error."""
+    if not isinstance(raw, dict):
+        return raw
+    return {**{name: None for name in _nullable_fields(model) if name not in raw}, **raw}
+
+
+@functools.cache
+def _nullable_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(
+        name for name, field in model.model_fields.items() if type(None) in typing.get_args(field.annotation)
+    )
 
 
 def _first_errors(error: ValidationError, limit: int = 2) -> str:

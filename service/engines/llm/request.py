@@ -131,7 +131,7 @@ def answer_shape(answer: type[BaseModel]) -> str:
     schema = answer.model_json_schema()
     notes: dict[str, str] = {}
     skeleton = _shape(schema, schema.get("$defs", {}), notes)
-    lines = ["Answer with one JSON object of this shape, every key present:", skeleton]
+    lines = ["Answer with one JSON object of this shape; leave out a key whose value is null:", skeleton]
     lines += [f"- {name}: {note}" for name, note in notes.items()]
     return "\n".join(lines)
 

@@ -144,8 +144,10 @@ def template_summary(items: DigestItems) -> Summary:
         headline = f"{first.type.value.replace('_', ' ').capitalize()}{place}"
     elif items.actors:
         headline = "Report involving " + ", ".join(actor.name_en for actor in items.actors[:3])
-    else:
+    elif points:
         headline = "Report with figures: " + "; ".join(points[:2])
+    else:
+        headline = "Statements quoted in the report"
     said = [
         line
         for quote in items.quotes

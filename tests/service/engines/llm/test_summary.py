@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from schemas.llm_output import SummaryAnswer
 from service.digest.grounding import ground
-from service.engines.llm.summary import facts_text, miscased_headline_words, summary_problems
+from service.engines.llm.summary import (
+    facts_text,
+    miscased_headline_words,
+    summary_problems,
+    template_summary,
+)
 
 FACTS = """- f1: 12 people killed [source UN humanitarian office; Taiz]
 - actor: Jens Laerke, Spokesman of the UN humanitarian office
@@ -54,3 +59,13 @@ def test_a_summary_with_a_title_case_headline_fails_its_check_with_what_to_chang
     assert problem.endswith("sentence case, a capital only for its first word and for names: "
                             "Shelling, Of, A, Market, Kills")  # fmt: skip
     assert summary_problems(summary.model_copy(update={"headline_en": output.headline_en}), items) == []
+
+
+def test_the_template_of_a_digest_with_only_quotes_has_a_headline_of_them(example):
+    article, output = example
+    items = ground(output, article)
+    items.figures, items.events, items.actors = [], [], []
+    items.quotes = [items.quotes[0].model_copy(update={"text_en": "The wounded were taken to hospitals."})]
+    summary = template_summary(items)
+    assert summary.headline_en == "Statements quoted in the report"
+    assert summary.summary_en == "A speaker said: “The wounded were taken to hospitals.”"
