@@ -82,6 +82,8 @@ _HEADS = table(
 )
 _MINISTRIES = word_table("titles", "portfolios")
 _OFFICES = word_table("titles", "offices")
+_BODY_ADJECTIVES = word_set("organisations", "descriptive_adjectives")
+_BODY_NOUNS = word_set("organisations", "descriptive_nouns")
 _OFFICE_WORDS = max(len(office.split()) for office in _OFFICES)
 PORTFOLIOS = frozenset(_MINISTRIES)
 _PROFESSIONS = frozenset({"doctor", "activist", "journalist", *RANKS.values()})
@@ -251,6 +253,8 @@ def _title(document: Document, head: int, role: str, by_token: dict[int, EntityM
             last, complemented = index, True
         elif document.has(index, _BODIES):
             last, complemented = index, True
+        elif complemented and last == index - 1 and _describes_body(word):
+            last = index  # "رئيس المجلس المحلي للبلدة كريم منصور"
         elif document.has(index - 1, _ON_BEHALF) and word.startswith("ال"):
             last, complemented = _defined_run(document, index), True  # "المتحدث باسم المقاومة الجنوبية"
             index = last
@@ -260,6 +264,11 @@ def _title(document: Document, head: int, role: str, by_token: dict[int, EntityM
             last = index
         index += 1
     return _Title(last, role, nationality, ministry, affiliation, complemented)
+
+
+def _describes_body(word: str) -> bool:
+    """ "المحلي"، "العسكري"، "للبلدة": an adjective of a body, or the place it belongs to after "ل"."""
+    return word in _BODY_ADJECTIVES or (word.startswith("لل") and "ال" + word[2:] in _BODY_NOUNS)
 
 
 def _office_at(document: Document, head: int) -> tuple[int, str] | None:

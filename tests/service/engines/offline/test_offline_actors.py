@@ -61,6 +61,11 @@ def test_an_office_of_several_words_or_a_portfolio_completes_a_title(
     assert (person.name_ar, person.title_en) == (name_ar, title_en)
 
 
+def test_a_name_after_a_body_described_by_adjectives_and_its_place() -> None:
+    digest = digest_of("وأكد قائد المجلس العسكري للمدينة حسن داود أن الطريق مفتوح.")
+    assert [a.name_ar for a in digest.actors if a.kind is ActorKind.person] == ["حسن داود"]
+
+
 def test_an_office_without_a_name_names_nobody() -> None:
     assert not [
         a
