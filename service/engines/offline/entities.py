@@ -22,6 +22,7 @@ from service.arabic.states import nationality_of
 _LOCATIVE_WORDS = word_set("places", "locative_words")
 _LOCATIVE_PROCLITIC = "ب"
 _TITLES = word_set("titles", "state_titles")
+_CAPITAL_WORDS = words("العاصمة")
 STANCE_VERBS = word_set(
     "reported_speech",
     "saying",
@@ -64,9 +65,32 @@ def read_mentions(document: Document, gazetteer: Gazetteer) -> list[EntityMentio
     matches = gazetteer.find(document.mtext)
     named = _named_states(document, matches)
     kept = [m for m in matches if not m.by_epithet or m.entry.country in named]
+    kept = sorted(kept + _bare_capitals(document, kept), key=lambda match: match.start)
     mentions = [_read(document, gazetteer, match) for match in kept]
     taken = {token for m in mentions for token in range(m.first_token, m.last_token + 1)}
     return [_with_group_noun(document, mention, taken) for mention in mentions]
+
+
+def _bare_capitals(document: Document, matches: Sequence[GazetteerMatch]) -> list[GazetteerMatch]:
+    """ "وقع في العاصمة": where the article names one capital ("العاصمة الأفغانية كابل"), the bare word
+    is that capital again; before a nationality ("العاصمة السورية") it names another one."""
+    capitals = {m.entry.name_en: m.entry for m in matches if m.entry.stands_for is not None}
+    if len(capitals) != 1:
+        return []
+    (capital,) = capitals.values()
+    taken = {token for m in matches for token in range(m.first_token, m.last_token + 1)}
+    found = []
+    for index in range(len(document.tokens)):
+        if index in taken or not document.has(index, _CAPITAL_WORDS):
+            continue
+        if index + 1 < len(document.tokens) and nationality_of(document.word(index + 1)) is not None:
+            continue
+        token = document.tokens[index]
+        start = token.start + max(0, document.text[token.start : token.end].find("ال"))
+        found.append(
+            GazetteerMatch(capital, start, token.end, document.text[start : token.end], index, index)
+        )
+    return found
 
 
 def _named_states(document: Document, matches: Sequence[GazetteerMatch]) -> set[str]:

@@ -297,3 +297,12 @@ def test_a_stated_range_is_one_figure_shown_as_written() -> None:
     (casualty,) = digest.casualties
     assert (casualty.low.value, casualty.best.value, casualty.high.value) == (25, 25, 30)
     assert "between 25 and 30 civilians" in digest.summary.summary_en.lower()
+
+
+def test_the_bare_capital_is_the_one_capital_the_article_names() -> None:
+    text = (
+        "وقتل 30 شخصا في انفجار في مدينة الموصل أمس، بعد يومين من هجوم في العاصمة العراقية بغداد. "
+        "وكان 12 طالبا قد قتلوا في تفجير قرب جامعة في العاصمة الشهر الماضي."
+    )
+    figure = figure_at(digest_of(text), text, "12")
+    assert figure.location is not None and figure.location.name_en == "Baghdad"
