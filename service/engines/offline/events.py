@@ -21,7 +21,8 @@ side; an unspecified bombardment ("قصف" with no aircraft or weapon named) joi
 whose place contains its place, taking that event's type, and an event told so far only as unspecified
 bombardment takes the type of the first air strike or shelling that joins it; statements join the latest
 statement of the same party (the state or body, or the one a person belongs to). Two events with
-different times stated ("الليلة الماضية" / "ليلة الخميس") stay apart. A violent event told right after a
+different times stated ("الليلة الماضية" / "ليلة الخميس") stay apart, and so do two of one type told apart by
+ordinals ("التفجير الأول" / "التفجير الثاني"). A violent event told right after a
 sentence-opening "وكان" ("وكانت انتحاريتان نفذتا تفجيرين أسفرا عن مقتل 13 شخصا في مروة", within four words)
 is an earlier incident: it joins no event before it (later sentences may join it); so is one told after
 "بعد أسابيع من"، "بعد مرور 12 ساعة على". A flow of people is
@@ -70,6 +71,7 @@ _NOT_AGENT_MARKERS = word_set("places", "not_agent_markers")
 _BOMBARDMENTS = frozenset({EventType.air_strike, EventType.shelling})
 _MEANS_OF_ATTACK = _BOMBARDMENTS | {EventType.ground_clash}  # "الهجوم على منزلين": the attack is on a home
 _PLUPERFECT = word_set("event_words", "pluperfect")
+_ORDINALS = word_set("event_words", "ordinals")
 _MONTHS = word_set("time_words", "months_gregorian", "months_levantine")
 _WEEKDAYS = word_set("time_words", "weekdays")
 _AFTER = words("بعد")
@@ -88,6 +90,7 @@ class EventDraft:
     when: TimeExpression | None
     party: str | None = None  # statements: who speaks (a state or body)
     unspecified_only: bool = True  # every trigger so far was an unspecified bombardment ("قصف")
+    ordinal: str | None = None  # "التفجير الثاني": which of several incidents of its type
     actors: dict[tuple[str, str], tuple[EntityMention, ActorRole]] = field(default_factory=dict)
 
     def add_actor(self, mention: EntityMention, role: ActorRole) -> None:
@@ -102,6 +105,7 @@ class _Proposal:
     when: TimeExpression | None
     party: str | None
     speaker: EntityMention | None
+    ordinal: str | None = None
 
 
 class EventReader:
@@ -158,17 +162,24 @@ class EventReader:
             party = self._party(statement[0])
             when = self._when(sentence, trigger.token)
             proposals.append(_Proposal(trigger, sentence, None, when, party, statement[0]))
-        seen: set[tuple[EventType, str | None]] = set()
+        seen: set[tuple[EventType, str | None, str | None]] = set()
         for trigger in asserted:
             location = self._location(sentence, trigger)
-            key = (trigger.type, location.name_en if location else None)
+            ordinal = self._ordinal(trigger)
+            key = (trigger.type, location.name_en if location else None, ordinal)
             if key in seen:
                 continue
             seen.add(key)
-            proposals.append(
-                _Proposal(trigger, sentence, location, self._when(sentence, trigger.token), None, None)
-            )
+            when = self._when(sentence, trigger.token)
+            proposals.append(_Proposal(trigger, sentence, location, when, None, None, ordinal))
         return proposals
+
+    def _ordinal(self, trigger: Trigger) -> str | None:
+        """ "في التفجير الثاني": the ordinal right after the trigger's noun."""
+        following = trigger.token + 1
+        if following >= len(self._document.tokens) or not self._document.has(following, _ORDINALS):
+            return None
+        return self._document.word(following)
 
     def _as_background(self, trigger: Trigger) -> Trigger:
         """A trigger in a clause dated by a past year tells a past campaign: an event of type `other`."""
@@ -254,7 +265,7 @@ class EventReader:
                 section=proposal.sentence.section,
                 trigger_tokens=[],
                 sentences=[],
-                location=proposal.location,
+                location=proposal.location or _sibling_place(events, proposal),
                 when=proposal.when,
                 party=proposal.party,
             )
@@ -268,6 +279,7 @@ class EventReader:
             target.sentences.append(proposal.sentence)
         target.location = target.location or proposal.location
         target.when = target.when or proposal.when
+        target.ordinal = target.ordinal or proposal.ordinal
         self._add_actors(target, proposal)
 
     def _merge_target(self, events: Sequence[EventDraft], proposal: _Proposal) -> EventDraft | None:
@@ -275,6 +287,10 @@ class EventReader:
             return None
         for event in reversed(events):
             if event.section == proposal.sentence.section:
+                if _told_apart(event, proposal):
+                    return (
+                        None  # "التفجير الثاني" after "التفجير الأول": a new incident, joining no older one
+                    )
                 if self._joins(event, proposal):
                     return event
             elif proposal.trigger.type is not EventType.displacement:
@@ -369,6 +385,31 @@ def _killed_or_injured_together(document: Document, figure: FigureDraft) -> bool
         return False
     clause = document.clause_of_token(figure.number.first)
     return names_killed_or_injured(document, clause.first_token, clause.end_token)
+
+
+def _told_apart(event: EventDraft, proposal: _Proposal) -> bool:
+    """Two incidents of one type with different ordinals ("التفجير الأول" / "التفجير الثاني")."""
+    return (
+        event.type is proposal.trigger.type
+        and None not in (event.ordinal, proposal.ordinal)
+        and event.ordinal != proposal.ordinal
+    )
+
+
+def _sibling_place(events: Sequence[EventDraft], proposal: _Proposal) -> Location | None:
+    """ "قتل 43 في التفجير الأول، بينما قتل سبعة آخرون في التفجير الثاني": the second of two incidents told
+    apart by ordinals happened where the first did, unless its clause names another place."""
+    if proposal.ordinal is None:
+        return None
+    sibling = next(
+        (
+            e
+            for e in reversed(events)
+            if e.type is proposal.trigger.type and e.ordinal not in (None, proposal.ordinal)
+        ),
+        None,
+    )
+    return sibling.location if sibling is not None and sibling.section == proposal.sentence.section else None
 
 
 def _same_known_place(event: EventDraft, proposal: _Proposal) -> bool:

@@ -201,3 +201,14 @@ def test_an_attack_told_hours_after_another_is_two_incidents() -> None:
     assert today.event_id is not None and earlier.event_id is not None
     assert today.event_id != earlier.event_id
     assert digest.summary.headline_en.startswith("50 people killed")
+
+
+def test_two_incidents_told_apart_by_ordinals_are_two_tolls_not_two_claims() -> None:
+    text = (
+        "وهز انفجاران سوقا شعبيا في مدينة كركوك ظهر اليوم. "
+        "وقتل 20 شخصا في الانفجار الأول، فيما قتل أربعة آخرون في الانفجار الثاني."
+    )
+    digest = digest_of(text)
+    first, second = figure_at(digest, text, "20"), figure_at(digest, text, "أربعة")
+    assert first.event_id != second.event_id
+    assert sorted(c.best.value for c in digest.casualties) == [4, 20]
