@@ -121,6 +121,7 @@ class GazetteerEntry:
     district: bool = False
     also_place: bool = False
     stands_for: str | None = None
+    capital: bool = False  # a state's capital ("العاصمة" alone may name it); `stands_for` implies it
     forum: bool = False
     source: str | None = None  # a key of the file's `sources`
     name_en_source: NameSource = NameSource.gazetteer
@@ -130,6 +131,10 @@ class GazetteerEntry:
     @property
     def is_place(self) -> bool:
         return self.kind == PLACE_KIND
+
+    @property
+    def is_capital(self) -> bool:
+        return self.capital or self.stands_for is not None
 
     @property
     def actor_kind(self) -> ActorKind | None:
@@ -245,6 +250,7 @@ def _entry_from_yaml(raw: dict[str, Any], sources: dict[str, Any]) -> GazetteerE
         district=bool(raw.get("district", False)),
         also_place=bool(raw.get("also_place", False)),
         stands_for=raw.get("stands_for"),
+        capital=bool(raw.get("capital", False)),
         forum=bool(raw.get("forum", False)),
         source=str(raw["source"]),
         country=raw.get("country"),

@@ -74,7 +74,7 @@ def read_mentions(document: Document, gazetteer: Gazetteer) -> list[EntityMentio
 def _bare_capitals(document: Document, matches: Sequence[GazetteerMatch]) -> list[GazetteerMatch]:
     """ "وقع في العاصمة": where the article names one capital ("العاصمة الأفغانية كابل"), the bare word
     is that capital again; before a nationality ("العاصمة السورية") it names another one."""
-    capitals = {m.entry.name_en: m.entry for m in matches if m.entry.stands_for is not None}
+    capitals = {m.entry.name_en: m.entry for m in matches if m.entry.is_capital}
     if len(capitals) != 1:
         return []
     (capital,) = capitals.values()

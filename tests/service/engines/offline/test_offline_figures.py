@@ -6,6 +6,11 @@ import pytest
 from helpers_offline import actor_name, digest_of, figure_at
 
 from schemas.digest import Metric, Qualifier, Scope
+from service.arabic.document import Document
+from service.arabic.gazetteer import default_gazetteer
+from service.engines.offline.entities import read_mentions
+
+GAZETTEER = default_gazetteer()
 
 
 @pytest.mark.parametrize(
@@ -306,3 +311,27 @@ def test_the_bare_capital_is_the_one_capital_the_article_names() -> None:
     )
     figure = figure_at(digest_of(text), text, "12")
     assert figure.location is not None and figure.location.name_en == "Baghdad"
+
+
+def _places_named(text: str) -> list[tuple[str, str]]:
+    document = Document(text)
+    return [(document.text[m.start : m.end], m.entry.name_en) for m in read_mentions(document, GAZETTEER)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two capitals, one of them with no actor it stands for: the bare word names neither
+        "قال مسؤولون في العاصمة صنعاء إن وفدا يمنيا وصل إلى الرياض أمس. وقتل 12 شخصا في انفجار في العاصمة.",
+        "زار الوزير بيروت قادما من القاهرة. وقتل 12 شخصا في انفجار في العاصمة.",
+        # a nationality after it: another state's capital
+        "وقتل 30 شخصا في العاصمة الأفغانية كابل أمس، بعد تفجير في العاصمة الباكستانية الشهر الماضي.",
+    ],
+)
+def test_the_bare_capital_names_no_capital_it_cannot_tell(text: str) -> None:
+    assert [name for name in _places_named(text) if name[0].endswith("العاصمة")] == []
+
+
+def test_a_capital_with_no_actor_it_stands_for_is_a_capital_too() -> None:
+    text = "وقع انفجار في العاصمة صنعاء أمس. وقتل 12 شخصا في هجوم آخر في العاصمة."
+    assert ("العاصمة", "Sanaa") in _places_named(text)
