@@ -176,14 +176,14 @@ class Asker:
     async def ask_summary(
         self, request: DigestRequest, facts: str, check: Callable[[SummaryAnswer], list[str]]
     ) -> SummaryAnswer:
-        """A summary that passes `check`, asked at most twice; else the last one that parsed (checked
-        again when the digest is assembled, so its reasons reach the warning). A first call that fails
-        raises; no summary that parses at all is an `UnusableAnswer`."""
+        """A summary that passes `check`, re-asked once if re-asks are allowed at all; else the last one
+        that parsed (checked again when the digest is assembled, so its reasons reach the warning). A
+        first call that fails raises; no summary that parses at all is an `UnusableAnswer`."""
         base = self.prompt.messages(request, "summary", facts=facts)
         messages: list[Message] = base
         reasons: list[str] = []
         last: SummaryAnswer | None = None
-        for attempt in range(2):
+        for attempt in range(1 + min(1, self.reasks)):
             answered = (
                 await self._call("summary", messages, attempt)
                 if attempt == 0

@@ -141,6 +141,19 @@ async def test_a_summary_number_that_is_no_grounded_figure_is_reasked_then_repla
     assert replaced and "the numbers 25 are not among" in replaced[0].message, "the model's own reason"
 
 
+async def test_without_reasks_a_failing_summary_is_asked_once_then_replaced(llm_settings, example):
+    article, output = example
+    wrong = task_answer(output, "summary") | {"summary_en": "Shelling in Taiz killed 25 people on Sunday."}
+    settings = llm_settings.model_copy(update={"llm_reasks": 0})
+    replay = ReplayLLM([answers(output, summary=completion(wrong))])
+
+    digest = await digest_with(settings, replay, article)
+
+    assert [task_of(r) for r in replay.requests].count("summary") == 1
+    assert digest.provenance.failed_tasks == [] and "12" in digest.summary.summary_en
+    assert any(w.code is WarningCode.summary_replaced_by_template for w in digest.warnings)
+
+
 async def test_a_summary_naming_someone_the_facts_lack_is_replaced(llm_settings, example):
     article, output = example
     wrong = task_answer(output, "summary") | {"summary_en": "The shelling was ordered by General Haftar."}
