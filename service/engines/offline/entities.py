@@ -86,11 +86,20 @@ def _bare_capitals(document: Document, matches: Sequence[GazetteerMatch]) -> lis
         if index + 1 < len(document.tokens) and nationality_of(document.word(index + 1)) is not None:
             continue
         token = document.tokens[index]
-        start = token.start + max(0, document.text[token.start : token.end].find("ال"))
+        start = token.start + _after_proclitics(document.text[token.start : token.end])
         found.append(
             GazetteerMatch(capital, start, token.end, document.text[start : token.end], index, index)
         )
     return found
+
+
+def _after_proclitics(word: str) -> int:
+    """Where the capital's name starts in its word: at the article ("والعاصمة"، "بالعاصمة"), or after
+    "لل"'s first lam ("وللعاصمة" → "لعاصمة"), as the gazetteer's matcher reads "وللقاهرة"."""
+    article = word.find("ال")
+    if article >= 0:
+        return article
+    return word.find("لل") + 1  # 0 when there is neither
 
 
 def _named_states(document: Document, matches: Sequence[GazetteerMatch]) -> set[str]:

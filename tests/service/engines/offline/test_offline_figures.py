@@ -332,6 +332,14 @@ def test_the_bare_capital_names_no_capital_it_cannot_tell(text: str) -> None:
     assert [name for name in _places_named(text) if name[0].endswith("العاصمة")] == []
 
 
+def test_the_bare_capital_is_named_without_its_proclitics() -> None:
+    text = "وقع انفجار في العاصمة الأفغانية كابل. وبالعاصمة قتل 3 أشخاص، وللعاصمة تاريخ من الهجمات."
+    assert [name for name in _places_named(text) if "عاصمة" in name[0]][1:] == [
+        ("العاصمة", "Kabul"),
+        ("لعاصمة", "Kabul"),
+    ]
+
+
 def test_a_capital_with_no_actor_it_stands_for_is_a_capital_too() -> None:
     text = "وقع انفجار في العاصمة صنعاء أمس. وقتل 12 شخصا في هجوم آخر في العاصمة."
     assert ("العاصمة", "Sanaa") in _places_named(text)
