@@ -84,7 +84,7 @@ def find_periods(document: Document, number_tokens: set[int]) -> list[Period]:
 def _after_proclitic(document: Document, index: int, start: int) -> int:
     """Leave a leading و/ف/ل out of the period ("وخلال" → "خلال"، "وبانتهاء" → "بانتهاء")."""
     for stem, skipped in clitic_variants(document.word(index)):
-        if skipped and (stem in _PERIOD_PREPOSITIONS or (stem.startswith("ب") and stem[1:] in _WAR_ENDS)):
+        if skipped and (stem in _PERIOD_PREPOSITIONS or _by_the_end(stem)):
             return document.original_offset(index, skipped)
     return start
 
@@ -128,11 +128,14 @@ def _war_end(document: Document, index: int) -> int | None:
     following = index + 1
     if following >= len(document.tokens) or not document.has(following, _WARS):
         return None
-    by_the_end = any(
-        stem.startswith("ب") and stem[1:] in _WAR_ENDS for stem, _ in clitic_variants(document.word(index))
-    )
+    by_the_end = any(_by_the_end(stem) for stem, _ in clitic_variants(document.word(index)))
     until_the_end = document.has(index, _WAR_ENDS) and document.has(index - 1, _UNTIL)
     return following if by_the_end or until_the_end else None
+
+
+def _by_the_end(stem: str) -> bool:
+    """ "بانتهاء"، "بنهاية": by the end of (a war named next)."""
+    return stem.startswith("ب") and stem[1:] in _WAR_ENDS
 
 
 def _bloody_span(document: Document, index: int) -> int | None:
