@@ -25,7 +25,9 @@ Grouping: one toll per (metric, scope, incident, period). The incident is the fi
 is one incident at one place, as in UCDP GED); a figure with no event is grouped by its place instead. The
 place is `location.name_ar` normalised (`normalize_str`), with one leading proclitic و / ب / ل / ف
 removed when the rest starts with ال ("والغوطة الشرقية" and "الغوطة الشرقية" are one place; see
-`place_key`); figures with neither event nor place form one group per metric and scope. Two periods are
+`place_key`); an incident figure with neither event nor place is a toll of its own (nothing says it is
+another claim's incident), while period and cumulative figures with neither form one group per metric and
+scope (one running count, however many sources give it). Two periods are
 two tolls (July's toll and June's, "the past three days" and "the past four days"): for scope `period`
 the key also holds `period_key(period_ar)`, the period's words without
 article, prepositions of time and adjectives of the recent past, as a set ("خلال الأيام الثلاثة
@@ -127,6 +129,8 @@ def toll_key(figure: Figure) -> TollKey:
     incident = (
         f"event:{figure.event_id}" if figure.event_id is not None else (f"place:{place}" if place else None)
     )
+    if incident is None and figure.scope is Scope.incident:
+        incident = f"figure:{figure.id}"  # nothing says which incident: weighed against no other claim
     period = period_key(figure.period_ar) if figure.scope is Scope.period else frozenset()
     return figure.metric, figure.scope, incident, period
 

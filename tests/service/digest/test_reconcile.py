@@ -275,15 +275,27 @@ def test_place_key(name: str, key: str) -> None:
     assert place_key(Location(name_ar=name)) == key
 
 
-def test_figures_without_a_place_form_their_own_group() -> None:
-    figures = [
+def test_incident_figures_without_event_or_place_are_each_their_own_toll() -> None:
+    figures = [  # nothing says the 3 and the "about 4" are one incident: no claim is weighed against another
         figure("f1", 3, location=None),
         figure("f2", 75, source="a1"),
         figure("f3", 4, Qualifier.about, location=None),
     ]
     casualties = reconcile(figures)
-    assert [(c.location, c.figure_ids) for c in casualties] == [(None, ["f1", "f3"]), (GHOUTA, ["f2"])]
+    assert [(c.location, c.figure_ids) for c in casualties] == [
+        (None, ["f1"]),
+        (GHOUTA, ["f2"]),
+        (None, ["f3"]),
+    ]
     assert place_key(None) is None
+
+
+def test_running_counts_without_a_place_are_one_toll() -> None:
+    figures = [
+        figure("f1", 9000, location=None, scope=Scope.cumulative, source="a1"),
+        figure("f2", 9500, location=None, scope=Scope.cumulative, source="a2"),
+    ]
+    assert [c.figure_ids for c in reconcile(figures)] == [["f1", "f2"]]
 
 
 def test_two_incidents_at_one_place_are_two_tolls() -> None:
