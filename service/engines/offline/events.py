@@ -50,6 +50,7 @@ from service.engines.offline.attribution import Attributions
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.figures import FigureDraft
 from service.engines.offline.metrics import TIME_NOUNS, names_killed_or_injured
+from service.engines.offline.periods import MONTHS, WEEKDAYS
 from service.engines.offline.places import Places
 from service.engines.offline.triggers import Trigger, Triggers
 
@@ -72,8 +73,6 @@ _BOMBARDMENTS = frozenset({EventType.air_strike, EventType.shelling})
 _MEANS_OF_ATTACK = _BOMBARDMENTS | {EventType.ground_clash}  # "الهجوم على منزلين": the attack is on a home
 _PLUPERFECT = word_set("event_words", "pluperfect")
 _ORDINALS = word_set("event_words", "ordinals")
-_MONTHS = word_set("time_words", "months_gregorian", "months_levantine")
-_WEEKDAYS = word_set("time_words", "weekdays")
 _AFTER = words("بعد")
 _SINCE_THE = words("من", "على")  # "بعد أسابيع من"، "بعد 12 ساعة على"
 _AFTER_REACH = 5  # words from "بعد" to its time noun: "بعد مرور أقل من 12 ساعة"
@@ -515,7 +514,7 @@ def _dated_apart(
 ) -> bool:
     """The sentence states a month ("في منتصف يونيو الماضي") or another weekday than the event's ("ومساء
     الجمعة، قتل ..." beside an event of Saturday; "صباح اليوم"، "أول من أمس" name no weekday to compare)."""
-    if any(document.has(i, _MONTHS) for i in range(sentence.first_token, sentence.end_token)):
+    if any(document.has(i, MONTHS) for i in range(sentence.first_token, sentence.end_token)):
         return True
     event_days = _weekdays(document, event.when) if event.when is not None else frozenset()
     stated = [t for t in times if sentence.first_token <= t.first_token < sentence.end_token]
@@ -526,7 +525,7 @@ def _weekdays(document: Document, time: TimeExpression) -> frozenset[str]:
     return frozenset(
         stems(document.word(i))[-1]
         for i in range(time.first_token, time.last_token + 1)
-        if document.has(i, _WEEKDAYS)
+        if document.has(i, WEEKDAYS)
     )
 
 

@@ -35,7 +35,7 @@ _SINCE = words("منذ")
 _BEFORE = words("قبل")
 _WAR_START_PREFIXES = tuple(start.removesuffix("ه") for start in word_set("toll_scope", "war_starts"))
 _PERIOD_STARTS = word_set("toll_scope", "starts_of_periods")
-_MONTHS = word_set("time_words", "months_gregorian", "months_levantine")
+MONTHS = word_set("time_words", "months_gregorian", "months_levantine")
 _TOLLS = word_set("time_words", "tolls")
 _BLOODY = word_set("time_words", "bloody")
 _WITNESSED = word_set("time_words", "witnessed")
@@ -98,7 +98,7 @@ def _period_end(document: Document, first: int, number_tokens: set[int]) -> int 
         is_anchor = (
             document.has(index, TIME_NOUNS)
             or document.has(index, WEEKDAYS)
-            or (document.has(index, _MONTHS) and not document.has(first, _IN))
+            or (document.has(index, MONTHS) and not document.has(first, _IN))
             or _starts_a_war(document, first, index)
             or (last is not None and document.has(index, _WARS))
         )
@@ -117,7 +117,7 @@ def _witnessed_span_end(document: Document, index: int, number_tokens: set[int])
     if last is None:
         return None
     span = range(index + 1, last + 1)
-    month = any(document.has(i, _MONTHS) for i in span)
+    month = any(document.has(i, MONTHS) for i in span)
     a_day = any(document.has(i, WEEKDAYS) or document.has(i, DAY_PARTS) for i in span)
     past = any(document.has(i, _PAST) for i in span)
     return last if month or (past and not a_day) else None
