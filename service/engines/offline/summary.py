@@ -81,7 +81,7 @@ class SummaryWriter:
         event = self._main_event()
         if event is not None:
             return _fit(self._event_title(event), HEADLINE_MAX)
-        return "Arabic news report: no events or figures extracted by the offline engine"
+        return "No events or figures found by the offline engine"
 
     def _toll_headline(self, casualty: Casualty) -> str:
         figure = self._figures[casualty.best.figure_ids[0]]

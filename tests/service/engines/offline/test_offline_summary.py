@@ -122,3 +122,9 @@ def test_a_figure_of_every_metric_is_summarised(metric: Metric) -> None:
         )
     else:
         assert not casualties and summary.headline_en
+
+
+def test_an_article_with_nothing_found_says_so_without_calling_it_arabic() -> None:
+    digest = digest_of("Five people were killed in an air strike on Monday, a monitor said.")
+    assert digest.summary.headline_en == "No events or figures found by the offline engine"
+    assert [warning.code.value for warning in digest.warnings] == ["not_arabic"]
