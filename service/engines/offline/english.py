@@ -91,13 +91,16 @@ def quantity(claim: Claim, noun: str | None = None) -> str:
 
 
 def _singular(noun: str) -> str | None:
-    """ "people" → "person" (the table), "Palestinians" → "Palestinian", "casualties" → "casualty"; None
-    for a noun with no regular plural ending."""
-    if noun in _SINGULAR:
-        return _SINGULAR[noun]
-    if " " in noun or not noun.endswith("s") or noun.endswith("ss"):
+    """ "people" → "person" (the table), "Palestinians" → "Palestinian", "casualties" → "casualty",
+    "family members" → "family member" (the last word); None for a noun with no regular plural ending."""
+    head, _, last = noun.rpartition(" ")
+    if last in _SINGULAR:
+        singular = _SINGULAR[last]
+    elif not last.endswith("s") or last.endswith("ss"):
         return None
-    return noun[:-3] + "y" if noun.endswith("ies") else noun[:-1]
+    else:
+        singular = last[:-3] + "y" if last.endswith("ies") else last[:-1]
+    return f"{head} {singular}" if head else singular
 
 
 def is_single(claim: Claim) -> bool:
