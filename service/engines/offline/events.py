@@ -77,6 +77,7 @@ _AFTER = words("بعد")
 _SINCE_THE = words("من", "على")  # "بعد أسابيع من"، "بعد 12 ساعة على"
 _AFTER_REACH = 5  # words from "بعد" to its time noun: "بعد مرور أقل من 12 ساعة"
 _PLUPERFECT_REACH = 4  # words from the opening "وكان" to the trigger of the earlier incident
+_EARLIER_TRIGGER_REACH = 8  # words after a figure of an earlier incident to its trigger ("34 شخصا في انفجار")
 
 
 @dataclass
@@ -461,9 +462,8 @@ def _event_of(
     here = [i for i, event in enumerate(events) if sentence in event.sentences]
     earlier = _after_an_earlier_incident(document, figure.number.first)
     if earlier is not None:  # only an event told after "بعد أسابيع من" is that incident
-        here = [
-            i for i in here if any(earlier < t < figure.number.last + 8 for t in events[i].trigger_tokens)
-        ]
+        told_there = range(earlier + 1, figure.number.last + _EARLIER_TRIGGER_REACH)
+        here = [i for i in here if any(token in told_there for token in events[i].trigger_tokens)]
     candidates = [i for i in here if events[i].type in fitting] or here
     if earlier is not None:
         return candidates[0] if candidates else None
