@@ -76,6 +76,7 @@ _ORDINALS = word_set("event_words", "ordinals")
 _AFTER = words("بعد")
 _SINCE_THE = words("من", "على")  # "بعد أسابيع من"، "بعد 12 ساعة على"
 _AFTER_REACH = 5  # words from "بعد" to its time noun: "بعد مرور أقل من 12 ساعة"
+_EARLIER_INCIDENT_REACH = 16  # words from "بعد" to the figure: "بعد أسابيع من الهجوم على فندق في سوسة خلف 38"
 _PLUPERFECT_REACH = 4  # words from the opening "وكان" to the trigger of the earlier incident
 _EARLIER_TRIGGER_REACH = 8  # words after a figure of an earlier incident to its trigger ("34 شخصا في انفجار")
 
@@ -499,7 +500,7 @@ def _after_an_earlier_incident(document: Document, token: int) -> int | None:
     شخصا": the index of "بعد" when the clause of `token` tells, before it, what happened some time before
     the news."""
     clause = document.clause_of_token(token)
-    for index in range(token - 1, clause.first_token - 1, -1):
+    for index in range(token - 1, max(clause.first_token, token - _EARLIER_INCIDENT_REACH) - 1, -1):
         if not document.has(index, _AFTER):
             continue
         reach = range(index + 1, min(index + 1 + _AFTER_REACH, token))
