@@ -17,11 +17,11 @@ What counts as a number
 - Vague quantities keep `qualifier = vague`: بضع/بضعة → value 3, low 3, high 9; عشرات → 10;
   مئات → 100; آلاف → 1000; ملايين → 1e6; a following plural multiplier multiplies
   ("عشرات الآلاف" → 10000). "العديد" and "عدد من" are not numbers.
-- A stated range is one phrase: "بين 10 و20"، "ما بين 25 و30"، "من 10 إلى 20" (إلى، حتى، لغاية), also
-  "ما بين 35 إلى 40" and, with no opening word, "35 إلى 40 شخصا" give
-  value 10 (the lower, stated number), low 10, high 20, qualifier exact, the span from "ما"/"بين"/"من" to the
-  second number; the second number follows the first with only و between ("بين 12 مدنيا و8 عسكريين" is
-  two counts) and is larger; a multiplier after the second alone is shared ("بين 3 و4 آلاف": 3,000 to 4,000).
+- A stated range is one phrase: "بين 10 و20"، "ما بين 25 و30"، "من 10 إلى 20" (إلى، حتى، لغاية), "ما بين
+  35 إلى 40" and, with no opening word, "35 إلى 40 شخصا": value 10 (the lower, stated number), low 10,
+  high 20, qualifier exact, the span from "ما"/"بين"/"من" (else the first number) to the second number;
+  the second number follows the first with only و or إلى between ("بين 12 مدنيا و8 عسكريين" is two
+  counts) and is larger; a multiplier after the second alone is shared ("بين 3 و4 آلاف": 3,000 to 4,000).
   "من 12 إلى 19" after a word of change ("ارتفع عدد القتلى من 12 إلى 19", back to
   the clause's punctuation, at most eight words) is the count's change, not a range: two numbers.
 - Duals mean 2 only for a lexicon of countable nouns of conflict news (`_DUAL_NOUNS_*`). Rule: the
@@ -457,7 +457,8 @@ class _Reader:
 
     # stated ranges ----------------------------------------------------------------------------------
     def as_range(self, core: _Core, earliest: int) -> _Core:
-        """ "بين 10 و20"، "ما بين 25 و30"، "من 10 إلى 20": one core over both numbers (module docstring)."""
+        """ "بين 10 و20"، "ما بين 25 و30"، "من 10 إلى 20"، "35 إلى 40": one core over both numbers (module
+        docstring)."""
         if core.clitic or core.vague:
             return core
         opener = core.first - 1
