@@ -115,12 +115,7 @@ _NAME_STOPS = REPORTING_VERBS | STANCE_VERBS | TIME_WORDS | words(
 _ROLES_OF = frozenset({"director", "head", "spokesperson", "coordinator", "commander", "leader"})
 _LED_BY = word_set("titles", "leadership")
 _SPEECH_VERBS = word_set("reported_speech", "saying", "declaring")
-_ANONYMOUS = words(
-    "مصدر", "مصادر", "مسؤول", "مسؤولون", "مسؤولين", "شهود", "شاهد", "سكان", "ناشطون", "ناشط", "نشطاء",
-    "متحدث", "ناطق", "بيان", "تقرير", "تقارير", "مراقبون", "محللون", "خبراء", "خبير", "مواطن", "مواطنون",
-    "أهالي", "عضو", "أعضاء", "قادة", "ضابط", "جندي", "طبيب", "مسعف", "شخص", "أحد", "بعض", "مصدرا", "عدد",
-    "مقتل", "وجود", "عن", "إن", "أن", "أنه", "في", "لـ", "له", "لها", "لهم", "وسائل", "وسيلة", "صحيفة", "صحف",
-)  # fmt: skip
+_ANONYMOUS = word_set("titles", "not_a_speaker_name")
 _ON_BEHALF = words("باسم")
 _RANK_ROLES = frozenset(RANKS.values())  # a rank may also be a family name: "حسان الشيخ"
 _SHEIKH = RANKS["الشيخ"]
