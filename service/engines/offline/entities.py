@@ -23,6 +23,7 @@ _LOCATIVE_WORDS = word_set("places", "locative_words")
 _LOCATIVE_PROCLITIC = "ب"
 _TITLES = word_set("titles", "state_titles")
 _CAPITAL_WORDS = words("العاصمة")
+_CAPITAL_QUALIFIERS = word_set("places", "capital_qualifiers")
 STANCE_VERBS = word_set(
     "reported_speech",
     "saying",
@@ -73,7 +74,8 @@ def read_mentions(document: Document, gazetteer: Gazetteer) -> list[EntityMentio
 
 def _bare_capitals(document: Document, matches: Sequence[GazetteerMatch]) -> list[GazetteerMatch]:
     """ "وقع في العاصمة": where the article names one capital ("العاصمة الأفغانية كابل"), the bare word
-    is that capital again; before a nationality ("العاصمة السورية") it names another one."""
+    is that capital again; before a nationality ("العاصمة السورية") or a qualifier ("العاصمة المؤقتة")
+    it names another one."""
     capitals = {m.entry.name_en: m.entry for m in matches if m.entry.is_capital}
     if len(capitals) != 1:
         return []
@@ -83,7 +85,7 @@ def _bare_capitals(document: Document, matches: Sequence[GazetteerMatch]) -> lis
     for index in range(len(document.tokens)):
         if index in taken or not document.has(index, _CAPITAL_WORDS):
             continue
-        if index + 1 < len(document.tokens) and nationality_of(document.word(index + 1)) is not None:
+        if _another_capital(document, index + 1):
             continue
         token = document.tokens[index]
         start = token.start + _after_proclitics(document.text[token.start : token.end])
@@ -91,6 +93,12 @@ def _bare_capitals(document: Document, matches: Sequence[GazetteerMatch]) -> lis
             GazetteerMatch(capital, start, token.end, document.text[start : token.end], index, index)
         )
     return found
+
+
+def _another_capital(document: Document, following: int) -> bool:
+    """ "العاصمة السورية"، "العاصمة المؤقتة": the word after "العاصمة" says it is another capital."""
+    qualified = document.has(following, _CAPITAL_QUALIFIERS)
+    return qualified or nationality_of(document.word(following)) is not None  # word() is "" past the end
 
 
 def _after_proclitics(word: str) -> int:

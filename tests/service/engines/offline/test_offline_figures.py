@@ -326,6 +326,8 @@ def _places_named(text: str) -> list[tuple[str, str]]:
         "زار الوزير بيروت قادما من القاهرة. وقتل 12 شخصا في انفجار في العاصمة.",
         # a nationality after it: another state's capital
         "وقتل 30 شخصا في العاصمة الأفغانية كابل أمس، بعد تفجير في العاصمة الباكستانية الشهر الماضي.",
+        # a qualifier after it: another capital than the one named ("the temporary capital")
+        "وصل وفد من الرياض إلى العاصمة المؤقتة عدن، وقال إن الاقتصاد في العاصمة الاقتصادية يتعافى.",
     ],
 )
 def test_the_bare_capital_names_no_capital_it_cannot_tell(text: str) -> None:
@@ -341,5 +343,5 @@ def test_the_bare_capital_is_named_without_its_proclitics() -> None:
 
 
 def test_a_capital_with_no_actor_it_stands_for_is_a_capital_too() -> None:
-    text = "وقع انفجار في العاصمة صنعاء أمس. وقتل 12 شخصا في هجوم آخر في العاصمة."
+    text = "وقع انفجار في العاصمة صنعاء أمس. وقتل 12 شخصا في هجوم آخر وقع في العاصمة"
     assert ("العاصمة", "Sanaa") in _places_named(text)
