@@ -183,8 +183,9 @@
     }
   }
 
-  // The body exactly as the API takes it: a JSONL file is sent as it is (the server checks its UTF-8
-  // and names its bad lines); .txt files become a JSON list with their names as ids.
+  // The body exactly as the API takes it: a .jsonl or .json file is read as UTF-8 (one that is not is
+  // named here) and sent as it is, the server naming its bad lines; .txt files become a JSON list with
+  // their names as ids; any other file is refused before sending.
   async function upload() {
     const files = Array.from(filesInput.files);
     const pasted = linesInput.value;
