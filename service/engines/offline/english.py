@@ -83,7 +83,7 @@ def quantity(claim: Claim, noun: str | None = None) -> str:
     with `noun` (default its subject, else "people")."""
     noun = noun or claim.subject_en or "people"
     singular = _singular(noun)
-    if is_single(claim) and singular is not None:
+    if _exactly_one(claim) and singular is not None:
         return f"{'an' if singular[:1] in _VOWELS else 'a'} {singular}"
     if takes_singular(claim) and singular is not None:
         return f"{_amount(claim).removesuffix('1')}one {singular}"  # "at least one person"
@@ -103,8 +103,8 @@ def _singular(noun: str) -> str | None:
     return f"{head} {singular}" if head else singular
 
 
-def is_single(claim: Claim) -> bool:
-    """Exactly one: "a civilian", "was killed"."""
+def _exactly_one(claim: Claim) -> bool:
+    """Exactly one, with no qualifier: "a civilian" (the verb after any claim of one: `takes_singular`)."""
     return claim.value == 1 and claim.qualifier is Qualifier.exact and claim.high in (None, 1)
 
 
