@@ -283,9 +283,9 @@ def metric_from_context(
 
 
 def victim_conjoined_metric(document: Document, number: NumberWords, blocked: set[int]) -> Metric | None:
-    """ "وذهب ضحيتها القيادي صالح العاروري، واثنين من مرافقيه": a count that opens its clause with و,
-    joined to the named victim of a word of killing or wounding in the clause before (same sentence, no
-    other number between), is counted by that word."""
+    """ "وذهب ضحيتها القيادي صالح العاروري، واثنين من مرافقيه": a count that opens its clause with و
+    after a clause of the same sentence with a word of killing or wounding (the victim it names is not
+    checked: no other number may come between, within `_CLAUSE_BEFORE` words) is counted by that word."""
     clause = document.clause_of_token(number.first)
     sentence = document.sentence_of_token(number.first)
     if number.first != clause.first_token or clause.first_token <= sentence.first_token:
