@@ -22,7 +22,13 @@ from service.arabic.lexicon import lookup, table, word_table, words
 from service.arabic.normalize import normalize_str
 from service.arabic.states import nationality_of
 from service.engines.offline.entities import EntityMention
-from service.engines.offline.titles import PORTFOLIOS, is_title_head, ministry_of, nationality_en
+from service.engines.offline.titles import (
+    PORTFOLIOS,
+    body_owner_en,
+    is_title_head,
+    ministry_of,
+    nationality_en,
+)
 
 _FORCE, _BODY, _MEDIA = "state_force", "government", "media"
 
@@ -85,7 +91,7 @@ def descriptive_name(head_en: str, arabic: str) -> str | None:
     "national army forces"; `organisations.yaml`), or None when a word is no such word: each noun with
     its adjectives, the nouns of a construct chain from the last, then the head."""
     words_of_name = arabic.split()
-    owner = _owner_en(words_of_name[-1]) if words_of_name else None
+    owner = body_owner_en(words_of_name[-1]) if words_of_name else None
     if owner is not None:
         words_of_name = words_of_name[:-1]
     head_adjectives: list[str] = []  # "المجلس المحلي": the head's own adjectives
@@ -115,12 +121,6 @@ def descriptive_name(head_en: str, arabic: str) -> str | None:
     if not english.endswith(head):  # "جيش الجيش الوطني": no "army army"
         english = f"{english} {head}".strip()
     return f"{english} of the {owner}" if owner else english
-
-
-def _owner_en(word: str) -> str | None:
-    """ "للبلدة": the body's place or owner after "ل" ("المجلس المحلي للبلدة" → local council of the town)."""
-    normal = normalize_str(word)
-    return _DESCRIPTIVE_NOUNS.get("ال" + normal[2:]) if normal.startswith("لل") else None
 
 
 def _adjective_en(word: str) -> str | None:
