@@ -21,6 +21,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from pathlib import Path
+
+import yaml
 
 from schemas.digest import Figure, Qualifier
 from service.arabic.numbers import NumberMention, find_numbers
@@ -40,6 +43,17 @@ _ENGLISH_NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?(?:\s+(thousand|million|billion)\b)?", re.IGNORECASE
 )
 _ENGLISH_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
+_NUMBER_WORDS = yaml.safe_load((Path(__file__).parent / "data" / "english_numbers.yaml").read_text("utf-8"))
+_UNITS: dict[str, int] = _NUMBER_WORDS["units"]
+_TENS: dict[str, int] = _NUMBER_WORDS["tens"]
+_DIGIT_WORDS = "|".join(word for word, value in _UNITS.items() if 0 < value < 10)
+_TEEN_WORDS = "|".join(word for word, value in _UNITS.items() if value >= 10)
+_ENGLISH_NUMBER_WORDS = re.compile(
+    rf"\b(?:({'|'.join(_TENS)})(?:[- ]({_DIGIT_WORDS}))?|({_TEEN_WORDS})"
+    rf"|({_DIGIT_WORDS})(?=\s+(?:hundred|thousand|million|billion)\b))"
+    r"(?:\s+(hundred))?(?:\s+(thousand|million|billion))?\b",
+    re.IGNORECASE,
+)
 
 
 def number(value: int) -> str:
@@ -103,9 +117,14 @@ def stated_numbers(figures: Iterable[Figure]) -> frozenset[int]:
             continue
         stated.add(figure.value)
         if is_stated_range(figure):
-            in_span = {number for mention in find_numbers(figure.span.text) for number in _written(mention)}
+            in_span = arabic_numbers(figure.span.text)
             stated.update(bound for bound in (figure.low, figure.high) if bound in in_span)
     return frozenset(stated)
+
+
+def arabic_numbers(text: str) -> frozenset[int]:
+    """The numbers Arabic `text` writes (vague quantities write none): what its translation may write."""
+    return frozenset(number for mention in find_numbers(text) for number in _written(mention))
 
 
 def _written(mention: NumberMention) -> tuple[int, ...]:
@@ -118,11 +137,25 @@ def _written(mention: NumberMention) -> tuple[int, ...]:
 
 
 def numbers_in_english(text: str) -> list[tuple[str, int | None]]:
-    """Every number written in English text, as written and as a whole number (None when it is not one)."""
+    """Every number written in English text, as written and as a whole number (None when it is not one):
+    in digits ("2,500", "2.5 million") or in words from ten ("twenty-five", "three hundred", "three
+    thousand"). "one" to "nine" alone are left out: as often "one of them", a dual ("تفجيرين": two
+    bombings) or an ordinal ("الثالثة": three o'clock) as a count the Arabic writes."""
     found = []
     for match in _ENGLISH_NUMBER.finditer(text):
         digits, decimals, scale = match.groups()
         scale_value = _ENGLISH_SCALES.get((scale or "").lower(), 1)
         value = Decimal(digits.replace(",", "") + (decimals or "")) * scale_value
-        found.append((match.group(), int(value) if value == value.to_integral_value() else None))
-    return found
+        found.append(
+            (match.start(), match.group(), int(value) if value == value.to_integral_value() else None)
+        )
+    for match in _ENGLISH_NUMBER_WORDS.finditer(text):
+        found.append((match.start(), match.group(), _number_words_value(match)))
+    return [(written, value) for _, written, value in sorted(found)]
+
+
+def _number_words_value(match: re.Match[str]) -> int:
+    tens, unit, teen, multiplied, hundred, scale = (part.lower() if part else "" for part in match.groups())
+    value = _TENS[tens] + _UNITS.get(unit, 0) if tens else _UNITS[teen or multiplied]
+    value = value * 100 if hundred else value
+    return value * _ENGLISH_SCALES[scale] if scale else value

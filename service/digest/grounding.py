@@ -9,6 +9,7 @@ after that. No item leaves this module without a span.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from schemas.digest import (
@@ -29,6 +30,7 @@ from service.arabic.align import align, align_all
 from service.arabic.dates import resolve_when
 from service.arabic.numbers import NumberMention, find_numbers
 from service.digest.assemble import DigestItems
+from service.digest.claims import arabic_numbers, numbers_in_english
 
 _QUOTE_MARKS = "«»“”\"'„‟ "
 
@@ -252,6 +254,14 @@ def _ground_quotes(output: LLMDigest, article: str, actor_ids: dict[str, str], i
                 f"quote «{_clip(quote.text_ar)}» is not verbatim in the article; dropped after re-asks",
             )
             continue
+        if stray := _numbers_not_in_its_arabic(quote.text_en, span.text):
+            _warn(
+                items,
+                WarningCode.ungrounded_quote_dropped,
+                f"the translation of quote «{_clip(quote.text_ar)}» writes {', '.join(stray)}, which its "
+                "Arabic does not state; dropped",
+            )
+            continue
         quote_id = f"q{len(items.quotes) + 1}"
         items.quotes.append(
             Quote(
@@ -263,6 +273,20 @@ def _ground_quotes(output: LLMDigest, article: str, actor_ids: dict[str, str], i
                 span=span,
             )
         )
+
+
+def _numbers_not_in_its_arabic(text_en: str | None, text_ar: str) -> list[str]:
+    """Numbers a translation writes that its Arabic does not: «ثلاثمئة قذيفة» as "three thousand". The Arabic
+    states its counts, and its years, times and dates in digits; numbers under ten and non-whole numbers
+    are let through (a dual, an ordinal, "3.8")."""
+    if not text_en:
+        return []
+    allowed = arabic_numbers(text_ar) | {int(digits) for digits in re.findall(r"\d+", text_ar)}
+    return [
+        written
+        for written, value in numbers_in_english(text_en)
+        if value is not None and value >= 10 and value not in allowed
+    ]
 
 
 def _ground_events(

@@ -105,6 +105,10 @@ def test_range_bounds_not_in_the_span_are_not_stated() -> None:
         ("a ratio of 2.5", [("2.5", None)]),
         ("10,20 and 1,2345", [("10", 10), ("20", 20), ("1", 1), ("2345", 2345)]),
         ("no numbers here", []),
+        ("three thousand vehicles and twenty-five shells", [("three thousand", 3000), ("twenty-five", 25)]),
+        ("Seven hundred fled; forty thousand stayed", [("Seven hundred", 700), ("forty thousand", 40000)]),
+        ("one of the two bombings, at three o'clock", []),  # under ten alone: a dual, an ordinal
+        ("eleven killed", [("eleven", 11)]),
     ],
 )
 def test_numbers_in_english(text: str, numbers: list[tuple[str, int | None]]) -> None:

@@ -59,6 +59,26 @@ def test_quotes_must_be_verbatim_up_to_normalisation():
     assert [w.code for w in items.warnings] == [WarningCode.ungrounded_quote_dropped]
 
 
+def test_a_quote_whose_translation_writes_a_number_its_arabic_does_not_is_dropped():
+    article = "وقال المتحدث إن ثلاثمئة قذيفة سقطت على البلدة منذ عام 2015 في الساعة الثالثة فجرا."
+    wrong = LLMQuote(
+        text_ar="ثلاثمئة قذيفة سقطت على البلدة",
+        text_en="Three thousand armoured vehicles entered the town",
+        speaker_ref=None,
+        mode="indirect",
+    )
+    right = LLMQuote(
+        text_ar="سقطت على البلدة منذ عام 2015 في الساعة الثالثة فجرا",
+        text_en="fell on the town since 2015, at three in the morning",
+        speaker_ref=None,
+        mode="indirect",
+    )
+    items = ground(digest(quotes=[wrong, right]), article)
+    assert [q.text_en for q in items.quotes] == [right.text_en]
+    assert [w.code for w in items.warnings] == [WarningCode.ungrounded_quote_dropped]
+    assert "Three thousand" in items.warnings[0].message
+
+
 def test_unknown_actors_are_dropped_and_references_to_them_removed():
     real = LLMActor(
         ref="a1", name_ar="رامي عبد الرحمن", name_en="Rami Abdel Rahman", kind="person", title_en=None
