@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from schemas.digest import (
     Actor,
+    Casualty,
     Digest,
     DigestWarning,
     Event,
@@ -33,6 +34,12 @@ class DigestItems:
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     warnings: list[DigestWarning] = field(default_factory=list)
+    casualties: list[Casualty] | None = None  # `reconcile(figures)` when the engine already made it
+
+    def reconciled(self) -> list[Casualty]:
+        if self.casualties is None:
+            self.casualties = reconcile(self.figures)
+        return self.casualties
 
 
 def assemble_digest(
@@ -55,7 +62,7 @@ def assemble_digest(
         actors=items.actors,
         figures=items.figures,
         quotes=items.quotes,
-        casualties=reconcile(items.figures),
+        casualties=items.reconciled(),
         warnings=warnings,
         provenance=provenance,
     )

@@ -26,7 +26,6 @@ from service.arabic.gazetteer import default_gazetteer
 from service.arabic.numbers import find_numbers
 from service.arabic.quotes import find_quotes
 from service.digest.assemble import DigestItems, assemble_digest
-from service.digest.reconcile import reconcile
 from service.engines.offline.actors import ActorIndex, build_actors
 from service.engines.offline.attribution import Attributions
 from service.engines.offline.english import actor_name, quantity
@@ -92,8 +91,9 @@ def read_article(request: DigestRequest) -> tuple[DigestItems, Summary]:
     figures = _figures(document, figure_drafts, links, index)
     events = _events(document, request, event_drafts, figures, links, index)
     quotes = _quotes(document, quote_drafts, index)
-    summary = SummaryWriter(document, figures, reconcile(figures), events, index.actors, quotes).write()
-    return DigestItems(actors=index.actors, figures=figures, quotes=quotes, events=events), summary
+    items = DigestItems(actors=index.actors, figures=figures, quotes=quotes, events=events)
+    summary = SummaryWriter(document, figures, items.reconciled(), events, index.actors, quotes).write()
+    return items, summary
 
 
 def _all_mentions(
