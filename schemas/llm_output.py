@@ -40,9 +40,9 @@ class LLMFigure(_Output):
     source_ref: str | None = Field(description="ref of the actor who reported the number")
     event_ref: str | None
     part_of_ref: str | None = Field(description="ref of the total this is a subset of («بينهم 58 طفلا»)")
-    scope: Scope = Field(
+    scope: Scope | None = Field(
         description="What the toll covers: incident (its event), period (a stated span) or cumulative "
-        "(the whole war, a year's or an organisation's running total)"
+        "(the whole war, a year's or an organisation's running total); null to have it read from period_ar"
     )
 
 

@@ -31,6 +31,7 @@ from service.arabic.dates import resolve_when
 from service.arabic.numbers import NumberMention, find_numbers
 from service.digest.assemble import DigestItems
 from service.digest.claims import arabic_numbers, numbers_in_english
+from service.digest.reconcile import scope_of_period
 
 _QUOTE_MARKS = "«»“”\"'„‟ "
 
@@ -224,6 +225,7 @@ def _ground_figures(
         ids[figure.ref] = f"f{len(kept) + 1}"
         kept.append((figure, *located))
     for figure, span, stated in kept:
+        period_ar = _verbatim_or_none(article, figure.period_ar)
         items.figures.append(
             Figure(
                 id=ids[figure.ref],
@@ -233,8 +235,8 @@ def _ground_figures(
                 qualifier=stated.qualifier,
                 metric=figure.metric,
                 subject_en=figure.subject_en,
-                period_ar=_verbatim_or_none(article, figure.period_ar),
-                scope=figure.scope,
+                period_ar=period_ar,
+                scope=figure.scope or scope_of_period(period_ar),  # left out: the period as written says
                 location=_location(article, figure.location_ar, figure.location_en),
                 source_actor_id=_resolve(figure.source_ref, actor_ids, items, ids[figure.ref]),
                 event_id=_resolve(figure.event_ref, event_ids, items, ids[figure.ref]),

@@ -169,3 +169,11 @@ def test_answers_the_digest_cannot_hold_are_reasked_then_repaired_or_dropped():
     items = ground(output, ARTICLE)
     assert [a.name_en for a in items.actors] == ["Rami Abdel Rahman"]
     assert len({a.id for a in items.actors}) == len(items.actors)
+
+
+def test_a_figure_without_a_scope_takes_the_scope_its_period_says():
+    article = "وقتل 40 شخصا خلال ثلاثة أيام في إدلب، وقتل خمسة أمس في حلب."
+    over_days = figure("40 شخصا", 40, ref="f1", period_ar="خلال ثلاثة أيام", scope=None)
+    yesterday = figure("خمسة", 5, ref="f2", scope=None)
+    items = ground(digest(figures=[over_days, yesterday]), article)
+    assert [(f.value, f.scope.value) for f in items.figures] == [(40, "period"), (5, "incident")]
