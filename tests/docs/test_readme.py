@@ -72,8 +72,10 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(REPO, copy, ignore=_UNCOPIED)
     (copy / ".venv").symlink_to(REPO / ".venv")
     # make reinstalls when pyproject.toml is newer than the stamp: never into the shared .venv from here
-    installed = stamp.stat().st_mtime
-    os.utime(copy / "pyproject.toml", (installed, installed))
+    installed = (
+        stamp.stat().st_mtime_ns
+    )  # in nanoseconds: a float can round up past the stamp, and make reinstalls
+    os.utime(copy / "pyproject.toml", ns=(installed, installed))
     return copy
 
 
