@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from schemas.digest import ActorKind
+from service.arabic.clitics import clitic_variants
 from service.arabic.document import Document
 from service.arabic.gazetteer import Gazetteer, GazetteerEntry, GazetteerMatch
 from service.arabic.lexicon import word_set, words
@@ -87,11 +88,10 @@ def _bare_capitals(document: Document, matches: Sequence[GazetteerMatch]) -> lis
             continue
         if _another_capital(document, index + 1):
             continue
-        token = document.tokens[index]
-        start = token.start + _after_proclitics(document.text[token.start : token.end])
-        found.append(
-            GazetteerMatch(capital, start, token.end, document.text[start : token.end], index, index)
-        )
+        token = document.tokens[index]  # the span leaves out proclitics as the gazetteer's matcher does
+        skipped = next((offset for stem, offset in clitic_variants(token.text) if stem in _CAPITAL_WORDS), 0)
+        start, end = document.mtext.to_original(token.mstart + skipped, token.mend)
+        found.append(GazetteerMatch(capital, start, end, document.text[start:end], index, index))
     return found
 
 
@@ -99,15 +99,6 @@ def _another_capital(document: Document, following: int) -> bool:
     """ "العاصمة السورية"، "العاصمة المؤقتة": the word after "العاصمة" says it is another capital."""
     qualified = document.has(following, _CAPITAL_QUALIFIERS)
     return qualified or nationality_of(document.word(following)) is not None  # word() is "" past the end
-
-
-def _after_proclitics(word: str) -> int:
-    """Where the capital's name starts in its word: at the article ("والعاصمة"، "بالعاصمة"), or after
-    "لل"'s first lam ("وللعاصمة" → "لعاصمة"), as the gazetteer's matcher reads "وللقاهرة"."""
-    article = word.find("ال")
-    if article >= 0:
-        return article
-    return word.find("لل") + 1  # 0 when there is neither
 
 
 def _named_states(document: Document, matches: Sequence[GazetteerMatch]) -> set[str]:
