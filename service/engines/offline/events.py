@@ -288,10 +288,9 @@ class EventReader:
             return None
         for event in reversed(events):
             if event.section == proposal.sentence.section:
+                # "التفجير الثاني" after "التفجير الأول": a new incident, joining no older one
                 if _told_apart(event, proposal):
-                    return (
-                        None  # "التفجير الثاني" after "التفجير الأول": a new incident, joining no older one
-                    )
+                    return None
                 if self._joins(event, proposal):
                     return event
             elif proposal.trigger.type is not EventType.displacement:
@@ -400,16 +399,7 @@ def _told_apart(event: EventDraft, proposal: _Proposal) -> bool:
 def _sibling_place(events: Sequence[EventDraft], proposal: _Proposal) -> Location | None:
     """ "قتل 43 في التفجير الأول، بينما قتل سبعة آخرون في التفجير الثاني": the second of two incidents told
     apart by ordinals happened where the first did, unless its clause names another place."""
-    if proposal.ordinal is None:
-        return None
-    sibling = next(
-        (
-            e
-            for e in reversed(events)
-            if e.type is proposal.trigger.type and e.ordinal not in (None, proposal.ordinal)
-        ),
-        None,
-    )
+    sibling = next((event for event in reversed(events) if _told_apart(event, proposal)), None)
     return sibling.location if sibling is not None and sibling.section == proposal.sentence.section else None
 
 
