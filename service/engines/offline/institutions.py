@@ -18,11 +18,13 @@ from collections.abc import Sequence
 from schemas.digest import ActorKind, NameSource
 from service.arabic.document import Document
 from service.arabic.gazetteer import GazetteerEntry
-from service.arabic.lexicon import lookup, table, word_table, words
+from service.arabic.lexicon import lookup, table, words
 from service.arabic.normalize import normalize_str
 from service.arabic.states import nationality_of
 from service.engines.offline.entities import EntityMention
 from service.engines.offline.titles import (
+    DESCRIPTIVE_ADJECTIVES,
+    DESCRIPTIVE_NOUNS,
     PORTFOLIOS,
     body_owner_en,
     is_title_head,
@@ -64,8 +66,6 @@ _SUB_BODIES = table({"بعثة": "mission", "مكتب": "office", "مفوضية"
 _SUB_BODY_FILLERS = words("مساعدة", "الخاصة", "الخاص", "الدائمة")
 _SERVING = words("في", "لدى", "إلى", "الى", "ب")
 _HEAD_WORDS = frozenset(_BY_WORD) | PORTFOLIOS
-_DESCRIPTIVE_NOUNS = word_table("organisations", "descriptive_nouns")
-_DESCRIPTIVE_ADJECTIVES = word_table("organisations", "descriptive_adjectives")
 _MAX_INSTITUTION_WORDS = 2
 
 
@@ -102,12 +102,12 @@ def descriptive_name(head_en: str, arabic: str) -> str | None:
     index = 0
     while index < len(words_of_name):
         pair = normalize_str(" ".join(words_of_name[index : index + 2]))
-        if index + 1 < len(words_of_name) and pair in _DESCRIPTIVE_NOUNS:
-            groups.append([_DESCRIPTIVE_NOUNS[pair]])
+        if index + 1 < len(words_of_name) and pair in DESCRIPTIVE_NOUNS:
+            groups.append([DESCRIPTIVE_NOUNS[pair]])
             index += 2
             continue
         word = words_of_name[index]
-        if (noun := _DESCRIPTIVE_NOUNS.get(normalize_str(word))) is not None:
+        if (noun := DESCRIPTIVE_NOUNS.get(normalize_str(word))) is not None:
             groups.append([noun])
         elif groups and (adjective := _adjective_en(word)) is not None:
             groups[-1].append(adjective)
@@ -124,7 +124,7 @@ def descriptive_name(head_en: str, arabic: str) -> str | None:
 
 
 def _adjective_en(word: str) -> str | None:
-    return _DESCRIPTIVE_ADJECTIVES.get(normalize_str(word)) or nationality_en(word)
+    return DESCRIPTIVE_ADJECTIVES.get(normalize_str(word)) or nationality_en(word)
 
 
 def _of_places(document: Document, known: Sequence[EntityMention]) -> list[EntityMention]:

@@ -82,8 +82,8 @@ _HEADS = table(
 )
 _MINISTRIES = word_table("titles", "portfolios")
 _OFFICES = word_table("titles", "offices")
-_BODY_ADJECTIVES = word_set("organisations", "descriptive_adjectives")
-_BODY_NOUNS = word_table("organisations", "descriptive_nouns")  # "البلدة" → town
+DESCRIPTIVE_ADJECTIVES = word_table("organisations", "descriptive_adjectives")  # "المحلي" → local
+DESCRIPTIVE_NOUNS = word_table("organisations", "descriptive_nouns")  # "البلدة" → town
 _OFFICE_WORDS = max(len(office.split()) for office in _OFFICES)
 PORTFOLIOS = frozenset(_MINISTRIES)
 _PROFESSIONS = frozenset({"doctor", "activist", "journalist", *RANKS.values()})
@@ -263,13 +263,13 @@ def _title(document: Document, head: int, role: str, by_token: dict[int, EntityM
 
 def _describes_body(word: str) -> bool:
     """ "المحلي"، "العسكري"، "للبلدة": an adjective of a body, or the place it belongs to after "ل"."""
-    return word in _BODY_ADJECTIVES or body_owner_en(word) is not None
+    return word in DESCRIPTIVE_ADJECTIVES or body_owner_en(word) is not None
 
 
 def body_owner_en(word: str) -> str | None:
     """ "للبلدة" → "town": the place or owner of a body after "ل" ("المجلس المحلي للبلدة")."""
     normal = normalize_str(word)
-    return _BODY_NOUNS.get("ال" + normal[2:]) if normal.startswith("لل") else None
+    return DESCRIPTIVE_NOUNS.get("ال" + normal[2:]) if normal.startswith("لل") else None
 
 
 def _office_at(document: Document, head: int) -> tuple[int, str] | None:
