@@ -77,10 +77,11 @@ def read_article(request: DigestRequest) -> tuple[DigestItems, Summary]:
     event_drafts = EventReader(
         document, gazetteer, mentions, places, attributions, times, triggers, figure_drafts
     ).read()
+    scopes = [scope_of(document, draft) for draft in figure_drafts]
     links = [
-        None if scope_of(document, draft) is Scope.cumulative else link
-        for draft, link in zip(
-            figure_drafts, link_figures(document, event_drafts, figure_drafts, places, times), strict=True
+        None if scope is Scope.cumulative else link
+        for scope, link in zip(
+            scopes, link_figures(document, event_drafts, figure_drafts, places, times), strict=True
         )
     ]  # a running count is the toll of no one incident
     quote_reader = QuoteReader(document, mentions, attributions, figure_drafts, places, triggers)
@@ -88,7 +89,7 @@ def read_article(request: DigestRequest) -> tuple[DigestItems, Summary]:
     figure_drafts = _sourced_by_quotes(figure_drafts, quote_drafts)
 
     index = build_actors(document, mentions)
-    figures = _figures(document, figure_drafts, links, index)
+    figures = _figures(document, figure_drafts, scopes, links, index)
     events = _events(document, request, event_drafts, figures, links, index)
     quotes = _quotes(document, quote_drafts, index)
     items = DigestItems(actors=index.actors, figures=figures, quotes=quotes, events=events)
@@ -130,10 +131,14 @@ def _sourced_by_quotes(figures: Sequence[FigureDraft], quotes: Sequence[QuoteDra
 
 
 def _figures(
-    document: Document, drafts: Sequence[FigureDraft], links: Sequence[int | None], index: ActorIndex
+    document: Document,
+    drafts: Sequence[FigureDraft],
+    scopes: Sequence[Scope],
+    links: Sequence[int | None],
+    index: ActorIndex,
 ) -> list[Figure]:
     figures = []
-    for number, (draft, link) in enumerate(zip(drafts, links, strict=True), start=1):
+    for number, (draft, scope, link) in enumerate(zip(drafts, scopes, links, strict=True), start=1):
         period = period_text(document, draft)
         figures.append(
             Figure(
@@ -145,7 +150,7 @@ def _figures(
                 metric=draft.metric,
                 subject_en=draft.subject_en,
                 period_ar=period,
-                scope=scope_of(document, draft),
+                scope=scope,
                 location=draft.location,
                 source_actor_id=index.id_of(draft.source),
                 event_id=f"e{link + 1}" if link is not None else None,
