@@ -20,8 +20,10 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Headers
 from litestar.exceptions import ClientException, NotAuthorizedException, TooManyRequestsException
 from litestar.handlers import BaseRouteHandler
+from litestar.types import Scope
 from pydantic import SecretStr
 
 PUBLIC_PATHS = ("/healthz", "/metrics")
@@ -29,6 +31,7 @@ KEY_PARAMETERS = frozenset({"api_key", "apikey", "api-key", "key", "token", "acc
 PUBLIC_PREFIXES = ("/schema",)
 CHALLENGE = 'Bearer realm="digest", Basic realm="digest"'
 WINDOW_S = 60.0
+_DECISION = "access_decision"  # scope state: None when admitted, else the refusal raised
 
 
 def key_id(key: bytes) -> str:
@@ -89,7 +92,9 @@ class RateLimiter(Protocol):
 
 
 class AccessGuard:
-    """A Litestar guard for the whole app: key check, then the key's rate limit."""
+    """A Litestar guard for the whole app: key check, then the key's rate limit. The cache-hit fast path
+    (`service.http.hot_path`) asks it too, before Litestar sees the request; each request is decided once,
+    by whichever asks first, and every later ask gets the same answer (one rate-limit hit a request)."""
 
     def __init__(self, keys: ApiKeys, limiter: RateLimiter) -> None:
         self._keys = keys
@@ -98,16 +103,35 @@ class AccessGuard:
     async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         """Async, so Litestar runs it on the event loop: a sync guard would go to the default thread pool
         and wait there behind any slow work."""
-        refuse_keys_in_url(connection.scope["query_string"])
-        if not self._keys.enabled or is_public(connection.scope["path"]):
+        self.admit(connection.scope)
+
+    def admit(self, scope: Scope) -> None:
+        """Return when the request may go on, else raise its refusal (401, 429, 400 for a key in the URL,
+        503 when the shared rate limit is unreachable); the decision is kept in the request's scope state."""
+        state = scope["state"]
+        if _DECISION not in state:
+            state[_DECISION] = self._refusal(scope)
+        if (refusal := state[_DECISION]) is not None:
+            raise refusal
+
+    def _refusal(self, scope: Scope) -> Exception | None:
+        try:
+            self._decide(scope)
+        except Exception as refusal:
+            return refusal
+        return None
+
+    def _decide(self, scope: Scope) -> None:
+        refuse_keys_in_url(scope["query_string"])
+        if not self._keys.enabled or is_public(scope["path"]):
             return
-        presented = presented_key(connection.headers)
+        presented = presented_key(Headers.from_scope(scope))
         ident = self._keys.identify(presented) if presented else None
         if ident is None:
             raise NotAuthorizedException(
                 detail=_unauthorized_detail(presented), headers={"WWW-Authenticate": CHALLENGE}
             )
-        connection.scope["state"]["api_key_id"] = ident
+        scope["state"]["api_key_id"] = ident
         wait = self._limiter.hit(ident)
         if wait is not None:
             raise TooManyRequestsException(
