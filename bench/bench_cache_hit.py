@@ -6,7 +6,10 @@ client, same run.
 Starts `uvicorn bench.bench_cache_hit:app_with_bare_endpoint --factory` in a subprocess: the production
 app of `service.http.app.create_app` (offline engine, a temporary cache), plus `POST /bare`, which
 answers with the exact bytes the service sends for a cache hit of the seed article, without reading
-the request. At start-up the app digests the seed once, so every later digest request is a hit. Then,
+the request. `/bare` takes Litestar's whole path (routing, the app-wide access guard, a handler and its
+Response); a digest hit is answered in front of Litestar by `service.http.hot_path.CachedDigests`, after
+the same guard. Both pass through the same request observer (request id, access log line, metrics).
+At start-up the app digests the seed once, so every later digest request is a hit. Then,
 in alternating rounds of `--seconds`, `--clients` keep-alive connections (bench/load.py's hand-written
 client, the cheapest one) send the same POST body in a closed loop to `/v1/digests?engine=offline` and
 to `/bare`. Reports requests per second of both per round, their ratio per round and the median ratio.
