@@ -16,7 +16,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import parse_qsl
 
 from litestar.connection import ASGIConnection
@@ -108,7 +108,7 @@ class AccessGuard:
     def admit(self, scope: Scope) -> None:
         """Return when the request may go on, else raise its refusal (401, 429, 400 for a key in the URL,
         503 when the shared rate limit is unreachable); the decision is kept in the request's scope state."""
-        state = scope["state"]
+        state = cast("dict[str, Any]", scope).setdefault("state", {})  # a server may send none
         if _DECISION not in state:
             state[_DECISION] = self._refusal(scope)
         if (refusal := state[_DECISION]) is not None:
