@@ -9,7 +9,9 @@ with strict structured-output modes.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from schemas.digest import ActorKind, ActorRole, EventType, Metric, QuoteMode, Scope
 
@@ -104,3 +106,65 @@ class SummaryAnswer(_Output):
     summary_en: str = Field(description="3-5 sentences; every number in it is one of the given figures")
     key_points_en: list[str]
     summary_ar: str = Field(description="2-3 sentence Arabic summary")
+
+
+# --------------------------------------------------------------------------- numbered answers
+# With a prompt file of `answers: numbered` the model points at the article instead of copying it:
+# the article's sentences and the service's figure and quote candidates are shown numbered, and the
+# answers give those numbers; the service writes the Arabic back before grounding
+# (service/engines/llm/numbered.py).
+
+
+def _number_of(value: object) -> object:
+    """A small model writes a listed number as it saw it: 3, "3", "S3" or "[S3]" are all 3."""
+    if isinstance(value, str):
+        digits = value.strip("[] ").lstrip("SNQsnq#")
+        return int(digits) if digits.isdigit() else value
+    return value
+
+
+ListedNumber = Annotated[int, Field(ge=1), BeforeValidator(_number_of)]
+
+
+class NumberedFigure(_Output):
+    n: ListedNumber = Field(description="The number of the phrase in the list of number phrases ([N3] is 3)")
+    metric: Metric
+    subject_en: str | None = Field(description='Who or what is counted: "civilians", "children" ...')
+    source_ref: str | None = Field(description="ref of the actor who reported the number")
+    event_ref: str | None
+    part_of: ListedNumber | None = Field(description="n of the total this is a subset of («بينهم 58 طفلا»)")
+    scope: Scope | None = Field(
+        description="incident (its event), period (a stated span) or cumulative (a running total)"
+    )
+
+
+class NumberedQuote(_Output):
+    q: ListedNumber = Field(description="The number of the quote in the list of quotes ([Q2] is 2)")
+    text_en: str = Field(description="Faithful English translation")
+    speaker_ref: str | None
+
+
+class NumberedEvent(_Output):
+    ref: str = Field(description='"e1", "e2" ...')
+    type: EventType
+    description_en: str
+    sentences: list[ListedNumber] = Field(
+        description="The numbers of the sentences that report it ([S4] is 4)"
+    )
+    location_ar: str | None = Field(description="The place as written in the article")
+    location_en: str | None
+    when_ar: str | None = Field(description="When, as written («أمس», «ليلة الخميس الى الجمعة»)")
+    actors: list[LLMEventActor]
+
+
+class NumberedFiguresAnswer(_Output):
+    figures: list[NumberedFigure]
+
+
+class NumberedQuotesAnswer(_Output):
+    quotes: list[NumberedQuote]
+
+
+class NumberedActorsEventsAnswer(_Output):
+    actors: list[LLMActor]
+    events: list[NumberedEvent]

@@ -10,7 +10,16 @@ from typing import Any
 
 import httpx2
 
-from schemas.llm_output import ActorsEventsAnswer, FiguresAnswer, LLMDigest, QuotesAnswer, SummaryAnswer
+from schemas.llm_output import (
+    ActorsEventsAnswer,
+    FiguresAnswer,
+    LLMDigest,
+    NumberedActorsEventsAnswer,
+    NumberedFiguresAnswer,
+    NumberedQuotesAnswer,
+    QuotesAnswer,
+    SummaryAnswer,
+)
 
 Reply = httpx2.Response | BaseException | Callable[[httpx2.Request], httpx2.Response]
 
@@ -45,6 +54,9 @@ TASK_ANSWERS = {
     "FiguresAnswer": ("figures", FiguresAnswer),
     "QuotesAnswer": ("quotes", QuotesAnswer),
     "SummaryAnswer": ("summary", SummaryAnswer),
+    "NumberedActorsEventsAnswer": ("actors_events", NumberedActorsEventsAnswer),
+    "NumberedFiguresAnswer": ("figures", NumberedFiguresAnswer),
+    "NumberedQuotesAnswer": ("quotes", NumberedQuotesAnswer),
 }
 
 

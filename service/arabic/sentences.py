@@ -32,3 +32,19 @@ def sentence_breaks(text: str, stops: frozenset[str]) -> Iterator[re.Match[str]]
 @cache
 def _break_re(stops: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"{char_class(stops)}+{char_class(CLOSERS)}*(?=\s|$)|\n+")
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """The text cut after each sentence break at full stops and line breaks; joined, they are the text."""
+    pieces: list[str] = []
+    start = 0
+    for end in sentence_breaks(text, FULL_STOPS):
+        piece = text[start : end.end()]
+        if pieces and not piece.strip():
+            pieces[-1] += piece  # a line break right after a full stop ends no further sentence
+        else:
+            pieces.append(piece)
+        start = end.end()
+    if start < len(text):
+        pieces.append(text[start:])
+    return pieces

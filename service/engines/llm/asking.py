@@ -33,6 +33,12 @@ from schemas.llm_output import (
     LLMEvent,
     LLMFigure,
     LLMQuote,
+    NumberedActorsEventsAnswer,
+    NumberedEvent,
+    NumberedFigure,
+    NumberedFiguresAnswer,
+    NumberedQuote,
+    NumberedQuotesAnswer,
     QuotesAnswer,
     SummaryAnswer,
 )
@@ -47,6 +53,8 @@ from service.engines.llm.answers import (
     repeat_cut,
 )
 from service.engines.llm.client import ChatEndpoint, Watch, usage_of
+from service.engines.llm.hints import figure_hints, quote_hints
+from service.engines.llm.numbered import NumberedArticle
 from service.engines.llm.prompt import Prompt
 from service.engines.llm.request import (
     CHARS_PER_TOKEN,
@@ -78,14 +86,24 @@ class DigestBudgetExceeded(UpstreamTimeout):
         )
 
 
+Expand = Callable[[BaseModel], BaseModel | str]
+
+
+def _as_answered(item: BaseModel) -> BaseModel | str:
+    return item
+
+
 @dataclass(frozen=True)
 class ListTask:
-    """A call that answers lists of items: its answer model, its lists and their grounding check."""
+    """A call that answers lists of items: its answer model, its lists, how an answered item becomes
+    the item grounded (a numbered answer is written back: `service.engines.llm.numbered`; the
+    reason why not otherwise) and the grounding check of that item."""
 
     name: str
     answer: type[BaseModel]
     lists: dict[str, type[BaseModel]]
     problem: ItemProblem
+    expand: Expand = _as_answered
 
 
 def _no_problem(_: str, __: BaseModel) -> str | None:
@@ -105,7 +123,61 @@ ACTORS_EVENTS = ListTask(
 )
 FIGURES = ListTask("figures", FiguresAnswer, {"figures": LLMFigure}, _figure_problem)
 QUOTES = ListTask("quotes", QuotesAnswer, {"quotes": LLMQuote}, _quote_problem)
-ANSWER_MODELS: tuple[type[BaseModel], ...] = (ActorsEventsAnswer, FiguresAnswer, QuotesAnswer, SummaryAnswer)
+VERBATIM_ANSWERS: tuple[type[BaseModel], ...] = (
+    ActorsEventsAnswer,
+    FiguresAnswer,
+    QuotesAnswer,
+    SummaryAnswer,
+)
+NUMBERED_ANSWERS: tuple[type[BaseModel], ...] = (
+    NumberedActorsEventsAnswer,
+    NumberedFiguresAnswer,
+    NumberedQuotesAnswer,
+    SummaryAnswer,
+)
+
+
+@dataclass(frozen=True)
+class ArticleTasks:
+    """The list tasks of one article (part) and the candidates its figures and quotes tasks are given."""
+
+    actors_events: ListTask
+    figures: Callable[[list[LLMEvent]], ListTask]  # told the events found, for the figures' places
+    quotes: ListTask
+    figure_hints: Callable[[], str]
+    quote_hints: Callable[[], str]
+
+
+def tasks_for(prompt: Prompt, text: str) -> ArticleTasks:
+    if not prompt.numbered:
+        return ArticleTasks(
+            ACTORS_EVENTS, lambda _: FIGURES, QUOTES, lambda: figure_hints(text), lambda: quote_hints(text)
+        )
+    article = NumberedArticle.of(text)
+
+    def figures(events: list[LLMEvent]) -> ListTask:
+        by_ref = {event.ref: event for event in events}
+        return ListTask(
+            "figures",
+            NumberedFiguresAnswer,
+            {"figures": NumberedFigure},
+            _figure_problem,
+            lambda item: article.figure(item, by_ref),
+        )
+
+    return ArticleTasks(
+        ListTask(
+            "actors_events",
+            NumberedActorsEventsAnswer,
+            {"actors": LLMActor, "events": NumberedEvent},
+            _no_problem,
+            lambda item: article.event(item) if isinstance(item, NumberedEvent) else item,
+        ),
+        figures,
+        ListTask("quotes", NumberedQuotesAnswer, {"quotes": NumberedQuote}, _quote_problem, article.quote),
+        article.figure_hints,
+        article.quote_hints,
+    )
 
 
 def messages_tokens(messages: Sequence[Message]) -> int:
@@ -125,6 +197,11 @@ class Asker:
     max_output_tokens: int
     calls: list[LLMCall] = field(default_factory=list)
     _deadline: float | None = None
+
+    @property
+    def answers(self) -> tuple[type[BaseModel], ...]:
+        """Every answer model of the prompt's calls (tools mode sends them all, for a shared prefix)."""
+        return NUMBERED_ANSWERS if self.prompt.numbered else VERBATIM_ANSWERS
 
     @property
     def usage(self) -> TokenUsage:
@@ -185,9 +262,9 @@ class Asker:
         last: SummaryAnswer | None = None
         for attempt in range(1 + min(1, self.reasks)):
             answered = (
-                await self._call("summary", messages, attempt)
+                await self._call("summary", SummaryAnswer, messages, attempt)
                 if attempt == 0
-                else await self._call_or_none("summary", messages, attempt)
+                else await self._call_or_none("summary", SummaryAnswer, messages, attempt)
             )
             if answered is None:
                 break
@@ -213,33 +290,43 @@ class Asker:
         max_tokens = self._max_tokens(task.name)
         watch = functools.partial(repeat_cut, lists=task.lists, identity=identity)
         if attempt == 0:
-            completion, record = await self._call(task.name, messages, attempt, part, watch)
+            completion, record = await self._call(task.name, task.answer, messages, attempt, part, watch)
         else:
-            answered = await self._call_or_none(task.name, messages, attempt, part, watch)
+            answered = await self._call_or_none(task.name, task.answer, messages, attempt, part, watch)
             if answered is None:
                 return None
             completion, record = answered
         truncated = is_truncated(completion, max_tokens)
         read = read_lists(answer_text(completion), task.lists, truncated)
         record.outcome = _outcome(read)
-        return read
+        return _expanded(read, task.expand)
 
     async def _call_or_none(
-        self, task: str, messages: list[Message], attempt: int, part: int = 0, watch: Watch | None = None
+        self,
+        task: str,
+        answer: type[BaseModel],
+        messages: list[Message],
+        attempt: int,
+        part: int = 0,
+        watch: Watch | None = None,
     ) -> tuple[Any, LLMCall] | None:
         """A re-ask, whose failure (the budget's end too) must not undo what earlier answers gave."""
         try:
-            return await self._call(task, messages, attempt, part, watch)
+            return await self._call(task, answer, messages, attempt, part, watch)
         except UpstreamFailure:
             return None
 
     async def _call(
-        self, task: str, messages: list[Message], attempt: int, part: int = 0, watch: Watch | None = None
+        self,
+        task: str,
+        answer: type[BaseModel],
+        messages: list[Message],
+        attempt: int,
+        part: int = 0,
+        watch: Watch | None = None,
     ) -> tuple[Any, LLMCall]:
         """One recorded call; the record says "failed" unless an answer came back."""
-        body = chat_request(
-            self.sampling, messages, _answer_of(task), self._max_tokens(task), tools=ANSWER_MODELS
-        )
+        body = chat_request(self.sampling, messages, answer, self._max_tokens(task), tools=self.answers)
         started = time.perf_counter()
         record = LLMCall(
             task=task,
@@ -278,7 +365,7 @@ class Asker:
         """How much article one call can carry: the context less the static part, the answer
         schemas (tools mode sends them all), the longest task, its answer and a re-ask note."""
         fixed = estimated_tokens(self.prompt.static) + sum(
-            estimated_tokens(answer_schema(m)) for m in ANSWER_MODELS
+            estimated_tokens(answer_schema(m)) for m in self.answers
         )
         fixed += max(estimated_tokens(self.prompt.file.tasks.model_dump_json()), 0) // 2 + KNOWN_REFS_TOKENS
         room = self.context_tokens - fixed - self.max_output_tokens - REASK_NOTE_TOKENS
@@ -316,16 +403,6 @@ class Asker:
         return note if len(note) <= limit else note[: max(0, limit - 1)] + "…"
 
 
-def _answer_of(task: str) -> type[BaseModel]:
-    answers: dict[str, type[BaseModel]] = {
-        "actors_events": ActorsEventsAnswer,
-        "figures": FiguresAnswer,
-        "quotes": QuotesAnswer,
-        "summary": SummaryAnswer,
-    }
-    return answers[task]
-
-
 def identity(item: BaseModel) -> str:
     """What makes two items the same claim, whatever their refs: the Arabic they stand on."""
     if isinstance(item, LLMFigure):
@@ -337,6 +414,19 @@ def identity(item: BaseModel) -> str:
     if isinstance(item, LLMEvent):
         return f"{item.type}: {' / '.join(item.evidence_ar)[:80]}"
     return item.model_dump_json()
+
+
+def _expanded(read: ReadAnswer, expand: Expand) -> ReadAnswer:
+    """The answer's items as the items grounded; one that cannot be written back is a reason."""
+    for key, answered in read.items.items():
+        read.items[key] = []
+        for item in answered:
+            expanded = expand(item)
+            if isinstance(expanded, str):
+                read.errors.append(expanded)
+            else:
+                read.items[key].append(expanded)
+    return read
 
 
 def _usable(read: ReadAnswer) -> bool:

@@ -13,24 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from schemas.llm_output import LLMActor, LLMDigest, LLMEvent, LLMFigure, LLMQuote
-from service.arabic.sentences import FULL_STOPS, sentence_breaks
+from service.arabic.sentences import sentence_pieces
 from service.engines.llm.asking import identity
-
-
-def sentences(text: str) -> list[str]:
-    """The text cut after each sentence break (`service.arabic.sentences`); joined, they are the text."""
-    pieces: list[str] = []
-    start = 0
-    for end in sentence_breaks(text, FULL_STOPS):
-        piece = text[start : end.end()]
-        if pieces and not piece.strip():
-            pieces[-1] += piece  # a line break right after a full stop ends no further sentence
-        else:
-            pieces.append(piece)
-        start = end.end()
-    if start < len(text):
-        pieces.append(text[start:])
-    return pieces
 
 
 def split_article(text: str, budget_chars: int) -> list[str]:
@@ -38,7 +22,7 @@ def split_article(text: str, budget_chars: int) -> list[str]:
     if len(text) <= budget_chars:
         return [text]
     parts: list[list[str]] = [[]]
-    for sentence in sentences(text):
+    for sentence in sentence_pieces(text):
         current = parts[-1]
         if current and sum(map(len, current)) + len(sentence) > budget_chars:
             parts.append([current[-1]] if len(current) > 1 else [])

@@ -32,17 +32,14 @@ from schemas.request import DigestRequest
 from service.digest.assemble import DigestItems, assemble_digest
 from service.digest.grounding import ground
 from service.engines.llm.asking import (
-    ACTORS_EVENTS,
-    FIGURES,
-    QUOTES,
     Asker,
     DigestBudgetExceeded,
     ListTask,
     UnusableAnswer,
+    tasks_for,
 )
 from service.engines.llm.chunks import merge_parts, split_article
 from service.engines.llm.client import ChatEndpoint
-from service.engines.llm.hints import figure_hints, quote_hints
 from service.engines.llm.prices import PriceTable
 from service.engines.llm.prompt import Prompt
 from service.engines.llm.request import Sampling
@@ -238,15 +235,16 @@ class LLMEngine:
         """Actors and events first, then figures and quotes (concurrently), told their refs; a task
         that fails gives no items."""
         where = f"part {part + 1} of {parts}: " if parts > 1 else ""
+        tasks = tasks_for(asker.prompt, request.text)
 
         def ask(task: ListTask, **known: str) -> Awaitable[dict[str, list[Any]] | None]:
             return failures.run(task.name, lambda: asker.ask_lists(request, task, part, **known), where)
 
-        found = await ask(ACTORS_EVENTS) or {"actors": [], "events": []}
+        found = await ask(tasks.actors_events) or {"actors": [], "events": []}
         known = _known_refs(found["actors"], found["events"])
         figures, quotes = await asyncio.gather(
-            ask(FIGURES, known=known, hints=figure_hints(request.text)),
-            ask(QUOTES, known=known, hints=quote_hints(request.text)),
+            ask(tasks.figures(found["events"]), known=known, hints=tasks.figure_hints()),
+            ask(tasks.quotes, known=known, hints=tasks.quote_hints()),
         )
         return LLMDigest(
             headline_en="",

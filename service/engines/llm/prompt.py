@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from schemas.llm_output import ActorsEventsAnswer, FiguresAnswer, LLMDigest, QuotesAnswer
 from schemas.request import DigestRequest
 from service.digest.grounding import ground, grounding_problems
+from service.engines.llm.numbered import numbered_text
 from service.engines.llm.request import Message
 from service.engines.llm.summary import summary_of, summary_problems
 
@@ -66,6 +67,11 @@ class PromptFile(_Strict):
     example: WorkedExample | None = Field(
         default=None, description="Shown to the model before its article; small models may copy it"
     )
+    answers: Literal["verbatim", "numbered"] = Field(
+        default="verbatim",
+        description="verbatim: the model copies the Arabic it reports; numbered: the article's sentences and "
+        "the $hints are numbered and the model answers with their numbers (service/engines/llm/numbered.py)",
+    )
 
 
 class PromptFileError(ValueError):
@@ -77,6 +83,10 @@ class Prompt:
     name: str
     version: str
     file: PromptFile
+
+    @property
+    def numbered(self) -> bool:
+        return self.file.answers == "numbered"
 
     @property
     def static(self) -> str:
@@ -100,7 +110,7 @@ class Prompt:
             title=request.title or UNKNOWN,
             source=request.source or UNKNOWN,
             published_at=request.published_at.isoformat() if request.published_at else UNKNOWN,
-            article=request.text,
+            article=numbered_text(request.text) if self.numbered else request.text,
         )
 
     def max_tokens(self, task: str) -> int:
@@ -139,6 +149,8 @@ def load_prompt(path: Path) -> Prompt:
         raise PromptFileError(f"prompt file {path} is not valid: {error}") from error
     problems = placeholder_problems(file)
     problems += example_problems(file.example) if file.example is not None else []
+    if file.answers == "numbered" and file.example is not None:
+        problems.append("a prompt of numbered answers cannot show a worked example (written verbatim)")
     if problems:
         raise PromptFileError(f"prompt file {path} is not valid: " + "; ".join(problems))
     return Prompt(name=file.name, version=prompt_version(raw), file=file)

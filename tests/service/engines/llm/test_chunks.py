@@ -6,7 +6,8 @@ import itertools
 
 from schemas.llm_output import LLMActor, LLMDigest, LLMEvent, LLMEventActor, LLMFigure
 from schemas.request import DigestRequest
-from service.engines.llm.chunks import merge_parts, sentences, split_article
+from service.arabic.sentences import sentence_pieces
+from service.engines.llm.chunks import merge_parts, split_article
 from service.engines.llm.client import LLMClient
 from service.runtime.digester import Digester, EngineChoice
 from tests.llm_replay import ReplayLLM, answers
@@ -15,7 +16,7 @@ TEXT = "قال المرصد إن 5 مدنيين قتلوا. وأضاف أن ال
 
 
 def test_sentences_join_back_to_the_text():
-    pieces = sentences(TEXT)
+    pieces = sentence_pieces(TEXT)
     assert "".join(pieces) == TEXT
     assert len(pieces) == 4
 
@@ -23,9 +24,9 @@ def test_sentences_join_back_to_the_text():
 def test_parts_are_whole_sentences_within_the_budget_and_overlap_by_one():
     parts = split_article(TEXT, 60)
     assert len(parts) > 1
-    assert all(len(part) <= 60 or len(sentences(part)) == 1 for part in parts)
+    assert all(len(part) <= 60 or len(sentence_pieces(part)) == 1 for part in parts)
     for previous, following in itertools.pairwise(parts):
-        assert sentences(previous)[-1] == sentences(following)[0]
+        assert sentence_pieces(previous)[-1] == sentence_pieces(following)[0]
     assert split_article(TEXT, 10_000) == [TEXT]
 
 
