@@ -12,7 +12,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION: Final = "1.7"
+SCHEMA_VERSION: Final = "1.8"
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z]+[0-9]+$", max_length=16, examples=["f1"])]
 
@@ -287,6 +287,7 @@ class WarningCode(StrEnum):
     summary_replaced_by_template = "summary_replaced_by_template"
     llm_answer_truncated = "llm_answer_truncated"
     llm_part_failed = "llm_part_failed"
+    description_replaced = "description_replaced"
 
 
 class DigestWarning(Strict):
@@ -362,7 +363,7 @@ class ArticleInfo(Strict):
 
 
 class Digest(Strict):
-    schema_version: Literal["1.7"] = SCHEMA_VERSION
+    schema_version: Literal["1.8"] = SCHEMA_VERSION
     article: ArticleInfo
     summary: Summary
     events: list[Event] = Field(default_factory=list)

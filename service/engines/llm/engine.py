@@ -46,6 +46,7 @@ from service.engines.llm.request import Sampling
 from service.engines.llm.summary import (
     as_digest_summary,
     facts_text,
+    replace_unfounded_descriptions,
     summary_of,
     summary_problems,
     template_summary,
@@ -182,8 +183,7 @@ class LLMEngine:
         extraction = merge_parts(answers)
         if failures.first is not None and not _has_items(extraction):
             raise failures.first  # no task gave anything: the digest failed, not a part of it
-        items = await asyncio.to_thread(ground, extraction, request.text, request.published_at)
-        _require_grounded(items)
+        items = await asyncio.to_thread(_grounded, extraction, request)
         summary = await failures.run(
             "summary",
             lambda: asker.ask_summary(
@@ -197,8 +197,7 @@ class LLMEngine:
     async def digest_from(self, request: DigestRequest, answer: LLMAnswer, *, replayed: bool) -> Digest:
         """Ground the answers in the article and assemble the digest (cheap: runs on every cache replay)."""
         started = time.perf_counter()
-        items = await asyncio.to_thread(ground, answer.output, request.text, request.published_at)
-        _require_grounded(items)
+        items = await asyncio.to_thread(_grounded, answer.output, request)
         if "summary" in answer.failed_tasks:
             summary = template_summary(items)
         else:
@@ -279,6 +278,14 @@ def _known_refs(actors: list[LLMActor], events: list[LLMEvent]) -> str:
     lines = [f"{actor.ref} = {actor.name_ar}" for actor in actors]
     lines += [f"{event.ref} = {event.type} {event.location_ar or ''}".rstrip() for event in events]
     return "\n".join(lines) or "(none)"
+
+
+def _grounded(output: LLMDigest, request: DigestRequest) -> DigestItems:
+    """The answers grounded in the article, their event descriptions checked; nothing grounded is a 502."""
+    items = ground(output, request.text, request.published_at)
+    replace_unfounded_descriptions(items)
+    _require_grounded(items)
+    return items
 
 
 def _require_grounded(items: DigestItems) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from schemas.digest import Figure, Quote, Summary
+from schemas.digest import DigestWarning, Event, Figure, Quote, Summary, WarningCode
 from schemas.llm_output import LLMDigest, SummaryAnswer
 from service.digest.assemble import DigestItems, numbers_not_in_figures
 from service.digest.claims import claim_text
@@ -54,6 +54,48 @@ def facts_text(items: DigestItems) -> str:
         if quote.text_en and not _stray_numbers(quote.text_en, items):  # a summary may use no other number
             lines.append(f'- {speaker} said: "{quote.text_en}"')
     return "\n".join(lines)
+
+
+def replace_unfounded_descriptions(items: DigestItems) -> None:
+    """An event's English description may name only what the grounded items name and state only the
+    grounded figures' numbers: one that does not (the 1.5B model set a talks of invented provinces "in
+    Syria") is replaced by its type and place, with a warning. This runs before the summary is asked,
+    because the descriptions are among its facts."""
+    names = _grounded_names(items)
+    for event in items.events:
+        unknown = unknown_names([event.description_en], names)
+        stray = _stray_numbers(event.description_en, items)
+        if not (unknown or stray):
+            continue
+        said = ", ".join([*unknown, *stray])
+        items.warnings.append(
+            DigestWarning(
+                code=WarningCode.description_replaced,
+                message=f"the LLM's description of event {event.id} wrote {said}, which no grounded item "
+                f"states; replaced by its type and place: «{event.description_en}»",
+                item_id=event.id,
+            )
+        )
+        event.description_en = event_label(event) + "."
+
+
+def _grounded_names(items: DigestItems) -> str:
+    """The English the grounded items give for their Arabic: actors, titles, places, what is counted."""
+    places = [item.location for item in [*items.events, *items.figures] if item.location]
+    return "\n".join(
+        [
+            *(actor.name_en for actor in items.actors),
+            *(actor.title_en for actor in items.actors if actor.title_en),
+            *(place.name_en for place in places if place.name_en),
+            *(figure.subject_en for figure in items.figures if figure.subject_en),
+        ]
+    )
+
+
+def event_label(event: Event) -> str:
+    """An event as its type and place: "Shelling in Taiz"."""
+    place = f" in {event.location.name_en}" if event.location and event.location.name_en else ""
+    return f"{event.type.value.replace('_', ' ').capitalize()}{place}"
 
 
 def summary_problems(summary: SummaryAnswer, items: DigestItems) -> list[str]:
@@ -139,9 +181,7 @@ def template_summary(items: DigestItems) -> Summary:
     points = [_figure_point(figure, items) for figure in totals[:4]]
     events = [event.description_en.rstrip(".") + "." for event in items.events[:2]]
     if items.events:
-        first = items.events[0]
-        place = f" in {first.location.name_en}" if first.location and first.location.name_en else ""
-        headline = f"{first.type.value.replace('_', ' ').capitalize()}{place}"
+        headline = event_label(items.events[0])
     elif items.actors:
         headline = "Report involving " + ", ".join(actor.name_en for actor in items.actors[:3])
     elif points:

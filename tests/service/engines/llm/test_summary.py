@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from schemas.digest import WarningCode
 from schemas.llm_output import SummaryAnswer
 from service.digest.grounding import ground
 from service.engines.llm.summary import (
     facts_text,
     miscased_headline_words,
+    replace_unfounded_descriptions,
     summary_problems,
     template_summary,
 )
@@ -69,3 +71,24 @@ def test_the_template_of_a_digest_with_only_quotes_has_a_headline_of_them(exampl
     summary = template_summary(items)
     assert summary.headline_en == "Statements quoted in the report"
     assert summary.summary_en == "A speaker said: “The wounded were taken to hospitals.”"
+
+
+def test_an_event_description_naming_what_no_grounded_item_names_is_replaced_before_it_becomes_a_fact(
+    example,
+):
+    article, output = example
+    items = ground(output, article)
+    told = items.events[0].description_en
+    invented = items.events[0].model_copy(
+        update={"id": "e2", "description_en": "Government forces shelled a market in Syria, killing 40."}
+    )
+    items.events.append(invented)
+
+    replace_unfounded_descriptions(items)
+
+    assert items.events[0].description_en == told, "Taiz is the grounded place's English name"
+    assert invented.description_en == "Shelling in Taiz."
+    assert "Syria" not in facts_text(items)
+    [warning] = items.warnings
+    assert (warning.code, warning.item_id) == (WarningCode.description_replaced, "e2")
+    assert "Syria, 40" in warning.message

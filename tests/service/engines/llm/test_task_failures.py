@@ -6,7 +6,7 @@ import httpx2
 import pytest
 from litestar.testing import TestClient
 
-from schemas.digest import Digest, WarningCode
+from schemas.digest import SCHEMA_VERSION, Digest, WarningCode
 from schemas.request import DigestRequest
 from service.engines.llm.client import LLMClient
 from service.errors import UpstreamError
@@ -144,7 +144,7 @@ def test_every_list_task_failing_is_a_502_problem_and_one_failing_is_a_200(llm_s
         partial = client.post("/v1/digests", json={"text": article}, params={"engine": "llm"})
         assert partial.status_code == 200, partial.text
         assert partial.json()["provenance"]["failed_tasks"] == ["quotes"]
-        assert partial.json()["schema_version"] == "1.7"
+        assert partial.json()["schema_version"] == SCHEMA_VERSION
         metrics = client.get("/metrics").text
         assert 'digest_llm_failed_tasks_total{task="quotes"} 2.0' in metrics
         assert 'digest_llm_failed_tasks_total{task="figures"} 1.0' in metrics
