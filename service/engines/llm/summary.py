@@ -81,7 +81,8 @@ def replace_unfounded_descriptions(items: DigestItems) -> None:
 
 def _grounded_names(items: DigestItems) -> str:
     """The English the grounded items give for their Arabic: actors, titles, places, what is counted."""
-    places = [item.location for item in [*items.events, *items.figures] if item.location]
+    places = [event.location for event in items.events if event.location]
+    places += [figure.location for figure in items.figures if figure.location]
     return "\n".join(
         [
             *(actor.name_en for actor in items.actors),
