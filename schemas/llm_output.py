@@ -147,14 +147,13 @@ class NumberedQuote(_Output):
 class NumberedEvent(_Output):
     ref: str = Field(description='"e1", "e2" ...')
     type: EventType
-    description_en: str
+    description_en: str = Field(description="One short sentence in English")
     sentences: list[ListedNumber] = Field(
         description="The numbers of the sentences that report it ([S4] is 4)"
     )
     location_ar: str | None = Field(description="The place as written in the article")
     location_en: str | None
     when_ar: str | None = Field(description="When, as written («أمس», «ليلة الخميس الى الجمعة»)")
-    actors: list[LLMEventActor]
 
 
 class NumberedFiguresAnswer(_Output):
@@ -166,5 +165,8 @@ class NumberedQuotesAnswer(_Output):
 
 
 class NumberedActorsEventsAnswer(_Output):
-    actors: list[LLMActor]
+    """Events first, flat: a small model nested the actors' roles into further events, and a cut-off
+    answer keeps the events."""
+
     events: list[NumberedEvent]
+    actors: list[LLMActor]

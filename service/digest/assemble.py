@@ -68,6 +68,11 @@ def assemble_digest(
     )
 
 
+def writes_arabic(english: str) -> bool:
+    """An English text of an item (a translation, a description) that has Arabic letters in it."""
+    return _ARABIC_LETTER.search(english) is not None
+
+
 def article_warnings(text: str) -> list[DigestWarning]:
     """Odd but valid input, said once for every engine: not Arabic, or hidden control characters."""
     warnings = []

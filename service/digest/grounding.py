@@ -29,7 +29,7 @@ from schemas.llm_output import LLMDigest, LLMFigure, LLMQuote
 from service.arabic.align import align, align_all
 from service.arabic.dates import resolve_when
 from service.arabic.numbers import NumberMention, find_numbers
-from service.digest.assemble import DigestItems
+from service.digest.assemble import DigestItems, writes_arabic
 from service.digest.claims import arabic_numbers, numbers_in_english
 from service.digest.reconcile import scope_of_period
 
@@ -161,13 +161,14 @@ def _usable_part(output: LLMDigest, items: DigestItems) -> LLMDigest:
         return True
 
     def keep_quote(quote: LLMQuote) -> bool:
-        if not quote.text_en.strip():
+        translated = bool(quote.text_en.strip()) and not writes_arabic(quote.text_en)
+        if not translated:
             _warn(
                 items,
                 WarningCode.ungrounded_quote_dropped,
-                f"quote «{_clip(quote.text_ar)}» had no translation",
+                f"quote «{_clip(quote.text_ar)}» had no English translation",
             )
-        return bool(quote.text_en.strip())
+        return translated
 
     figures = [figure for figure in output.figures if keep(figure.ref, "-", "figure")]
     return output.model_copy(

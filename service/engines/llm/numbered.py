@@ -72,9 +72,7 @@ class NumberedArticle:
         if outside:
             return f"event {answer.ref}: {_outside('S', outside, len(self.sentences))}"
         evidence = [self.sentences[number - 1] for number in dict.fromkeys(answer.sentences)]
-        return LLMEvent(
-            **answer.model_dump(exclude={"sentences", "actors"}), actors=answer.actors, evidence_ar=evidence
-        )
+        return LLMEvent(**answer.model_dump(exclude={"sentences"}), actors=[], evidence_ar=evidence)
 
     def figure(self, answer: BaseModel, events: dict[str, LLMEvent]) -> LLMFigure | str:
         """The phrase written back; the place is its event's (a small model rarely gives both)."""

@@ -19,7 +19,7 @@ import yaml
 
 from schemas.digest import DigestWarning, Event, Figure, Quote, Summary, WarningCode
 from schemas.llm_output import LLMDigest, SummaryAnswer
-from service.digest.assemble import DigestItems, numbers_not_in_figures
+from service.digest.assemble import DigestItems, numbers_not_in_figures, writes_arabic
 from service.digest.claims import claim_text
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’-]{2,}")
@@ -63,16 +63,20 @@ def replace_unfounded_descriptions(items: DigestItems) -> None:
     because the descriptions are among its facts."""
     names = _grounded_names(items)
     for event in items.events:
-        unknown = unknown_names([event.description_en], names)
-        stray = _stray_numbers(event.description_en, items)
-        if not (unknown or stray):
+        if writes_arabic(event.description_en):
+            problem = "is not in English"
+        elif said := [
+            *unknown_names([event.description_en], names),
+            *_stray_numbers(event.description_en, items),
+        ]:
+            problem = f"wrote {', '.join(said)}, which no grounded item states"
+        else:
             continue
-        said = ", ".join([*unknown, *stray])
         items.warnings.append(
             DigestWarning(
                 code=WarningCode.description_replaced,
-                message=f"the LLM's description of event {event.id} wrote {said}, which no grounded item "
-                f"states; replaced by its type and place: «{event.description_en}»",
+                message=f"the LLM's description of event {event.id} {problem}; replaced by its type and "
+                f"place: «{event.description_en}»",
                 item_id=event.id,
             )
         )

@@ -31,7 +31,6 @@ EVENT = {
     "location_ar": "بلدة الوادي",
     "location_en": "al-Wadi",
     "when_ar": "فجر السبت",
-    "actors": [],
 }
 
 
@@ -104,7 +103,7 @@ async def test_a_digest_from_numbered_answers_grounds_every_item_in_the_article(
             "actors": [
                 {"ref": "a1", "name_ar": "الدفاع المدني", "name_en": "Civil Defence", "kind": "other"}
             ],
-            "events": [{**EVENT, "actors": [{"ref": "a1", "role": "reporter"}]}],
+            "events": [EVENT],
         },
         "figures": {
             "figures": [

@@ -92,3 +92,26 @@ def test_an_event_description_naming_what_no_grounded_item_names_is_replaced_bef
     [warning] = items.warnings
     assert (warning.code, warning.item_id) == (WarningCode.description_replaced, "e2")
     assert "Syria, 40" in warning.message
+
+
+def test_an_event_description_written_in_arabic_is_replaced_and_a_quote_translated_into_arabic_dropped(
+    example,
+):
+    article, output = example
+    arabic = "قصف مدفعي استهدف سوقا شعبيا"
+    output = output.model_copy(
+        update={
+            "events": [output.events[0].model_copy(update={"description_en": arabic})],
+            "quotes": [output.quotes[0].model_copy(update={"text_en": arabic})],
+        }
+    )
+    items = ground(output, article)
+
+    replace_unfounded_descriptions(items)
+
+    assert items.events[0].description_en == "Shelling in Taiz."
+    assert items.quotes == []
+    assert {warning.code for warning in items.warnings} == {
+        WarningCode.description_replaced,
+        WarningCode.ungrounded_quote_dropped,
+    }
