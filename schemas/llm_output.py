@@ -126,12 +126,20 @@ def _number_of(value: object) -> object:
 ListedNumber = Annotated[int, Field(ge=1), BeforeValidator(_number_of)]
 
 
+def _none_of(value: object) -> object:
+    """A small model writes a missing ref as the string "null" too."""
+    return None if isinstance(value, str) and value.strip().lower() in ("", "null", "none") else value
+
+
+OptionalRef = Annotated[str | None, BeforeValidator(_none_of)]
+
+
 class NumberedFigure(_Output):
     n: ListedNumber = Field(description="The number of the phrase in the list of number phrases ([N3] is 3)")
     metric: Metric
     subject_en: str | None = Field(description='Who or what is counted: "civilians", "children" ...')
-    source_ref: str | None = Field(description="ref of the actor who reported the number")
-    event_ref: str | None
+    source_ref: OptionalRef = Field(description="ref of the actor who reported the number")
+    event_ref: OptionalRef
     part_of: ListedNumber | None = Field(description="n of the total this is a subset of («بينهم 58 طفلا»)")
     scope: Scope | None = Field(
         description="incident (its event), period (a stated span) or cumulative (a running total)"
@@ -141,13 +149,12 @@ class NumberedFigure(_Output):
 class NumberedQuote(_Output):
     q: ListedNumber = Field(description="The number of the quote in the list of quotes ([Q2] is 2)")
     text_en: str = Field(description="Faithful English translation")
-    speaker_ref: str | None
+    speaker_ref: OptionalRef
 
 
 class NumberedEvent(_Output):
     ref: str = Field(description='"e1", "e2" ...')
     type: EventType
-    description_en: str = Field(description="One short sentence in English")
     sentences: list[ListedNumber] = Field(
         description="The numbers of the sentences that report it ([S4] is 4)"
     )
@@ -165,8 +172,9 @@ class NumberedQuotesAnswer(_Output):
 
 
 class NumberedActorsEventsAnswer(_Output):
-    """Events first, flat: a small model nested the actors' roles into further events, and a cut-off
-    answer keeps the events."""
+    """Events first, flat and without an English description (the service writes their type and place:
+    the 1.5B model copied the Arabic sentence as its description): it nested the actors' roles into
+    further events, and a cut-off answer keeps the events."""
 
     events: list[NumberedEvent]
     actors: list[LLMActor]

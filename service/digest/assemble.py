@@ -35,6 +35,9 @@ class DigestItems:
     events: list[Event] = field(default_factory=list)
     warnings: list[DigestWarning] = field(default_factory=list)
     casualties: list[Casualty] | None = None  # `reconcile(figures)` when the engine already made it
+    # The English names of the places and actors the article names (the gazetteer's), which an LLM's
+    # English text may use although no grounded item carries them.
+    article_names: list[str] = field(default_factory=list)
 
     def reconciled(self) -> list[Casualty]:
         if self.casualties is None:

@@ -28,6 +28,7 @@ from schemas.digest import (
 from schemas.llm_output import LLMDigest, LLMFigure, LLMQuote
 from service.arabic.align import align, align_all
 from service.arabic.dates import resolve_when
+from service.arabic.gazetteer import default_gazetteer
 from service.arabic.numbers import NumberMention, find_numbers
 from service.digest.assemble import DigestItems, writes_arabic
 from service.digest.claims import arabic_numbers, numbers_in_english
@@ -134,7 +135,7 @@ def ground(output: LLMDigest, article: str, published: dt.date | None = None) ->
     """Turn the model's strings into digest items with spans, dropping what cannot be found.
 
     Event times resolve to dates only against the publication date, when the request gives one."""
-    items = DigestItems()
+    items = DigestItems(article_names=_article_names(article))
     output = _usable_part(output, items)
     actor_ids = _ground_actors(output, article, items)
     event_ids = {event.ref: f"e{index}" for index, event in enumerate(output.events, start=1)}
@@ -335,9 +336,20 @@ def _drop_dangling_event_refs(items: DigestItems) -> None:
             figure.event_id = None
 
 
+def _article_names(article: str) -> list[str]:
+    """The gazetteer's English names of what the article names in Arabic (not by an epithet), once each."""
+    found = (match.entry.name_en for match in default_gazetteer().find(article) if not match.by_epithet)
+    return list(dict.fromkeys(found))
+
+
 def _location(article: str, name_ar: str | None, name_en: str | None) -> Location | None:
+    """The place as the article writes it; its English name is the gazetteer's when it knows the place
+    (a small model wrote «الغوطة الشرقية» as "Eastern Syria"), else the model's."""
     verbatim = _verbatim_or_none(article, name_ar)
-    return Location(name_ar=verbatim, name_en=name_en) if verbatim else None
+    if not verbatim:
+        return None
+    known = [match.entry for match in default_gazetteer().find(verbatim) if match.entry.is_place]
+    return Location(name_ar=verbatim, name_en=known[0].name_en if known else name_en)
 
 
 def _verbatim_or_none(article: str, text: str | None) -> str | None:

@@ -23,7 +23,7 @@ from tests.paths import REPO
 LIVE_ENV = {
     name: os.environ[name]
     for name in os.environ
-    if name.startswith("DIGEST_LLM_") or name in ("OPENAI_API_KEY", "OPENAI_BASE_URL")
+    if name.startswith("DIGEST_LLM_") or name in ("DIGEST_PROMPT_FILE", "OPENAI_API_KEY", "OPENAI_BASE_URL")
 }
 SHORT_ARTICLES = ["number-words", "vague-quantities-whole-war", "diplomatic-meeting-no-casualties"]
 # A digest may take its whole LLM budget (minutes on a small local model), more than the suite's timeout.

@@ -46,6 +46,7 @@ from service.engines.llm.request import Sampling
 from service.engines.llm.summary import (
     as_digest_summary,
     facts_text,
+    in_sentence_case,
     replace_unfounded_descriptions,
     summary_of,
     summary_problems,
@@ -187,12 +188,14 @@ class LLMEngine:
         summary = await failures.run(
             "summary",
             lambda: asker.ask_summary(
-                request, facts_text(items), lambda answer: summary_problems(answer, items)
+                request,
+                facts_text(items),
+                lambda answer: summary_problems(in_sentence_case(answer, items), items),
             ),
         )
         if summary is None:
             return extraction
-        return extraction.model_copy(update=summary.model_dump())
+        return extraction.model_copy(update=in_sentence_case(summary, items).model_dump())
 
     async def digest_from(self, request: DigestRequest, answer: LLMAnswer, *, replayed: bool) -> Digest:
         """Ground the answers in the article and assemble the digest (cheap: runs on every cache replay)."""
@@ -259,7 +262,7 @@ class LLMEngine:
     @staticmethod
     def _checked_summary(output: LLMDigest, items: DigestItems) -> Summary:
         """The model's summary if it passes the check against these grounded items, else the template."""
-        answer = summary_of(output)
+        answer = in_sentence_case(summary_of(output), items)
         problems = summary_problems(answer, items)
         if not problems:
             return as_digest_summary(answer)

@@ -33,6 +33,7 @@ from service.engines.llm.hints import (
     quote_candidates,
     quote_line,
 )
+from service.engines.llm.summary import event_label
 
 
 def article_sentences(text: str) -> list[str]:
@@ -72,7 +73,12 @@ class NumberedArticle:
         if outside:
             return f"event {answer.ref}: {_outside('S', outside, len(self.sentences))}"
         evidence = [self.sentences[number - 1] for number in dict.fromkeys(answer.sentences)]
-        return LLMEvent(**answer.model_dump(exclude={"sentences"}), actors=[], evidence_ar=evidence)
+        return LLMEvent(
+            **answer.model_dump(exclude={"sentences"}),
+            description_en=event_label(answer.type, answer.location_en) + ".",
+            actors=[],
+            evidence_ar=evidence,
+        )
 
     def figure(self, answer: BaseModel, events: dict[str, LLMEvent]) -> LLMFigure | str:
         """The phrase written back; the place is its event's (a small model rarely gives both)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from schemas.digest import DigestWarning, Event, Figure, Quote, Summary, WarningCode
+from schemas.digest import DigestWarning, Event, EventType, Figure, Quote, Summary, WarningCode
 from schemas.llm_output import LLMDigest, SummaryAnswer
 from service.digest.assemble import DigestItems, numbers_not_in_figures, writes_arabic
 from service.digest.claims import claim_text
@@ -53,6 +53,8 @@ def facts_text(items: DigestItems) -> str:
         speaker = next((a.name_en for a in items.actors if a.id == quote.speaker_actor_id), "someone")
         if quote.text_en and not _stray_numbers(quote.text_en, items):  # a summary may use no other number
             lines.append(f'- {speaker} said: "{quote.text_en}"')
+    if items.article_names:
+        lines.append("- named in the article: " + ", ".join(items.article_names))
     return "\n".join(lines)
 
 
@@ -80,7 +82,7 @@ def replace_unfounded_descriptions(items: DigestItems) -> None:
                 item_id=event.id,
             )
         )
-        event.description_en = event_label(event) + "."
+        event.description_en = _label(event) + "."
 
 
 def _grounded_names(items: DigestItems) -> str:
@@ -93,14 +95,19 @@ def _grounded_names(items: DigestItems) -> str:
             *(actor.title_en for actor in items.actors if actor.title_en),
             *(place.name_en for place in places if place.name_en),
             *(figure.subject_en for figure in items.figures if figure.subject_en),
+            *items.article_names,
         ]
     )
 
 
-def event_label(event: Event) -> str:
+def event_label(event_type: EventType, place_en: str | None) -> str:
     """An event as its type and place: "Shelling in Taiz"."""
-    place = f" in {event.location.name_en}" if event.location and event.location.name_en else ""
-    return f"{event.type.value.replace('_', ' ').capitalize()}{place}"
+    place = f" in {place_en}" if place_en else ""
+    return f"{event_type.value.replace('_', ' ').capitalize()}{place}"
+
+
+def _label(event: Event) -> str:
+    return event_label(event.type, event.location.name_en if event.location else None)
 
 
 def summary_problems(summary: SummaryAnswer, items: DigestItems) -> list[str]:
@@ -123,6 +130,15 @@ def summary_problems(summary: SummaryAnswer, items: DigestItems) -> list[str]:
             + ", ".join(miscased)
         )
     return problems
+
+
+def in_sentence_case(summary: SummaryAnswer, items: DigestItems) -> SummaryAnswer:
+    """The summary with the headline's capitalised small and common words in lower case ("Strikes Kill
+    12 In Aleppo" → "Strikes kill 12 in Aleppo"): a mechanical fix, not a reason to re-ask."""
+    headline = summary.headline_en
+    for word in miscased_headline_words(headline, facts_text(items)):
+        headline = re.sub(rf"(?<=\s){re.escape(word)}\b", word.lower(), headline)
+    return summary.model_copy(update={"headline_en": headline})
 
 
 def miscased_headline_words(headline: str, facts: str) -> list[str]:
@@ -186,7 +202,7 @@ def template_summary(items: DigestItems) -> Summary:
     points = [_figure_point(figure, items) for figure in totals[:4]]
     events = [event.description_en.rstrip(".") + "." for event in items.events[:2]]
     if items.events:
-        headline = event_label(items.events[0])
+        headline = _label(items.events[0])
     elif items.actors:
         headline = "Report involving " + ", ".join(actor.name_en for actor in items.actors[:3])
     elif points:

@@ -26,7 +26,6 @@ TEXT = (
 EVENT = {
     "ref": "e1",
     "type": "air_strike",
-    "description_en": "Aircraft struck the town of al-Wadi.",
     "sentences": ["S1", 2],
     "location_ar": "بلدة الوادي",
     "location_en": "al-Wadi",
