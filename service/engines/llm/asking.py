@@ -19,9 +19,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -71,6 +71,7 @@ KNOWN_REFS_TOKENS = 400  # the actors' and events' refs given to the figures and
 MIN_PART_CHARS = 1_000
 
 ItemProblem = Callable[[str, BaseModel], str | None]
+T = TypeVar("T")
 
 
 class UnusableAnswer(UpstreamError):
@@ -264,7 +265,7 @@ class Asker:
             answered = (
                 await self._call("summary", SummaryAnswer, messages, attempt)
                 if attempt == 0
-                else await self._call_or_none("summary", SummaryAnswer, messages, attempt)
+                else await _unless_failed(self._call("summary", SummaryAnswer, messages, attempt))
             )
             if answered is None:
                 break
@@ -292,7 +293,9 @@ class Asker:
         if attempt == 0:
             completion, record = await self._call(task.name, task.answer, messages, attempt, part, watch)
         else:
-            answered = await self._call_or_none(task.name, task.answer, messages, attempt, part, watch)
+            answered = await _unless_failed(
+                self._call(task.name, task.answer, messages, attempt, part, watch)
+            )
             if answered is None:
                 return None
             completion, record = answered
@@ -300,21 +303,6 @@ class Asker:
         read = read_lists(answer_text(completion), task.lists, truncated)
         record.outcome = _outcome(read)
         return _expanded(read, task.expand)
-
-    async def _call_or_none(
-        self,
-        task: str,
-        answer: type[BaseModel],
-        messages: list[Message],
-        attempt: int,
-        part: int = 0,
-        watch: Watch | None = None,
-    ) -> tuple[Any, LLMCall] | None:
-        """A re-ask, whose failure (the budget's end too) must not undo what earlier answers gave."""
-        try:
-            return await self._call(task, answer, messages, attempt, part, watch)
-        except UpstreamFailure:
-            return None
 
     async def _call(
         self,
@@ -401,6 +389,14 @@ class Asker:
         budget = max(0, min(REASK_NOTE_TOKENS, room))
         limit = int(budget * CHARS_PER_TOKEN)
         return note if len(note) <= limit else note[: max(0, limit - 1)] + "…"
+
+
+async def _unless_failed(call: Awaitable[T]) -> T | None:
+    """A re-ask, whose failure (the budget's end too) must not undo what earlier answers gave."""
+    try:
+        return await call
+    except UpstreamFailure:
+        return None
 
 
 def identity(item: BaseModel) -> str:
