@@ -178,3 +178,40 @@ class NumberedActorsEventsAnswer(_Output):
 
     events: list[NumberedEvent]
     actors: list[LLMActor]
+
+
+# --------------------------------------------------------------------------- drafted answers
+# With a prompt file of `answers: drafted` the service's own reader drafts the items (the offline
+# engine's digest of the article) and the model reviews the draft: it names the drafted items that
+# the article really reports by their numbers and translates the quotes; the service writes the
+# kept items back from the draft (service/engines/llm/drafted.py). A kept item costs ~6 output tokens.
+
+
+class DraftedActor(_Output):
+    a: ListedNumber = Field(description="A drafted actor kept ([A2] is 2)")
+
+
+class DraftedEvent(_Output):
+    e: ListedNumber = Field(description="A drafted event kept ([E1] is 1)")
+
+
+class DraftedFigure(_Output):
+    n: ListedNumber = Field(description="A drafted figure kept ([N3] is 3)")
+
+
+class DraftedQuote(_Output):
+    q: ListedNumber = Field(description="The quote translated ([Q2] is 2)")
+    text_en: str = Field(description="Faithful English translation")
+
+
+class DraftedActorsEventsAnswer(_Output):
+    events: list[DraftedEvent]
+    actors: list[DraftedActor]
+
+
+class DraftedFiguresAnswer(_Output):
+    figures: list[DraftedFigure]
+
+
+class DraftedQuotesAnswer(_Output):
+    quotes: list[DraftedQuote]

@@ -12,6 +12,9 @@ import httpx2
 
 from schemas.llm_output import (
     ActorsEventsAnswer,
+    DraftedActorsEventsAnswer,
+    DraftedFiguresAnswer,
+    DraftedQuotesAnswer,
     FiguresAnswer,
     LLMDigest,
     NumberedActorsEventsAnswer,
@@ -57,6 +60,9 @@ TASK_ANSWERS = {
     "NumberedActorsEventsAnswer": ("actors_events", NumberedActorsEventsAnswer),
     "NumberedFiguresAnswer": ("figures", NumberedFiguresAnswer),
     "NumberedQuotesAnswer": ("quotes", NumberedQuotesAnswer),
+    "DraftedActorsEventsAnswer": ("actors_events", DraftedActorsEventsAnswer),
+    "DraftedFiguresAnswer": ("figures", DraftedFiguresAnswer),
+    "DraftedQuotesAnswer": ("quotes", DraftedQuotesAnswer),
 }
 
 

@@ -15,6 +15,7 @@ from service.engines.llm.client import CallSlots, LLMClient
 from service.engines.llm.engine import LLMAnswer, LLMEngine
 from service.engines.llm.loop import on_llm_loop
 from service.engines.llm.prompt import load_prompt
+from service.engines.offline.engine import offline_draft
 from service.errors import EngineUnavailable, UpstreamFailure
 from service.metrics import Metrics
 from service.runtime.backpressure import Limiter, llm_bounds, llm_slot_metrics
@@ -77,7 +78,7 @@ class Digester:
     def _llm_engine(settings: Settings, client: LLMClient | None) -> LLMEngine | None:
         if client is None:
             return None
-        return LLMEngine(client, load_prompt(settings.prompt_file), settings)
+        return LLMEngine(client, load_prompt(settings.prompt_file), settings, drafter=offline_draft)
 
     @property
     def llm_available(self) -> bool:

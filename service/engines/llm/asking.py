@@ -28,8 +28,16 @@ from pydantic import BaseModel
 from schemas.digest import CallOutcome, LLMCall, TokenUsage
 from schemas.llm_output import (
     ActorsEventsAnswer,
+    DraftedActor,
+    DraftedActorsEventsAnswer,
+    DraftedEvent,
+    DraftedFigure,
+    DraftedFiguresAnswer,
+    DraftedQuote,
+    DraftedQuotesAnswer,
     FiguresAnswer,
     LLMActor,
+    LLMDigest,
     LLMEvent,
     LLMFigure,
     LLMQuote,
@@ -43,6 +51,7 @@ from schemas.llm_output import (
     SummaryAnswer,
 )
 from schemas.request import DigestRequest
+from service.digest.assemble import DigestItems
 from service.digest.grounding import figure_problem, quote_problem
 from service.engines.llm.answers import (
     ReadAnswer,
@@ -53,7 +62,8 @@ from service.engines.llm.answers import (
     repeat_cut,
 )
 from service.engines.llm.client import ChatEndpoint, Watch, usage_of
-from service.engines.llm.hints import figure_hints, quote_hints
+from service.engines.llm.drafted import DraftedArticle
+from service.engines.llm.hints import NO_HINTS, figure_hints, quote_hints
 from service.engines.llm.numbered import NumberedArticle
 from service.engines.llm.prompt import Prompt
 from service.engines.llm.request import (
@@ -126,6 +136,13 @@ FIGURES = ListTask("figures", FiguresAnswer, {"figures": LLMFigure}, _figure_pro
 QUOTES = ListTask("quotes", QuotesAnswer, {"quotes": LLMQuote}, _quote_problem)
 VERBATIM_ANSWERS: tuple[type[BaseModel], ...] = (
     ActorsEventsAnswer,
+    DraftedActor,
+    DraftedActorsEventsAnswer,
+    DraftedEvent,
+    DraftedFigure,
+    DraftedFiguresAnswer,
+    DraftedQuote,
+    DraftedQuotesAnswer,
     FiguresAnswer,
     QuotesAnswer,
     SummaryAnswer,
@@ -136,6 +153,20 @@ NUMBERED_ANSWERS: tuple[type[BaseModel], ...] = (
     NumberedQuotesAnswer,
     SummaryAnswer,
 )
+DRAFTED_ANSWERS: tuple[type[BaseModel], ...] = (
+    DraftedActorsEventsAnswer,
+    DraftedFiguresAnswer,
+    DraftedQuotesAnswer,
+    SummaryAnswer,
+)
+
+
+def _no_hints() -> str:
+    return NO_HINTS
+
+
+def _as_answered_digest(output: LLMDigest) -> LLMDigest:
+    return output
 
 
 @dataclass(frozen=True)
@@ -147,9 +178,16 @@ class ArticleTasks:
     quotes: ListTask
     figure_hints: Callable[[], str]
     quote_hints: Callable[[], str]
+    actors_events_hints: Callable[[], str] = _no_hints
+    settled: Callable[[LLMDigest], LLMDigest] = _as_answered_digest  # the part's answers, made consistent
 
 
-def tasks_for(prompt: Prompt, text: str) -> ArticleTasks:
+def tasks_for(prompt: Prompt, text: str, draft: DigestItems | None = None) -> ArticleTasks:
+    """The tasks as the prompt's answers ask them; drafted answers need the article's `draft`."""
+    if prompt.drafted:
+        if draft is None:
+            raise ValueError(f"prompt {prompt.name} reviews a draft: the engine was given no drafter")
+        return _drafted_tasks(DraftedArticle.of(text, draft))
     if not prompt.numbered:
         return ArticleTasks(
             ACTORS_EVENTS, lambda _: FIGURES, QUOTES, lambda: figure_hints(text), lambda: quote_hints(text)
@@ -181,6 +219,31 @@ def tasks_for(prompt: Prompt, text: str) -> ArticleTasks:
     )
 
 
+def _drafted_tasks(article: DraftedArticle) -> ArticleTasks:
+    figures = ListTask(
+        "figures", DraftedFiguresAnswer, {"figures": DraftedFigure}, _figure_problem, article.figure
+    )
+
+    def actor_or_event(item: BaseModel) -> BaseModel | str:
+        return article.actor(item) if isinstance(item, DraftedActor) else article.event(item)
+
+    return ArticleTasks(
+        ListTask(
+            "actors_events",
+            DraftedActorsEventsAnswer,
+            {"actors": DraftedActor, "events": DraftedEvent},
+            _no_problem,
+            actor_or_event,
+        ),
+        lambda _: figures,
+        ListTask("quotes", DraftedQuotesAnswer, {"quotes": DraftedQuote}, _quote_problem, article.quote),
+        article.figure_hints,
+        article.quote_hints,
+        article.actors_events_hints,
+        article.settled,
+    )
+
+
 def messages_tokens(messages: Sequence[Message]) -> int:
     return sum(estimated_tokens(message["content"]) + 4 for message in messages)
 
@@ -202,6 +265,8 @@ class Asker:
     @property
     def answers(self) -> tuple[type[BaseModel], ...]:
         """Every answer model of the prompt's calls (tools mode sends them all, for a shared prefix)."""
+        if self.prompt.drafted:
+            return DRAFTED_ANSWERS
         return NUMBERED_ANSWERS if self.prompt.numbered else VERBATIM_ANSWERS
 
     @property

@@ -45,7 +45,7 @@ from service.engines.llm.prompt import Prompt
 from service.engines.llm.request import Sampling
 from service.engines.llm.summary import (
     as_digest_summary,
-    facts_text,
+    asked_facts,
     in_sentence_case,
     replace_unfounded_descriptions,
     summary_of,
@@ -110,19 +110,36 @@ class TaskFailures:
             self.reasons[task] = where + failure.detail
 
 
+Drafter = Callable[[DigestRequest], DigestItems]
+
+
 class LLMEngine:
+    """`drafter` reads an article's items without the model (the runtime gives the offline engine's
+    reader): a prompt of drafted answers shows them to the model to review (`drafted.py`)."""
+
     def __init__(
-        self, client: ChatEndpoint, prompt: Prompt, settings: Settings, *, batch: bool = False
+        self,
+        client: ChatEndpoint,
+        prompt: Prompt,
+        settings: Settings,
+        *,
+        drafter: Drafter | None = None,
+        batch: bool = False,
     ) -> None:
+        if prompt.drafted and drafter is None:
+            raise ValueError(
+                f"prompt {prompt.name} reviews a draft of the article: give the engine a drafter"
+            )
         self._client = client
         self._prompt = prompt
         self._settings = settings
+        self._drafter = drafter
         self._prices = PriceTable.load(settings.llm_price_file)
         self._batch = batch
 
     def answered_by(self, answers: ChatEndpoint) -> LLMEngine:
         """This engine with its calls answered by a provider batch (priced at the table's batch factor)."""
-        return LLMEngine(answers, self._prompt, self._settings, batch=True)
+        return LLMEngine(answers, self._prompt, self._settings, drafter=self._drafter, batch=True)
 
     @property
     def model(self) -> str:
@@ -189,7 +206,7 @@ class LLMEngine:
             "summary",
             lambda: asker.ask_summary(
                 request,
-                facts_text(items),
+                asked_facts(items),
                 lambda answer: summary_problems(in_sentence_case(answer, items), items),
             ),
         )
@@ -230,33 +247,38 @@ class LLMEngine:
                 f"the LLM answer cannot form a valid digest: {error.errors()[0]['msg']}"
             ) from error
 
-    @staticmethod
     async def _extract_part(
-        request: DigestRequest, asker: Asker, failures: TaskFailures, part: int, parts: int
+        self, request: DigestRequest, asker: Asker, failures: TaskFailures, part: int, parts: int
     ) -> LLMDigest:
         """Actors and events first, then figures and quotes (concurrently), told their refs; a task
         that fails gives no items."""
         where = f"part {part + 1} of {parts}: " if parts > 1 else ""
-        tasks = tasks_for(asker.prompt, request.text)
+        draft = await asyncio.to_thread(self._drafter, request) if self._drafter else None
+        tasks = tasks_for(asker.prompt, request.text, draft)
 
         def ask(task: ListTask, **known: str) -> Awaitable[dict[str, list[Any]] | None]:
             return failures.run(task.name, lambda: asker.ask_lists(request, task, part, **known), where)
 
-        found = await ask(tasks.actors_events) or {"actors": [], "events": []}
+        found = await ask(tasks.actors_events, hints=tasks.actors_events_hints()) or {
+            "actors": [],
+            "events": [],
+        }
         known = _known_refs(found["actors"], found["events"])
         figures, quotes = await asyncio.gather(
             ask(tasks.figures(found["events"]), known=known, hints=tasks.figure_hints()),
             ask(tasks.quotes, known=known, hints=tasks.quote_hints()),
         )
-        return LLMDigest(
-            headline_en="",
-            summary_en="",
-            key_points_en=[],
-            summary_ar="",
-            actors=found["actors"],
-            events=found["events"],
-            figures=(figures or {}).get("figures", []),
-            quotes=(quotes or {}).get("quotes", []),
+        return tasks.settled(
+            LLMDigest(
+                headline_en="",
+                summary_en="",
+                key_points_en=[],
+                summary_ar="",
+                actors=found["actors"],
+                events=found["events"],
+                figures=(figures or {}).get("figures", []),
+                quotes=(quotes or {}).get("quotes", []),
+            )
         )
 
     @staticmethod

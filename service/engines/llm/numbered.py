@@ -60,18 +60,18 @@ class NumberedArticle:
         )
 
     def figure_hints(self) -> str:
-        return _listed("N", [candidate.phrase for candidate in self.figures])
+        return listed("N", [candidate.phrase for candidate in self.figures])
 
     def quote_hints(self) -> str:
-        return _listed("Q", [quote_line(mention) for mention in self.quotes])
+        return listed("Q", [quote_line(mention) for mention in self.quotes])
 
     def event(self, answer: BaseModel) -> LLMEvent | str:
         assert isinstance(answer, NumberedEvent)
         if not answer.sentences:
             return f"event {answer.ref} gives no sentence: give the [S] numbers that report it"
-        outside = [number for number in answer.sentences if number > len(self.sentences)]
-        if outside:
-            return f"event {answer.ref}: {_outside('S', outside, len(self.sentences))}"
+        unlisted = [number for number in answer.sentences if number > len(self.sentences)]
+        if unlisted:
+            return f"event {answer.ref}: {outside('S', unlisted, len(self.sentences))}"
         evidence = [self.sentences[number - 1] for number in dict.fromkeys(answer.sentences)]
         return LLMEvent(
             **answer.model_dump(exclude={"sentences"}),
@@ -84,9 +84,9 @@ class NumberedArticle:
         """The phrase written back; the place is its event's (a small model rarely gives both)."""
         assert isinstance(answer, NumberedFigure)
         listed = len(self.figures)
-        outside = [number for number in (answer.n, answer.part_of) if number is not None and number > listed]
-        if outside:
-            return f"figure N{answer.n}: {_outside('N', outside, listed)}"
+        unlisted = [number for number in (answer.n, answer.part_of) if number is not None and number > listed]
+        if unlisted:
+            return f"figure N{answer.n}: {outside('N', unlisted, listed)}"
         candidate = self.figures[answer.n - 1]
         event = events.get(answer.event_ref or "")
         return LLMFigure(
@@ -107,18 +107,18 @@ class NumberedArticle:
     def quote(self, answer: BaseModel) -> LLMQuote | str:
         assert isinstance(answer, NumberedQuote)
         if answer.q > len(self.quotes):
-            return f"quote Q{answer.q}: {_outside('Q', [answer.q], len(self.quotes))}"
+            return f"quote Q{answer.q}: {outside('Q', [answer.q], len(self.quotes))}"
         mention = self.quotes[answer.q - 1]
         return LLMQuote(
             text_ar=mention.text, text_en=answer.text_en, speaker_ref=answer.speaker_ref, mode=mention.mode
         )
 
 
-def _listed(letter: str, lines: list[str]) -> str:
+def listed(letter: str, lines: list[str]) -> str:
     return "\n".join(f"[{letter}{number}] {line}" for number, line in enumerate(lines, 1)) or NO_HINTS
 
 
-def _outside(letter: str, numbers: list[int], listed: int) -> str:
+def outside(letter: str, numbers: list[int], listed: int) -> str:
     shown = ", ".join(f"{letter}{number}" for number in numbers)
     if not listed:
         return f"{shown} is not listed: there is no [{letter}] item"

@@ -67,10 +67,12 @@ class PromptFile(_Strict):
     example: WorkedExample | None = Field(
         default=None, description="Shown to the model before its article; small models may copy it"
     )
-    answers: Literal["verbatim", "numbered"] = Field(
+    answers: Literal["verbatim", "numbered", "drafted"] = Field(
         default="verbatim",
         description="verbatim: the model copies the Arabic it reports; numbered: the article's sentences and "
-        "the $hints are numbered and the model answers with their numbers (service/engines/llm/numbered.py)",
+        "the $hints are numbered and the model answers with their numbers (service/engines/llm/numbered.py); "
+        "drafted: the $hints are the offline reader's draft, which the model reviews by number "
+        "(service/engines/llm/drafted.py)",
     )
 
 
@@ -86,7 +88,12 @@ class Prompt:
 
     @property
     def numbered(self) -> bool:
-        return self.file.answers == "numbered"
+        """The article is shown with its sentences numbered and the answers point at numbers."""
+        return self.file.answers in ("numbered", "drafted")
+
+    @property
+    def drafted(self) -> bool:
+        return self.file.answers == "drafted"
 
     @property
     def static(self) -> str:
@@ -149,8 +156,8 @@ def load_prompt(path: Path) -> Prompt:
         raise PromptFileError(f"prompt file {path} is not valid: {error}") from error
     problems = placeholder_problems(file)
     problems += example_problems(file.example) if file.example is not None else []
-    if file.answers == "numbered" and file.example is not None:
-        problems.append("a prompt of numbered answers cannot show a worked example (written verbatim)")
+    if file.answers != "verbatim" and file.example is not None:
+        problems.append(f"a prompt of {file.answers} answers cannot show a worked example (written verbatim)")
     if problems:
         raise PromptFileError(f"prompt file {path} is not valid: " + "; ".join(problems))
     return Prompt(name=file.name, version=prompt_version(raw), file=file)
@@ -185,7 +192,7 @@ def placeholder_problems(file: PromptFile) -> list[str]:
         ("article_template", file.article_template, ARTICLE_VARIABLES),
         ("tasks.figures", file.tasks.figures.instruction, REFS_VARIABLES),
         ("tasks.quotes", file.tasks.quotes.instruction, REFS_VARIABLES),
-        ("tasks.actors_events", file.tasks.actors_events.instruction, frozenset()),
+        ("tasks.actors_events", file.tasks.actors_events.instruction, frozenset({"hints"})),
         ("tasks.summary", file.tasks.summary.instruction, SUMMARY_VARIABLES),
     ]
     problems = []

@@ -1,6 +1,6 @@
 """The English summary of an LLM digest, written from the grounded items only.
 
-After grounding, the last call receives the grounded facts (`facts_text`) and writes headline,
+After grounding, the last call receives the grounded facts (`asked_facts`) and writes headline,
 summary and key points. They are checked (`summary_problems`): every number must be one the
 grounded figures state, every capitalised name must be one the facts give, and the headline is in
 sentence case. A summary that fails
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from schemas.digest import DigestWarning, Event, EventType, Figure, Quote, Summary, WarningCode
+from schemas.digest import Actor, DigestWarning, Event, EventType, Figure, Quote, Summary, WarningCode
 from schemas.llm_output import LLMDigest, SummaryAnswer
 from service.digest.assemble import DigestItems, numbers_not_in_figures, writes_arabic
 from service.digest.claims import claim_text
@@ -31,8 +31,27 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 _CALENDAR_WORDS = frozenset(name.lower() for name in (*calendar.day_name, *calendar.month_name) if name)
 
 
+ASKED_ACTORS = 10  # the summary call is told this many actors and quotes at most: its prompt is
+ASKED_QUOTES = 3  # evaluated afresh for every article, and the check still reads every fact
+
+
 def facts_text(items: DigestItems) -> str:
-    """The grounded items as the summary call reads them: one line each, numbers already in English."""
+    """The grounded items as the summary is checked against them: one line each, numbers in English."""
+    return _facts(items, items.actors, items.quotes)
+
+
+def asked_facts(items: DigestItems) -> str:
+    """The facts the summary call is given: every figure and event, the actors they name first and at
+    most `ASKED_ACTORS` in all, `ASKED_QUOTES` quotes, and the article's other names once."""
+    named = {f.source_actor_id for f in items.figures} | {
+        q.speaker_actor_id for q in items.quotes[:ASKED_QUOTES]
+    }
+    named |= {role.actor_id for event in items.events for role in event.actors}
+    actors = sorted(items.actors, key=lambda actor: actor.id not in named)[:ASKED_ACTORS]
+    return _facts(items, actors, items.quotes[:ASKED_QUOTES])
+
+
+def _facts(items: DigestItems, shown: list[Actor], quotes: list[Quote]) -> str:
     actors = {actor.id: actor for actor in items.actors}
     lines = []
     for figure in items.figures:
@@ -44,17 +63,18 @@ def facts_text(items: DigestItems) -> str:
             f"- {figure.id}: {claim_text(figure)} {figure.metric.value}{subset}"
             + (f" [{details}]" if details else "")
         )
-    for actor in items.actors:
+    for actor in shown:
         lines.append(f"- actor: {actor.name_en}" + (f", {actor.title_en}" if actor.title_en else ""))
     for event in items.events:
         place = f" in {event.location.name_en}" if event.location and event.location.name_en else ""
         lines.append(f"- event: {event.type.value}{place}: {event.description_en}")
-    for quote in items.quotes:
-        speaker = next((a.name_en for a in items.actors if a.id == quote.speaker_actor_id), "someone")
+    for quote in quotes:
+        speaker = actors[quote.speaker_actor_id].name_en if quote.speaker_actor_id in actors else "someone"
         if quote.text_en and not _stray_numbers(quote.text_en, items):  # a summary may use no other number
             lines.append(f'- {speaker} said: "{quote.text_en}"')
-    if items.article_names:
-        lines.append("- named in the article: " + ", ".join(items.article_names))
+    listed = {actor.name_en for actor in shown}
+    if others := [name for name in items.article_names if name not in listed]:
+        lines.append("- named in the article: " + ", ".join(others))
     return "\n".join(lines)
 
 

@@ -59,6 +59,11 @@ def offline_digest(request: DigestRequest) -> Digest:
     return digest
 
 
+def offline_draft(request: DigestRequest) -> DigestItems:
+    """The article's items as this engine reads them: the draft an LLM prompt of drafted answers reviews."""
+    return read_article(request)[0]
+
+
 def read_article(request: DigestRequest) -> tuple[DigestItems, Summary]:
     document = Document(request.text)
     gazetteer = default_gazetteer()

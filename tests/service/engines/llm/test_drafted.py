@@ -1,0 +1,126 @@
+"""Drafted answers: the offline reader drafts, the model keeps, corrects, leaves out and adds by number."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from schemas.digest import Metric
+from schemas.llm_output import DraftedActor, DraftedEvent, DraftedFigure, DraftedQuote, LLMActor, LLMFigure
+from schemas.request import DigestRequest
+from service.engines.llm.client import LLMClient
+from service.engines.llm.drafted import DraftedArticle
+from service.engines.llm.engine import LLMEngine
+from service.engines.llm.prompt import load_prompt
+from service.engines.offline.engine import offline_draft
+from service.runtime.digester import Digester, EngineChoice
+from service.settings import DEFAULT_PROMPT
+from tests.llm_replay import ReplayLLM, completion, task_of
+
+DRAFTED_PROMPT = DEFAULT_PROMPT.with_name("digest-v4-drafted.yaml")
+TEXT = (
+    "قصفت الطائرات الحربية بلدة كفرنبل في ريف إدلب صباح الأحد.\n"
+    "وقال الدفاع المدني إن 9 مدنيين قتلوا، بينهم 4 أطفال، وأصيب 20 آخرون.\n"
+    'وقال مدير المشفى: "نحتاج إلى الأدوية بشكل عاجل".\n'
+    "وكانت البلدة قد تعرضت لقصف مماثل في عام 2019."
+)
+
+
+@pytest.fixture(scope="module")
+def article() -> DraftedArticle:
+    return DraftedArticle.of(TEXT, offline_draft(DigestRequest(text=TEXT)))
+
+
+def actor_number(article: DraftedArticle, name_ar: str) -> int:
+    return next(n for n, actor in enumerate(article.draft.actors, 1) if actor.name_ar == name_ar)
+
+
+def figure_number(article: DraftedArticle, phrase: str) -> int:
+    return next(n for n, figure in enumerate(article.draft.figures, 1) if figure.span.text == phrase)
+
+
+def test_the_draft_is_shown_numbered_with_its_reading_of_every_figure(article: DraftedArticle):
+    shown = article.actors_events_hints()
+    assert f"[A{actor_number(article, 'الدفاع المدني')}] «الدفاع المدني» = " in shown
+    assert "[E1] Air strike in Kafr Nabl, «صباح الأحد» (S1" in shown
+    lines = article.figure_hints().splitlines()
+    killed = figure_number(article, "9 مدنيين")
+    assert lines[killed - 1] == f"[N{killed}] «9 مدنيين»: killed, civilians, incident"
+    assert lines[figure_number(article, "4 أطفال") - 1].endswith(f"among N{killed}")
+    assert not [line for line in lines if "2019" in line]  # a year is no figure of the draft
+    assert article.quote_hints().splitlines() == [
+        "[Q1] indirect: «9 مدنيين قتلوا، بينهم 4 أطفال، وأصيب 20 آخرون»",
+        "[Q2] direct: «نحتاج إلى الأدوية بشكل عاجل»",
+    ]
+
+
+def test_a_kept_item_is_the_drafted_item_and_a_number_outside_its_list_is_a_reason(article: DraftedArticle):
+    number = actor_number(article, "الدفاع المدني")
+    kept = article.actor(DraftedActor(a=number))
+    drafted = article.draft.actors[number - 1]
+    assert isinstance(kept, LLMActor)
+    assert (kept.ref, kept.name_ar, kept.name_en, kept.kind) == (
+        drafted.id,
+        drafted.name_ar,
+        drafted.name_en,
+        drafted.kind,
+    )
+    figure = article.figure(DraftedFigure(n=figure_number(article, "4 أطفال")))
+    assert isinstance(figure, LLMFigure)
+    assert (figure.phrase_ar, figure.value, figure.metric) == ("4 أطفال", 4, Metric.killed)
+    assert figure.part_of_ref == article.draft.figures[figure_number(article, "9 مدنيين") - 1].id
+    event = article.event(DraftedEvent(e=1))
+    assert not isinstance(event, str)
+    assert event.evidence_ar == [span.text for span in article.draft.events[0].evidence]
+    quote = article.quote(DraftedQuote(q=2, text_en="We urgently need medicines."))
+    assert not isinstance(quote, str)
+    assert (quote.text_ar, quote.text_en) == ("نحتاج إلى الأدوية بشكل عاجل", "We urgently need medicines.")
+    assert article.quote(DraftedQuote(q=3, text_en="x")) == "quote Q3: Q3 is not listed: use [Q1] to [Q2]"
+    assert "E9 is not listed" in str(article.event(DraftedEvent(e=9)))
+
+
+async def test_a_digest_from_a_reviewed_draft_keeps_only_what_the_model_kept(llm_settings):
+    settings = llm_settings.model_copy(update={"prompt_file": DRAFTED_PROMPT, "llm_mode": "text"})
+    article = DraftedArticle.of(TEXT, offline_draft(DigestRequest(text=TEXT)))
+    assert [actor.name_ar for actor in article.draft.actors].count("الدفاع المدني") == 1
+    civil_defence = actor_number(article, "الدفاع المدني")
+    answers = {
+        "actors_events": {"events": [{"e": 1}], "actors": [{"a": civil_defence}]},
+        "figures": {
+            "figures": [{"n": figure_number(article, "9 مدنيين")}]
+        },  # its subset, the injured left out
+        "quotes": {"quotes": [{"q": 2, "text_en": "We urgently need medicines."}]},
+        "summary": {
+            "headline_en": "Air strike on Kafr Nabl kills 9 civilians",
+            "summary_en": "An air strike on Kafr Nabl killed 9 civilians, the Civil Defence said.",
+            "key_points_en": ["9 civilians killed"],
+            "summary_ar": "قتل 9 مدنيين في قصف على كفرنبل.",
+        },
+    }
+    replay = ReplayLLM([lambda request: completion(answers[task_of(request)])])
+    digester = Digester(settings, LLMClient(settings, http_client=replay.http_client()))
+    digest = await digester.digest(DigestRequest(text=TEXT), EngineChoice.llm)
+
+    assert [(f.value, f.metric, f.span.text) for f in digest.figures] == [(9, Metric.killed, "9 مدنيين")]
+    assert [actor.name_ar for actor in digest.actors] == ["الدفاع المدني"]
+    assert digest.figures[0].source_actor_id == digest.actors[0].id
+    assert digest.quotes[0].text_en == "We urgently need medicines."
+    assert digest.summary.headline_en == "Air strike on Kafr Nabl kills 9 civilians"
+    assert not [
+        w
+        for w in digest.warnings
+        if w.code.value in ("dangling_reference_removed", "summary_replaced_by_template")
+    ]
+    figures_call = next(
+        body["messages"][2]["content"]
+        for body in (json.loads(request.content) for request in replay.requests)
+        if body["messages"][2]["content"].startswith("Task figures")
+    )
+    assert "«9 مدنيين»: killed" in figures_call
+
+
+def test_a_drafted_prompt_needs_a_drafter(llm_settings):
+    settings = llm_settings.model_copy(update={"prompt_file": DRAFTED_PROMPT})
+    with pytest.raises(ValueError, match="give the engine a drafter"):
+        LLMEngine(LLMClient(settings), load_prompt(DRAFTED_PROMPT), settings)
