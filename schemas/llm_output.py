@@ -182,21 +182,21 @@ class NumberedActorsEventsAnswer(_Output):
 
 # --------------------------------------------------------------------------- drafted answers
 # With a prompt file of `answers: drafted` the service's own reader drafts the items (the offline
-# engine's digest of the article) and the model reviews the draft: it names the drafted items that
-# the article really reports by their numbers and translates the quotes; the service writes the
-# kept items back from the draft (service/engines/llm/drafted.py). A kept item costs ~6 output tokens.
+# engine's digest of the article) and the model reviews the draft: it names by number the drafted
+# items that are wrong, and translates the quotes; the service keeps the rest of the draft
+# (service/engines/llm/drafted.py). An answer costs a few output tokens, not a copy of each item.
 
 
 class DraftedActor(_Output):
-    a: ListedNumber = Field(description="A drafted actor kept ([A2] is 2)")
+    a: ListedNumber = Field(description="A drafted actor that is no named actor ([A2] is 2)")
 
 
 class DraftedEvent(_Output):
-    e: ListedNumber = Field(description="A drafted event kept ([E1] is 1)")
+    e: ListedNumber = Field(description="A drafted event the article does not report ([E1] is 1)")
 
 
 class DraftedFigure(_Output):
-    n: ListedNumber = Field(description="A drafted figure kept ([N3] is 3)")
+    n: ListedNumber = Field(description="A drafted figure read wrong ([N3] is 3)")
 
 
 class DraftedQuote(_Output):
@@ -205,12 +205,12 @@ class DraftedQuote(_Output):
 
 
 class DraftedActorsEventsAnswer(_Output):
-    events: list[DraftedEvent]
-    actors: list[DraftedActor]
+    wrong_events: list[DraftedEvent]
+    wrong_actors: list[DraftedActor]
 
 
 class DraftedFiguresAnswer(_Output):
-    figures: list[DraftedFigure]
+    wrong_figures: list[DraftedFigure]
 
 
 class DraftedQuotesAnswer(_Output):

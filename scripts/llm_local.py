@@ -130,7 +130,7 @@ def settings_for(port: int, alias: str) -> dict[str, str]:
         # llama-cpp-python answers 500 to response_format json_schema, and its grammars (tools, json)
         # cost 35-450 ms a token on top of ~165 ms of decoding: the schema goes in the task instead.
         "DIGEST_LLM_MODE": "text",
-        "DIGEST_PROMPT_FILE": str(HOME.parent / "prompts" / "digest-v3-numbered.yaml"),
+        "DIGEST_PROMPT_FILE": str(HOME.parent / "prompts" / "digest-v4-drafted.yaml"),
         "DIGEST_LLM_MAX_CONCURRENT_CALLS": "1",  # it serves one request at a time
         "DIGEST_LLM_CONTEXT_TOKENS": str(CONTEXT_TOKENS),
         # The 1.5B model writes ~6 tokens/s on this 2-core machine (measured), and at temperature 0

@@ -33,6 +33,7 @@ def completion(
     finish_reason: str = "stop",
     status: int = 200,
     headers: dict[str, str] | None = None,
+    completion_tokens: int = 300,
 ) -> httpx2.Response:
     """A chat.completion whose message content is `content` (a model or dict is sent as JSON)."""
     if isinstance(content, LLMDigest):
@@ -47,7 +48,11 @@ def completion(
         "choices": [
             {"index": 0, "finish_reason": finish_reason, "message": {"role": "assistant", "content": content}}
         ],
-        "usage": {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500},
+        "usage": {
+            "prompt_tokens": 1200,
+            "completion_tokens": completion_tokens,
+            "total_tokens": 1200 + completion_tokens,
+        },
     }
     return httpx2.Response(status, json=body, headers=headers)
 

@@ -100,8 +100,15 @@ class DigestBudgetExceeded(UpstreamTimeout):
 Expand = Callable[[BaseModel], BaseModel | str]
 
 
+Review = Callable[[dict[str, list[Any]]], dict[str, list[Any]]]
+
+
 def _as_answered(item: BaseModel) -> BaseModel | str:
     return item
+
+
+def _as_reviewed(answered: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    return answered
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,7 @@ class ListTask:
     lists: dict[str, type[BaseModel]]
     problem: ItemProblem
     expand: Expand = _as_answered
+    review: Review = _as_reviewed  # the answered lists → the items of the task (a review keeps a draft's)
 
 
 def _no_problem(_: str, __: BaseModel) -> str | None:
@@ -221,19 +229,21 @@ def tasks_for(prompt: Prompt, text: str, draft: DigestItems | None = None) -> Ar
 
 def _drafted_tasks(article: DraftedArticle) -> ArticleTasks:
     figures = ListTask(
-        "figures", DraftedFiguresAnswer, {"figures": DraftedFigure}, _figure_problem, article.figure
+        "figures",
+        DraftedFiguresAnswer,
+        {"wrong_figures": DraftedFigure},
+        _no_problem,
+        article.listed_item,
+        article.kept_figures,
     )
-
-    def actor_or_event(item: BaseModel) -> BaseModel | str:
-        return article.actor(item) if isinstance(item, DraftedActor) else article.event(item)
-
     return ArticleTasks(
         ListTask(
             "actors_events",
             DraftedActorsEventsAnswer,
-            {"actors": DraftedActor, "events": DraftedEvent},
+            {"wrong_events": DraftedEvent, "wrong_actors": DraftedActor},
             _no_problem,
-            actor_or_event,
+            article.listed_item,
+            article.kept_actors_events,
         ),
         lambda _: figures,
         ListTask("quotes", DraftedQuotesAnswer, {"quotes": DraftedQuote}, _quote_problem, article.quote),
@@ -314,7 +324,7 @@ class Asker:
                 f"the LLM output did not match the digest schema after re-asks ({task.name} task): "
                 f"{first_error}"
             )
-        return {key: [*accepted[key].values(), *failing[key]] for key in task.lists}
+        return task.review({key: [*accepted[key].values(), *failing[key]] for key in task.lists})
 
     async def ask_summary(
         self, request: DigestRequest, facts: str, check: Callable[[SummaryAnswer], list[str]]

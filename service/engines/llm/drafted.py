@@ -5,17 +5,19 @@ event's place and every figure's labels, and most of its digests missed a field 
 minutes on 2 cores. With a prompt file of `answers: drafted` the engine is given a draft of the
 article, the offline engine's items (`DigestItems`, handed in by the runtime: the two engines do not
 import each other), and shows it numbered after the article: actors [A1] ..., events [E1] ...,
-figures [N1] ... with the draft's reading, quotes [Q1] ... The model names the drafted items the
-article really reports ({"a": 1}) and translates the quotes; the kept items are written back from the
+figures [N1] ... with the draft's reading, quotes [Q1] ... The model names the drafted items that are
+wrong ({"a": 3}) and translates the quotes; the kept items are written back from the
 draft here, before grounding. The model corrects nothing and adds nothing: given the choice, the 1.5B
-model rewrote a correct draft (every figure's metric in the enum's order, "(ngo)" in English names),
-so its part is to keep, leave out and translate. Nothing is trusted: kept items are grounded as any
-answer is, and a number outside its list is a reason to re-ask.
+model rewrote a correct draft (every figure's metric in the enum's order, "(ngo)" in English names);
+asked to name the items to keep, it kept no figure in three of five articles. So it names the drafted
+items that are wrong, and the rest of the draft is kept. Nothing is trusted: kept items are grounded
+as any answer is, and a number outside its list is a reason to re-ask.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -86,58 +88,32 @@ class DraftedArticle:
 
     # ------------------------------------------------------------------ the review written back
 
-    def actor(self, answer: BaseModel) -> LLMActor | str:
-        assert isinstance(answer, DraftedActor)
-        actors = self.draft.actors
-        if answer.a > len(actors):
-            return f"actor A{answer.a}: {outside('A', [answer.a], len(actors))}"
-        drafted = actors[answer.a - 1]
-        return LLMActor(
-            ref=drafted.id,
-            name_ar=drafted.name_ar,
-            name_en=drafted.name_en,
-            kind=drafted.kind,
-            title_en=drafted.title_en,
-        )
+    def listed_item(self, answer: BaseModel) -> BaseModel | str:
+        """A drafted actor, event or figure the answer names, or why its number names none."""
+        if isinstance(answer, DraftedActor):
+            letter, number, listed_count = "A", answer.a, len(self.draft.actors)
+        elif isinstance(answer, DraftedEvent):
+            letter, number, listed_count = "E", answer.e, len(self.draft.events)
+        else:
+            assert isinstance(answer, DraftedFigure)
+            letter, number, listed_count = "N", answer.n, len(self.draft.figures)
+        if number > listed_count:
+            return outside(letter, [number], listed_count)
+        return answer
 
-    def event(self, answer: BaseModel) -> LLMEvent | str:
-        assert isinstance(answer, DraftedEvent)
-        events = self.draft.events
-        if answer.e > len(events):
-            return f"event E{answer.e}: {outside('E', [answer.e], len(events))}"
-        drafted = events[answer.e - 1]
-        return LLMEvent(
-            ref=drafted.id,
-            type=drafted.type,
-            description_en=drafted.description_en,
-            location_ar=drafted.location.name_ar if drafted.location else None,
-            location_en=_place_en(drafted),
-            when_ar=drafted.when.text_ar if drafted.when else None,
-            actors=[LLMEventActor(ref=actor.actor_id, role=actor.role) for actor in drafted.actors],
-            evidence_ar=[span.text for span in drafted.evidence],
-        )
+    def kept_actors_events(self, answered: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        wrong_actors = {item.a for item in answered["wrong_actors"]}
+        wrong_events = {item.e for item in answered["wrong_events"]}
+        return {
+            "actors": [_actor(a) for n, a in enumerate(self.draft.actors, 1) if n not in wrong_actors],
+            "events": [_event(e) for n, e in enumerate(self.draft.events, 1) if n not in wrong_events],
+        }
 
-    def figure(self, answer: BaseModel) -> LLMFigure | str:
-        """The drafted figure; its refs are the draft's (`settled` drops those to items not kept)."""
-        assert isinstance(answer, DraftedFigure)
-        figures = self.draft.figures
-        if answer.n > len(figures):
-            return f"figure N{answer.n}: {outside('N', [answer.n], len(figures))}"
-        drafted = figures[answer.n - 1]
-        return LLMFigure(
-            ref=drafted.id,
-            phrase_ar=drafted.span.text,
-            value=drafted.value,
-            metric=drafted.metric,
-            subject_en=drafted.subject_en,
-            period_ar=drafted.period_ar,
-            location_ar=drafted.location.name_ar if drafted.location else None,
-            location_en=drafted.location.name_en if drafted.location else None,
-            source_ref=drafted.source_actor_id,
-            event_ref=drafted.event_id,
-            part_of_ref=drafted.part_of,
-            scope=drafted.scope,
-        )
+    def kept_figures(self, answered: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        """The drafted figures not named wrong; their refs are the draft's (`settled` drops those to items
+        not kept)."""
+        wrong = {item.n for item in answered["wrong_figures"]}
+        return {"figures": [_figure(f) for n, f in enumerate(self.draft.figures, 1) if n not in wrong]}
 
     def quote(self, answer: BaseModel) -> LLMQuote | str:
         assert isinstance(answer, DraftedQuote)
@@ -185,6 +161,46 @@ class DraftedArticle:
                 ],
             }
         )
+
+
+def _actor(drafted: Actor) -> LLMActor:
+    return LLMActor(
+        ref=drafted.id,
+        name_ar=drafted.name_ar,
+        name_en=drafted.name_en,
+        kind=drafted.kind,
+        title_en=drafted.title_en,
+    )
+
+
+def _event(drafted: Event) -> LLMEvent:
+    return LLMEvent(
+        ref=drafted.id,
+        type=drafted.type,
+        description_en=drafted.description_en,
+        location_ar=drafted.location.name_ar if drafted.location else None,
+        location_en=_place_en(drafted),
+        when_ar=drafted.when.text_ar if drafted.when else None,
+        actors=[LLMEventActor(ref=actor.actor_id, role=actor.role) for actor in drafted.actors],
+        evidence_ar=[span.text for span in drafted.evidence],
+    )
+
+
+def _figure(drafted: Figure) -> LLMFigure:
+    return LLMFigure(
+        ref=drafted.id,
+        phrase_ar=drafted.span.text,
+        value=drafted.value,
+        metric=drafted.metric,
+        subject_en=drafted.subject_en,
+        period_ar=drafted.period_ar,
+        location_ar=drafted.location.name_ar if drafted.location else None,
+        location_en=drafted.location.name_en if drafted.location else None,
+        source_ref=drafted.source_actor_id,
+        event_ref=drafted.event_id,
+        part_of_ref=drafted.part_of,
+        scope=drafted.scope,
+    )
 
 
 def _actor_line(actor: Actor) -> str:

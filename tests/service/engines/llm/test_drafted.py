@@ -7,7 +7,7 @@ import json
 import pytest
 
 from schemas.digest import Metric
-from schemas.llm_output import DraftedActor, DraftedEvent, DraftedFigure, DraftedQuote, LLMActor, LLMFigure
+from schemas.llm_output import DraftedActor, DraftedEvent, DraftedFigure, DraftedQuote
 from schemas.request import DigestRequest
 from service.engines.llm.client import LLMClient
 from service.engines.llm.drafted import DraftedArticle
@@ -55,41 +55,44 @@ def test_the_draft_is_shown_numbered_with_its_reading_of_every_figure(article: D
     ]
 
 
-def test_a_kept_item_is_the_drafted_item_and_a_number_outside_its_list_is_a_reason(article: DraftedArticle):
-    number = actor_number(article, "الدفاع المدني")
-    kept = article.actor(DraftedActor(a=number))
-    drafted = article.draft.actors[number - 1]
-    assert isinstance(kept, LLMActor)
-    assert (kept.ref, kept.name_ar, kept.name_en, kept.kind) == (
-        drafted.id,
-        drafted.name_ar,
-        drafted.name_en,
-        drafted.kind,
-    )
-    figure = article.figure(DraftedFigure(n=figure_number(article, "4 أطفال")))
-    assert isinstance(figure, LLMFigure)
-    assert (figure.phrase_ar, figure.value, figure.metric) == ("4 أطفال", 4, Metric.killed)
-    assert figure.part_of_ref == article.draft.figures[figure_number(article, "9 مدنيين") - 1].id
-    event = article.event(DraftedEvent(e=1))
-    assert not isinstance(event, str)
-    assert event.evidence_ar == [span.text for span in article.draft.events[0].evidence]
+def test_what_the_model_does_not_name_wrong_is_kept_as_drafted(article: DraftedArticle):
+    civil_defence = actor_number(article, "الدفاع المدني")
+    wrong_actors = [DraftedActor(a=n) for n in range(1, len(article.draft.actors) + 1) if n != civil_defence]
+    found = article.kept_actors_events({"wrong_actors": wrong_actors, "wrong_events": []})
+    drafted = article.draft.actors[civil_defence - 1]
+    assert [(a.ref, a.name_ar, a.name_en, a.kind) for a in found["actors"]] == [
+        (drafted.id, drafted.name_ar, drafted.name_en, drafted.kind)
+    ]
+    assert [event.evidence_ar for event in found["events"]] == [
+        [span.text for span in event.evidence] for event in article.draft.events
+    ]
+    injured = figure_number(article, "20 آخرون")
+    figures = article.kept_figures({"wrong_figures": [DraftedFigure(n=injured)]})["figures"]
+    assert [(f.phrase_ar, f.value, f.metric) for f in figures] == [
+        ("9 مدنيين", 9, Metric.killed),
+        ("4 أطفال", 4, Metric.killed),
+    ]
+    assert figures[1].part_of_ref == figures[0].ref
+
+
+def test_a_translation_is_of_the_drafted_quote_and_a_number_outside_its_list_is_a_reason(
+    article: DraftedArticle,
+):
     quote = article.quote(DraftedQuote(q=2, text_en="We urgently need medicines."))
     assert not isinstance(quote, str)
     assert (quote.text_ar, quote.text_en) == ("نحتاج إلى الأدوية بشكل عاجل", "We urgently need medicines.")
     assert article.quote(DraftedQuote(q=3, text_en="x")) == "quote Q3: Q3 is not listed: use [Q1] to [Q2]"
-    assert "E9 is not listed" in str(article.event(DraftedEvent(e=9)))
+    events = len(article.draft.events)
+    assert article.listed_item(DraftedEvent(e=9)) == f"E9 is not listed: use [E1] to [E{events}]"
+    assert article.listed_item(DraftedFigure(n=1)) == DraftedFigure(n=1)
 
 
-async def test_a_digest_from_a_reviewed_draft_keeps_only_what_the_model_kept(llm_settings):
+async def test_a_digest_from_a_reviewed_draft_keeps_what_the_model_did_not_name_wrong(llm_settings):
     settings = llm_settings.model_copy(update={"prompt_file": DRAFTED_PROMPT, "llm_mode": "text"})
     article = DraftedArticle.of(TEXT, offline_draft(DigestRequest(text=TEXT)))
-    assert [actor.name_ar for actor in article.draft.actors].count("الدفاع المدني") == 1
-    civil_defence = actor_number(article, "الدفاع المدني")
     answers = {
-        "actors_events": {"events": [{"e": 1}], "actors": [{"a": civil_defence}]},
-        "figures": {
-            "figures": [{"n": figure_number(article, "9 مدنيين")}]
-        },  # its subset, the injured left out
+        "actors_events": {"wrong_events": [], "wrong_actors": []},
+        "figures": {"wrong_figures": [{"n": figure_number(article, "20 آخرون")}]},  # the injured: wrong
         "quotes": {"quotes": [{"q": 2, "text_en": "We urgently need medicines."}]},
         "summary": {
             "headline_en": "Air strike on Kafr Nabl kills 9 civilians",
@@ -98,11 +101,15 @@ async def test_a_digest_from_a_reviewed_draft_keeps_only_what_the_model_kept(llm
             "summary_ar": "قتل 9 مدنيين في قصف على كفرنبل.",
         },
     }
-    replay = ReplayLLM([lambda request: completion(answers[task_of(request)])])
+    replay = ReplayLLM([lambda request: completion(answers[task_of(request)], completion_tokens=40)])
     digester = Digester(settings, LLMClient(settings, http_client=replay.http_client()))
     digest = await digester.digest(DigestRequest(text=TEXT), EngineChoice.llm)
 
-    assert [(f.value, f.metric, f.span.text) for f in digest.figures] == [(9, Metric.killed, "9 مدنيين")]
+    assert [(f.value, f.metric, f.span.text) for f in digest.figures] == [
+        (9, Metric.killed, "9 مدنيين"),
+        (4, Metric.killed, "4 أطفال"),
+    ]
+    assert digest.figures[1].part_of == digest.figures[0].id
     assert [actor.name_ar for actor in digest.actors] == ["الدفاع المدني"]
     assert digest.figures[0].source_actor_id == digest.actors[0].id
     assert digest.quotes[0].text_en == "We urgently need medicines."
