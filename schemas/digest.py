@@ -12,7 +12,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION: Final = "1.8"
+SCHEMA_VERSION: Final = "1.9"
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z]+[0-9]+$", max_length=16, examples=["f1"])]
 
@@ -348,6 +348,11 @@ class Provenance(Strict):
         description="The LLM tasks (actors_events, figures, quotes, summary) that gave no usable answer: "
         "the digest serves the others' items, and is not cached",
     )
+    drafted_tasks: list[str] = Field(
+        default_factory=list,
+        description="The LLM tasks (actors_events, figures) whose items are the offline reader's draft, kept "
+        "without asking the model: a prompt of drafted answers that does not ask them",
+    )
     cost_usd: float | None = Field(
         default=None, ge=0, description="Estimated from the price table; null for a model it does not list"
     )
@@ -363,7 +368,7 @@ class ArticleInfo(Strict):
 
 
 class Digest(Strict):
-    schema_version: Literal["1.8"] = SCHEMA_VERSION
+    schema_version: Literal["1.9"] = SCHEMA_VERSION
     article: ArticleInfo
     summary: Summary
     events: list[Event] = Field(default_factory=list)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from schemas.digest import ActorKind, ActorRole, EventType, Metric, QuoteMode, Scope
 
@@ -118,7 +118,7 @@ class SummaryAnswer(_Output):
 def _number_of(value: object) -> object:
     """A small model writes a listed number as it saw it: 3, "3", "S3" or "[S3]" are all 3."""
     if isinstance(value, str):
-        digits = value.strip("[] ").lstrip("SNQsnq#")
+        digits = value.strip("[] ").lstrip("SNQAEsnqae#")
         return int(digits) if digits.isdigit() else value
     return value
 
@@ -187,16 +187,33 @@ class NumberedActorsEventsAnswer(_Output):
 # (service/engines/llm/drafted.py). An answer costs a few output tokens, not a copy of each item.
 
 
-class DraftedActor(_Output):
-    a: ListedNumber = Field(description="A drafted actor that is no named actor ([A2] is 2)")
+class _Pointer(_Output):
+    """A drafted item named by its number, read as a small model writes it: {"n": 3}, 3, "N3", {"N3": 3}."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_pointer(cls, value: object) -> object:
+        (field,) = cls.model_fields
+        if isinstance(value, int | str):
+            return {field: value}
+        if isinstance(value, dict) and len(value) == 1:
+            ((key, number),) = value.items()
+            named = _number_of(key)
+            if key != field and isinstance(named, int) and number in (named, str(named), True, None):
+                return {field: named}
+        return value
 
 
-class DraftedEvent(_Output):
-    e: ListedNumber = Field(description="A drafted event the article does not report ([E1] is 1)")
+class DraftedActor(_Pointer):
+    a: ListedNumber = Field(description="The number of a drafted actor that is no named actor")
 
 
-class DraftedFigure(_Output):
-    n: ListedNumber = Field(description="A drafted figure read wrong ([N3] is 3)")
+class DraftedEvent(_Pointer):
+    e: ListedNumber = Field(description="The number of a drafted event the article does not report")
+
+
+class DraftedFigure(_Pointer):
+    n: ListedNumber = Field(description="The number of a drafted figure read wrong")
 
 
 class DraftedQuote(_Output):

@@ -78,7 +78,7 @@ def task_of(request: httpx2.Request) -> str:
     name = name or ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
     if name:
         return TASK_ANSWERS[name][0]
-    task_message = body["messages"][2]["content"]
+    task_message = next(m["content"] for m in body["messages"][1:] if m["content"].startswith("Task "))
     return next(task for task, _ in TASK_ANSWERS.values() if task_message.startswith(f"Task {task}:"))
 
 

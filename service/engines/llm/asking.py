@@ -270,6 +270,7 @@ class Asker:
     budget_s: float
     max_output_tokens: int
     calls: list[LLMCall] = field(default_factory=list)
+    drafted_tasks: list[str] = field(default_factory=list)  # kept from the draft, not asked
     _deadline: float | None = None
 
     @property
@@ -294,7 +295,12 @@ class Asker:
         self, request: DigestRequest, task: ListTask, part: int = 0, **variables: str
     ) -> dict[str, list[Any]]:
         """The task's items: valid and grounded ones from every attempt, then the last attempt's failing
-        ones (grounding drops those with a warning). No parseable answer at all is an `UnusableAnswer`."""
+        ones (grounding drops those with a warning). No parseable answer at all is an `UnusableAnswer`.
+        A task the prompt does not ask is its review of an empty answer: the draft's items, all kept."""
+        if not self.prompt.asks(task.name):
+            if task.name not in self.drafted_tasks:
+                self.drafted_tasks.append(task.name)
+            return task.review({key: [] for key in task.lists})
         base = self.prompt.messages(request, task.name, **variables)
         accepted: dict[str, dict[str, BaseModel]] = {key: {} for key in task.lists}
         failing: dict[str, list[BaseModel]] = {key: [] for key in task.lists}
@@ -327,12 +333,12 @@ class Asker:
         return task.review({key: [*accepted[key].values(), *failing[key]] for key in task.lists})
 
     async def ask_summary(
-        self, request: DigestRequest, facts: str, check: Callable[[SummaryAnswer], list[str]]
+        self, request: DigestRequest, facts: str, draft: str, check: Callable[[SummaryAnswer], list[str]]
     ) -> SummaryAnswer:
         """A summary that passes `check`, re-asked once if re-asks are allowed at all; else the last one
         that parsed (checked again when the digest is assembled, so its reasons reach the warning). A
         first call that fails raises; no summary that parses at all is an `UnusableAnswer`."""
-        base = self.prompt.messages(request, "summary", facts=facts)
+        base = self.prompt.messages(request, "summary", facts=facts, draft=draft)
         messages: list[Message] = base
         reasons: list[str] = []
         last: SummaryAnswer | None = None

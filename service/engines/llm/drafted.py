@@ -61,7 +61,11 @@ class DraftedArticle:
         return listed("N", [self._figure_line(figure) for figure in self.draft.figures])
 
     def quote_hints(self) -> str:
-        return listed("Q", [_quote_line(quote) for quote in self.draft.quotes])
+        speakers = {actor.id: actor.name_en for actor in self.draft.actors}
+        return listed(
+            "Q",
+            [_quote_line(quote, speakers.get(quote.speaker_actor_id or "")) for quote in self.draft.quotes],
+        )
 
     def _event_line(self, event: Event) -> str:
         sentences = ",".join(f"S{number}" for number in self._sentence_numbers(event))
@@ -208,8 +212,9 @@ def _actor_line(actor: Actor) -> str:
     return f"«{actor.name_ar}» = {actor.name_en} ({actor.kind.value}{title})"
 
 
-def _quote_line(quote: Quote) -> str:
-    return f"{quote.mode.value}: «{quote.text_ar}»"
+def _quote_line(quote: Quote, speaker_en: str | None) -> str:
+    speaker = f", {speaker_en}" if speaker_en else ""
+    return f"{quote.mode.value}{speaker}: «{quote.text_ar}»"
 
 
 def _place_en(event: Event) -> str | None:

@@ -46,6 +46,7 @@ from service.engines.llm.request import Sampling
 from service.engines.llm.summary import (
     as_digest_summary,
     asked_facts,
+    draft_text,
     in_sentence_case,
     replace_unfounded_descriptions,
     summary_of,
@@ -75,6 +76,9 @@ class LLMAnswer(BaseModel):
     failed_tasks: dict[str, str] = Field(
         default_factory=dict,
         description="Task → why it gave no usable answer; an answer with any is never cached",
+    )
+    drafted_tasks: list[str] = Field(
+        default_factory=list, description="Tasks not asked: their items are the offline reader's draft"
     )
 
 
@@ -188,6 +192,7 @@ class LLMEngine:
             latency_ms=latency_ms,
             calls=asker.calls,
             failed_tasks=failures.reasons,
+            drafted_tasks=asker.drafted_tasks,
         )
 
     async def _extract(self, request: DigestRequest, asker: Asker, failures: TaskFailures) -> LLMDigest:
@@ -207,6 +212,7 @@ class LLMEngine:
             lambda: asker.ask_summary(
                 request,
                 asked_facts(items),
+                draft_text(template_summary(items)),
                 lambda answer: summary_problems(in_sentence_case(answer, items), items),
             ),
         )
@@ -237,6 +243,7 @@ class LLMEngine:
             reasks=answer.reasks,
             calls=answer.calls,
             failed_tasks=list(answer.failed_tasks),
+            drafted_tasks=answer.drafted_tasks,
             cost_usd=self._prices.cost(self._client.model, answer.usage, batch=self._batch),
             created_at=dt.datetime.now(dt.UTC),
         )

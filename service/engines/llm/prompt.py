@@ -32,7 +32,7 @@ from service.engines.llm.summary import summary_of, summary_problems
 
 UNKNOWN = "(not given)"
 ARTICLE_VARIABLES = frozenset({"title", "source", "published_at", "article"})
-SUMMARY_VARIABLES = frozenset({"facts"})
+SUMMARY_VARIABLES = frozenset({"facts", "draft"})  # the grounded facts; the template summary of them
 REFS_VARIABLES = frozenset({"known", "hints"})  # the actors' and events' refs; the readers' candidates
 
 
@@ -43,6 +43,11 @@ class _Strict(BaseModel):
 class TaskPrompt(_Strict):
     instruction: str = Field(min_length=1)
     max_output_tokens: int = Field(ge=64, le=32_000, description="max_tokens of this call")
+    ask: bool = Field(
+        default=True,
+        description="false: the task is not asked and its items are the draft's (answers: drafted; "
+        "actors_events and figures only)",
+    )
 
 
 class TaskPrompts(_Strict):
@@ -66,6 +71,11 @@ class PromptFile(_Strict):
     tasks: TaskPrompts
     example: WorkedExample | None = Field(
         default=None, description="Shown to the model before its article; small models may copy it"
+    )
+    show_article: bool = Field(
+        default=True,
+        description="false: the calls are not shown the article (answers: drafted with no review task "
+        "asked: the quotes are in their task, the summary reads the facts)",
     )
     answers: Literal["verbatim", "numbered", "drafted"] = Field(
         default="verbatim",
@@ -102,12 +112,19 @@ class Prompt:
             return self.file.system.rstrip()
         return self.file.system.rstrip() + "\n\n" + _worked_example(self.file.example)
 
+    def asks(self, task: str) -> bool:
+        prompt: TaskPrompt = getattr(self.file.tasks, task)
+        return prompt.ask
+
     def messages(self, request: DigestRequest, task: str, **variables: str) -> list[Message]:
         """Static part → article → this call's task (its variables substituted)."""
         instruction = getattr(self.file.tasks, task).instruction
+        article: list[Message] = (
+            [{"role": "user", "content": self.article_message(request)}] if self.file.show_article else []
+        )
         return [
             {"role": "system", "content": self.static},
-            {"role": "user", "content": self.article_message(request)},
+            *article,
             {"role": "user", "content": Template(instruction).substitute(variables)},
         ]
 
@@ -156,6 +173,7 @@ def load_prompt(path: Path) -> Prompt:
         raise PromptFileError(f"prompt file {path} is not valid: {error}") from error
     problems = placeholder_problems(file)
     problems += example_problems(file.example) if file.example is not None else []
+    problems += asked_problems(file)
     if file.answers != "verbatim" and file.example is not None:
         problems.append(f"a prompt of {file.answers} answers cannot show a worked example (written verbatim)")
     if problems:
@@ -183,6 +201,26 @@ def _merged(base: Any, variant: Any) -> Any:
     if not isinstance(base, dict) or not isinstance(variant, dict):
         return variant
     return {**base, **{key: _merged(base.get(key), value) for key, value in variant.items()}}
+
+
+def asked_problems(file: PromptFile) -> list[str]:
+    """Only a review of a draft may leave tasks unasked, and only one that asks none may hide the article."""
+    tasks = file.tasks
+    unasked = [name for name in ("actors_events", "figures") if not getattr(tasks, name).ask]
+    problems = []
+    if not (tasks.quotes.ask and tasks.summary.ask):
+        problems.append(
+            "the quotes and summary tasks are always asked (ask: false is for actors_events, figures)"
+        )
+    if unasked and file.answers != "drafted":
+        problems.append(
+            f"tasks {unasked} are not asked, but only a prompt of drafted answers has their items"
+        )
+    if not file.show_article and len(unasked) < 2:
+        problems.append(
+            "show_article: false needs actors_events and figures unasked: reviewing them needs the article"
+        )
+    return problems
 
 
 def placeholder_problems(file: PromptFile) -> list[str]:

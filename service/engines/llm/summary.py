@@ -239,6 +239,12 @@ def template_summary(items: DigestItems) -> Summary:
     return Summary(headline_en=headline, summary_en=body, key_points_en=points, summary_ar="")
 
 
+def draft_text(summary: Summary) -> str:
+    """A summary as the summary call is shown it, to rewrite (`$draft`)."""
+    points = "".join(f"\n- {point}" for point in summary.key_points_en)
+    return f"headline_en: {summary.headline_en}\nsummary_en: {summary.summary_en}\nkey_points_en:{points}"
+
+
 def _stray_numbers(text: str, items: DigestItems) -> list[str]:
     return numbers_not_in_figures(Summary(headline_en="-", summary_en=text, key_points_en=[]), items.figures)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from schemas.digest import Metric
 from schemas.llm_output import DraftedActor, DraftedEvent, DraftedFigure, DraftedQuote
@@ -12,13 +13,14 @@ from schemas.request import DigestRequest
 from service.engines.llm.client import LLMClient
 from service.engines.llm.drafted import DraftedArticle
 from service.engines.llm.engine import LLMEngine
-from service.engines.llm.prompt import load_prompt
+from service.engines.llm.prompt import PromptFileError, load_prompt
 from service.engines.offline.engine import offline_draft
 from service.runtime.digester import Digester, EngineChoice
 from service.settings import DEFAULT_PROMPT
 from tests.llm_replay import ReplayLLM, completion, task_of
 
 DRAFTED_PROMPT = DEFAULT_PROMPT.with_name("digest-v4-drafted.yaml")
+REVIEWED_PROMPT = DEFAULT_PROMPT.with_name("digest-v4-reviewed.yaml")
 TEXT = (
     "قصفت الطائرات الحربية بلدة كفرنبل في ريف إدلب صباح الأحد.\n"
     "وقال الدفاع المدني إن 9 مدنيين قتلوا، بينهم 4 أطفال، وأصيب 20 آخرون.\n"
@@ -50,8 +52,8 @@ def test_the_draft_is_shown_numbered_with_its_reading_of_every_figure(article: D
     assert lines[figure_number(article, "4 أطفال") - 1].endswith(f"among N{killed}")
     assert not [line for line in lines if "2019" in line]  # a year is no figure of the draft
     assert article.quote_hints().splitlines() == [
-        "[Q1] indirect: «9 مدنيين قتلوا، بينهم 4 أطفال، وأصيب 20 آخرون»",
-        "[Q2] direct: «نحتاج إلى الأدوية بشكل عاجل»",
+        "[Q1] indirect, Syrian Civil Defence: «9 مدنيين قتلوا، بينهم 4 أطفال، وأصيب 20 آخرون»",
+        "[Q2] direct: «نحتاج إلى الأدوية بشكل عاجل»",  # the hospital director is no drafted actor
     ]
 
 
@@ -88,7 +90,7 @@ def test_a_translation_is_of_the_drafted_quote_and_a_number_outside_its_list_is_
 
 
 async def test_a_digest_from_a_reviewed_draft_keeps_what_the_model_did_not_name_wrong(llm_settings):
-    settings = llm_settings.model_copy(update={"prompt_file": DRAFTED_PROMPT, "llm_mode": "text"})
+    settings = llm_settings.model_copy(update={"prompt_file": REVIEWED_PROMPT, "llm_mode": "text"})
     article = DraftedArticle.of(TEXT, offline_draft(DigestRequest(text=TEXT)))
     answers = {
         "actors_events": {"wrong_events": [], "wrong_actors": []},
@@ -127,7 +129,63 @@ async def test_a_digest_from_a_reviewed_draft_keeps_what_the_model_did_not_name_
     assert "«9 مدنيين»: killed" in figures_call
 
 
+async def test_a_draft_not_reviewed_is_kept_and_the_model_translates_and_rewrites_the_summary(llm_settings):
+    settings = llm_settings.model_copy(update={"prompt_file": DRAFTED_PROMPT, "llm_mode": "text"})
+    answers = {
+        "quotes": {"quotes": [{"q": 2, "text_en": "We urgently need medicines."}]},
+        "summary": {
+            "headline_en": "Air strike on Kafr Nabl kills 9 civilians, 4 of them children",
+            "summary_en": "An air strike on Kafr Nabl killed 9 civilians, among them 4 children.",
+            "key_points_en": ["9 civilians killed, among them 4 children", "20 injured"],
+            "summary_ar": "قتل 9 مدنيين في قصف على كفرنبل.",
+        },
+    }
+    replay = ReplayLLM([lambda request: completion(answers[task_of(request)], completion_tokens=40)])
+    digester = Digester(settings, LLMClient(settings, http_client=replay.http_client()))
+    digest = await digester.digest(DigestRequest(text=TEXT), EngineChoice.llm)
+
+    drafted = offline_draft(DigestRequest(text=TEXT))
+    assert [(f.value, f.metric) for f in digest.figures] == [(f.value, f.metric) for f in drafted.figures]
+    assert [a.name_ar for a in digest.actors] == [a.name_ar for a in drafted.actors]
+    assert [q.text_en for q in digest.quotes] == ["We urgently need medicines."]
+    assert digest.summary.headline_en.startswith("Air strike on Kafr Nabl kills 9 civilians")
+    assert digest.provenance.drafted_tasks == ["actors_events", "figures"]
+    assert [call.task for call in digest.provenance.calls] == ["quotes", "summary"]
+    sent = [json.loads(request.content)["messages"] for request in replay.requests]
+    assert all("كفرنبل" not in message["content"] for message in sent[1])  # the summary reads no Arabic
+    assert "[Q2] direct: «نحتاج إلى الأدوية بشكل عاجل»" in sent[0][-1]["content"]
+    assert "headline_en: " in sent[1][-1]["content"]  # the template summary, to rewrite
+
+
+def test_only_a_drafted_prompt_leaves_tasks_unasked_and_only_with_none_asked_hides_the_article(tmp_path):
+    unasked = tmp_path / "unasked.yaml"
+    unasked.write_text(
+        f"base: {DEFAULT_PROMPT.with_name('digest-v3-numbered.yaml')}\nname: x\n"
+        "tasks: {figures: {ask: false}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PromptFileError, match="only a prompt of drafted answers"):
+        load_prompt(unasked)
+    hidden = tmp_path / "hidden.yaml"
+    hidden.write_text(f"base: {REVIEWED_PROMPT}\nname: y\nshow_article: false\n", encoding="utf-8")
+    with pytest.raises(PromptFileError, match="show_article: false needs"):
+        load_prompt(hidden)
+
+
 def test_a_drafted_prompt_needs_a_drafter(llm_settings):
     settings = llm_settings.model_copy(update={"prompt_file": DRAFTED_PROMPT})
     with pytest.raises(ValueError, match="give the engine a drafter"):
         LLMEngine(LLMClient(settings), load_prompt(DRAFTED_PROMPT), settings)
+
+
+@pytest.mark.parametrize("written", [3, "3", "N3", "[N3]", {"n": 3}, {"n": "N3"}, {"N3": 3}, {"N3": True}])
+def test_a_drafted_figure_is_read_by_its_number_as_a_small_model_writes_it(written: object):
+    assert DraftedFigure.model_validate(written) == DraftedFigure(n=3)
+
+
+@pytest.mark.parametrize(
+    "written", [{"N3": "the battle in the north"}, {"n": 0}, {"figure": 3, "why": "x"}, "third"]
+)
+def test_a_drafted_figure_named_by_no_number_is_invalid(written: object):
+    with pytest.raises(ValidationError):
+        DraftedFigure.model_validate(written)
