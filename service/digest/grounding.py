@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from schemas.digest import (
@@ -106,7 +107,9 @@ def figure_span(article: str, figure: LLMFigure) -> Span | None:
     return located[0] if located is not None else None
 
 
-def stated_figure(article: str, figure: LLMFigure) -> tuple[Span, StatedNumber] | None:
+def stated_figure(
+    article: str, figure: LLMFigure, taken: Collection[int] = ()
+) -> tuple[Span, StatedNumber] | None:
     """The figure's phrase in the article and the number it states there, read by the service's
     own number reader (value, bounds and qualifier). The model's value only chooses among the
     numbers of a phrase that states several; the one number of a phrase copied exactly is read as
@@ -114,8 +117,8 @@ def stated_figure(article: str, figure: LLMFigure) -> tuple[Span, StatedNumber] 
     fuzzily must state the model's value: its difference may be the number itself.
 
     A phrase with no number at all states one: Arabic counts a single person or thing with the
-    singular noun alone ("بينهم طفل", "قتل مدني")."""
-    span = align(article, figure.phrase_ar)
+    singular noun alone ("بينهم طفل", "قتل مدني"). `taken`: where earlier figures' phrases start."""
+    span = _untaken(article, align(article, figure.phrase_ar), taken)
     if span is None:
         return None
     mentions = find_numbers(span.text)
@@ -129,6 +132,19 @@ def stated_figure(article: str, figure: LLMFigure) -> tuple[Span, StatedNumber] 
     if stated is None:
         return None
     return span, StatedNumber(stated.value, stated.low, stated.high, stated.qualifier)
+
+
+def _untaken(article: str, span: Span | None, taken: Collection[int]) -> Span | None:
+    """A phrase that two figures state is two of its occurrences, in order: «4 مدنيين» in the lead and
+    again in the body are the first and the second figure of that phrase."""
+    if span is None or span.match is MatchKind.fuzzy or span.start not in taken:
+        return span
+    start = article.find(span.text, span.start + 1)
+    while start in taken:
+        start = article.find(span.text, start + 1)
+    if start == -1:
+        return span
+    return Span(start=start, end=start + len(span.text), text=span.text, match=span.match)
 
 
 def ground(output: LLMDigest, article: str, published: dt.date | None = None) -> DigestItems:
@@ -216,7 +232,7 @@ def _ground_figures(
     ids: dict[str, str] = {}
     kept: list[tuple[LLMFigure, Span, StatedNumber]] = []
     for figure in output.figures:
-        located = stated_figure(article, figure)
+        located = stated_figure(article, figure, {span.start for _, span, _ in kept})
         if located is None:
             _warn(
                 items,

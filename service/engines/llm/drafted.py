@@ -1,17 +1,18 @@
-"""Drafted answers: the service's reader drafts the items, the model reviews the draft.
+"""Drafted answers: the service's reader drafts the items, the model works on the draft.
 
 Numbered answers (`numbered.py`) still had the 1.5B model write every actor's Arabic name, every
 event's place and every figure's labels, and most of its digests missed a field or ran past two
 minutes on 2 cores. With a prompt file of `answers: drafted` the engine is given a draft of the
 article, the offline engine's items (`DigestItems`, handed in by the runtime: the two engines do not
-import each other), and shows it numbered after the article: actors [A1] ..., events [E1] ...,
-figures [N1] ... with the draft's reading, quotes [Q1] ... The model names the drafted items that are
-wrong ({"a": 3}) and translates the quotes; the kept items are written back from the
-draft here, before grounding. The model corrects nothing and adds nothing: given the choice, the 1.5B
-model rewrote a correct draft (every figure's metric in the enum's order, "(ngo)" in English names);
-asked to name the items to keep, it kept no figure in three of five articles. So it names the drafted
-items that are wrong, and the rest of the draft is kept. Nothing is trusted: kept items are grounded
-as any answer is, and a number outside its list is a reason to re-ask.
+import each other). A prompt that asks the review (`prompts/digest-v4-reviewed.yaml`) shows the draft
+numbered after the article: actors [A1] ..., events [E1] ..., figures [N1] ... with the draft's
+reading; the model names the drafted items that are wrong ({"a": 3}) and the rest is kept. A task the
+prompt does not ask (`prompts/digest-v4-drafted.yaml`) keeps the whole draft. Either way the model
+translates the quotes [Q1] ..., and the kept items are written back from the draft here, before
+grounding. The model corrects nothing and adds nothing: given the choice, the 1.5B model rewrote a
+correct draft (every figure's metric in the enum's order, "(ngo)" in English names); asked to name
+the items to keep, it kept no figure in three of five articles. Nothing is trusted: kept items are
+grounded as any answer is, and a number outside its list is a reason to re-ask.
 """
 
 from __future__ import annotations

@@ -185,13 +185,15 @@ def _small_words() -> frozenset[str]:
 
 def unknown_names(texts: Iterable[str], facts: str) -> list[str]:
     """Capitalised words, not at the start of a sentence, that share no stem with a word of the facts
-    (days and months are times, not names)."""
+    (days and months are times, not names); a hyphenated name is known when each of its words is
+    ("Al-Ighatha": the article's "al-" is no word of its own)."""
     stems = {word.lower()[:5] for word in _WORD.findall(facts)} | {word[:5] for word in _CALENDAR_WORDS}
     unknown: list[str] = []
     for text in texts:
         for match in _CAPITALISED.finditer(text):
             word = match.group()
-            if _SENTENCE_START.search(text[: match.start()]) or word.lower()[:5] in stems:
+            parts = _WORD.findall(word) or [word]
+            if _SENTENCE_START.search(text[: match.start()]) or all(p.lower()[:5] in stems for p in parts):
                 continue
             if word not in unknown:
                 unknown.append(word)

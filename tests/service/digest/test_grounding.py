@@ -177,3 +177,13 @@ def test_a_figure_without_a_scope_takes_the_scope_its_period_says():
     yesterday = figure("خمسة", 5, ref="f2", scope=None)
     items = ground(digest(figures=[over_days, yesterday]), article)
     assert [(f.value, f.scope.value) for f in items.figures] == [(40, "period"), (5, "incident")]
+
+
+def test_two_figures_of_one_phrase_are_its_occurrences_in_order():
+    article = "قتل 4 مدنيين في قصف على المدينة. وفي حي آخر قتل 4 مدنيين أيضا، وأصيب 4 مدنيين."
+    twice = [figure("4 مدنيين", 4, ref="f1"), figure("4 مدنيين", 4, ref="f2")]
+    starts = [f.span.start for f in ground(digest(figures=twice), article).figures]
+    assert starts == [article.index("4 مدنيين"), article.index("4 مدنيين", article.index("4 مدنيين") + 1)]
+    thrice = [*twice, figure("4 مدنيين", 4, ref="f3", metric="injured"), figure("4 مدنيين", 4, ref="f4")]
+    fourth = ground(digest(figures=thrice), article).figures[3]
+    assert fourth.span.start == article.index("4 مدنيين"), "no fourth occurrence: the first one again"

@@ -9,6 +9,7 @@ from service.engines.llm.summary import (
     facts_text,
     miscased_headline_words,
     replace_unfounded_descriptions,
+    unknown_names,
     summary_problems,
     template_summary,
 )
@@ -115,3 +116,10 @@ def test_an_event_description_written_in_arabic_is_replaced_and_a_quote_translat
         WarningCode.description_replaced,
         WarningCode.ungrounded_quote_dropped,
     }
+
+
+def test_a_hyphenated_name_is_known_by_its_words_and_a_name_the_facts_lack_is_not():
+    facts = "- actor: Organisation al-Ighatha al-Midania\n- event: shelling in Tal al-Rihan"
+    written = ["The Al-Ighatha organisation reported shelling in Tal Al-Rihan, near Syria's border."]
+    assert unknown_names(written, facts) == ["Syria's"]
+    assert unknown_names(["Shelling hit Hlubokáhrad, Al-Midania said."], facts) == ["Hlubok"]
