@@ -144,13 +144,6 @@ FIGURES = ListTask("figures", FiguresAnswer, {"figures": LLMFigure}, _figure_pro
 QUOTES = ListTask("quotes", QuotesAnswer, {"quotes": LLMQuote}, _quote_problem)
 VERBATIM_ANSWERS: tuple[type[BaseModel], ...] = (
     ActorsEventsAnswer,
-    DraftedActor,
-    DraftedActorsEventsAnswer,
-    DraftedEvent,
-    DraftedFigure,
-    DraftedFiguresAnswer,
-    DraftedQuote,
-    DraftedQuotesAnswer,
     FiguresAnswer,
     QuotesAnswer,
     SummaryAnswer,
