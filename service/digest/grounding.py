@@ -108,7 +108,7 @@ def figure_span(article: str, figure: LLMFigure) -> Span | None:
 
 
 def stated_figure(
-    article: str, figure: LLMFigure, taken: Collection[int] = ()
+    article: str, figure: LLMFigure, taken: Collection[Span] = ()
 ) -> tuple[Span, StatedNumber] | None:
     """The figure's phrase in the article and the number it states there, read by the service's
     own number reader (value, bounds and qualifier). The model's value only chooses among the
@@ -117,7 +117,7 @@ def stated_figure(
     fuzzily must state the model's value: its difference may be the number itself.
 
     A phrase with no number at all states one: Arabic counts a single person or thing with the
-    singular noun alone ("بينهم طفل", "قتل مدني"). `taken`: where earlier figures' phrases start."""
+    singular noun alone ("بينهم طفل", "قتل مدني"). `taken`: the spans of earlier figures."""
     span = _untaken(article, align(article, figure.phrase_ar), taken)
     if span is None:
         return None
@@ -134,17 +134,22 @@ def stated_figure(
     return span, StatedNumber(stated.value, stated.low, stated.high, stated.qualifier)
 
 
-def _untaken(article: str, span: Span | None, taken: Collection[int]) -> Span | None:
+def _untaken(article: str, span: Span | None, taken: Collection[Span]) -> Span | None:
     """A phrase that two figures state is two of its occurrences, in order: «4 مدنيين» in the lead and
-    again in the body are the first and the second figure of that phrase."""
-    if span is None or span.match is MatchKind.fuzzy or span.start not in taken:
+    again in the body are the first and the second figure of that phrase, and «مدنيا» (one civilian)
+    is not the one inside an earlier figure's «207 مدنيا»."""
+    if span is None or span.match is MatchKind.fuzzy or not _overlaps(span.start, span.end, taken):
         return span
     start = article.find(span.text, span.start + 1)
-    while start in taken:
+    while start != -1 and _overlaps(start, start + len(span.text), taken):
         start = article.find(span.text, start + 1)
     if start == -1:
         return span
     return Span(start=start, end=start + len(span.text), text=span.text, match=span.match)
+
+
+def _overlaps(start: int, end: int, spans: Collection[Span]) -> bool:
+    return any(start < span.end and span.start < end for span in spans)
 
 
 def ground(output: LLMDigest, article: str, published: dt.date | None = None) -> DigestItems:
@@ -232,7 +237,7 @@ def _ground_figures(
     ids: dict[str, str] = {}
     kept: list[tuple[LLMFigure, Span, StatedNumber]] = []
     for figure in output.figures:
-        located = stated_figure(article, figure, {span.start for _, span, _ in kept})
+        located = stated_figure(article, figure, [span for _, span, _ in kept])
         if located is None:
             _warn(
                 items,

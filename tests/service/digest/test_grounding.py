@@ -187,3 +187,6 @@ def test_two_figures_of_one_phrase_are_its_occurrences_in_order():
     thrice = [*twice, figure("4 مدنيين", 4, ref="f3", metric="injured"), figure("4 مدنيين", 4, ref="f4")]
     fourth = ground(digest(figures=thrice), article).figures[3]
     assert fourth.span.start == article.index("4 مدنيين"), "no fourth occurrence: the first one again"
+    inside = "قتل 207 مدنيا في الأسبوع، وقتل مدنيا آخر اليوم."
+    one = ground(digest(figures=[figure("207 مدنيا", 207), figure("مدنيا", 1, ref="f2")]), inside).figures[1]
+    assert one.span.start == inside.rindex("مدنيا"), "not the civilian inside the earlier figure's phrase"
