@@ -9,9 +9,9 @@ from service.engines.llm.summary import (
     facts_text,
     miscased_headline_words,
     replace_unfounded_descriptions,
-    unknown_names,
     summary_problems,
     template_summary,
+    unknown_names,
 )
 
 FACTS = """- f1: 12 people killed [source UN humanitarian office; Taiz]
