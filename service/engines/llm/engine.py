@@ -40,6 +40,7 @@ from service.engines.llm.asking import (
 )
 from service.engines.llm.chunks import merge_parts, split_article
 from service.engines.llm.client import ChatEndpoint
+from service.engines.llm.drafted import with_untranslated_quotes
 from service.engines.llm.prices import PriceTable
 from service.engines.llm.prompt import Prompt
 from service.engines.llm.request import Sampling
@@ -224,6 +225,8 @@ class LLMEngine:
         """Ground the answers in the article and assemble the digest (cheap: runs on every cache replay)."""
         started = time.perf_counter()
         items = await asyncio.to_thread(_grounded, answer.output, request)
+        if self._prompt.drafted and self._drafter is not None:
+            with_untranslated_quotes(items, await asyncio.to_thread(self._drafter, request))
         if "summary" in answer.failed_tasks:
             summary = template_summary(items)
         else:

@@ -54,6 +54,7 @@ def test_the_draft_is_shown_numbered_with_its_reading_of_every_figure(article: D
     assert article.quote_hints().splitlines() == [
         "[Q1] indirect, Syrian Civil Defence: «9 مدنيين قتلوا، بينهم 4 أطفال، وأصيب 20 آخرون»",
         "[Q2] direct: «نحتاج إلى الأدوية بشكل عاجل»",  # the hospital director is no drafted actor
+        "(2 quotes: answer 2 items)",
     ]
 
 
@@ -114,7 +115,7 @@ async def test_a_digest_from_a_reviewed_draft_keeps_what_the_model_did_not_name_
     assert digest.figures[1].part_of == digest.figures[0].id
     assert [actor.name_ar for actor in digest.actors] == ["الدفاع المدني"]
     assert digest.figures[0].source_actor_id == digest.actors[0].id
-    assert digest.quotes[0].text_en == "We urgently need medicines."
+    assert [q.text_en for q in digest.quotes] == [None, "We urgently need medicines."]
     assert digest.summary.headline_en == "Air strike on Kafr Nabl kills 9 civilians"
     assert not [
         w
@@ -147,7 +148,12 @@ async def test_a_draft_not_reviewed_is_kept_and_the_model_translates_and_rewrite
     drafted = offline_draft(DigestRequest(text=TEXT))
     assert [(f.value, f.metric) for f in digest.figures] == [(f.value, f.metric) for f in drafted.figures]
     assert [a.name_ar for a in digest.actors] == [a.name_ar for a in drafted.actors]
-    assert [q.text_en for q in digest.quotes] == ["We urgently need medicines."]
+    untranslated, translated = digest.quotes
+    assert (translated.text_en, translated.gist_en) == ("We urgently need medicines.", None)
+    assert untranslated.text_en is None, "the model translated only Q2: Q1 keeps the draft's gist"
+    assert untranslated.gist_en == drafted.quotes[0].gist_en
+    assert untranslated.speaker_actor_id == digest.actors[0].id
+    assert [q.id for q in digest.quotes] == ["q1", "q2"]
     assert digest.summary.headline_en.startswith("Air strike on Kafr Nabl kills 9 civilians")
     assert digest.provenance.drafted_tasks == ["actors_events", "figures"]
     assert [call.task for call in digest.provenance.calls] == ["quotes", "summary"]
