@@ -62,14 +62,11 @@ class DraftedArticle:
         return listed("N", [self._figure_line(figure) for figure in self.draft.figures])
 
     def quote_hints(self) -> str:
-        """The quotes, and how many there are when several: told "one item per quote" only, the 1.5B
-        model translated the first quote alone in 2 of 10 articles."""
         speakers = {actor.id: actor.name_en for actor in self.draft.actors}
-        quotes = self.draft.quotes
-        lines = listed(
-            "Q", [_quote_line(quote, speakers.get(quote.speaker_actor_id or "")) for quote in quotes]
+        return listed(
+            "Q",
+            [_quote_line(quote, speakers.get(quote.speaker_actor_id or "")) for quote in self.draft.quotes],
         )
-        return f"{lines}\n({len(quotes)} quotes: answer {len(quotes)} items)" if len(quotes) > 1 else lines
 
     def _event_line(self, event: Event) -> str:
         sentences = ",".join(f"S{number}" for number in self._sentence_numbers(event))
