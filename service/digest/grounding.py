@@ -138,17 +138,18 @@ def _untaken(article: str, span: Span | None, taken: Collection[Span]) -> Span |
     """A phrase that two figures state is two of its occurrences, in order: «4 مدنيين» in the lead and
     again in the body are the first and the second figure of that phrase, and «مدنيا» (one civilian)
     is not the one inside an earlier figure's «207 مدنيا»."""
-    if span is None or span.match is MatchKind.fuzzy or not _overlaps(span.start, span.end, taken):
+    if span is None or span.match is MatchKind.fuzzy or not overlaps(span.start, span.end, taken):
         return span
     start = article.find(span.text, span.start + 1)
-    while start != -1 and _overlaps(start, start + len(span.text), taken):
+    while start != -1 and overlaps(start, start + len(span.text), taken):
         start = article.find(span.text, start + 1)
     if start == -1:
         return span
     return Span(start=start, end=start + len(span.text), text=span.text, match=span.match)
 
 
-def _overlaps(start: int, end: int, spans: Collection[Span]) -> bool:
+def overlaps(start: int, end: int, spans: Collection[Span]) -> bool:
+    """Whether the text from `start` to `end` shares a character with one of `spans`."""
     return any(start < span.end and span.start < end for span in spans)
 
 

@@ -36,6 +36,7 @@ from schemas.llm_output import (
     LLMQuote,
 )
 from service.digest.assemble import DigestItems
+from service.digest.grounding import overlaps
 from service.engines.llm.numbered import NumberedArticle, listed, outside
 from service.engines.llm.summary import event_label
 
@@ -176,9 +177,7 @@ def with_untranslated_quotes(items: DigestItems, draft: DigestItems) -> None:
     speakers = {actor.name_ar: actor.id for actor in items.actors}
     drafted_speakers = {actor.id: actor.name_ar for actor in draft.actors}
     for quote in draft.quotes:
-        if quote.gist_en and not any(
-            quote.span.start < s.end and s.start < quote.span.end for s in translated
-        ):
+        if quote.gist_en and not overlaps(quote.span.start, quote.span.end, translated):
             speaker = speakers.get(drafted_speakers.get(quote.speaker_actor_id or "", ""))
             items.quotes.append(quote.model_copy(update={"text_en": None, "speaker_actor_id": speaker}))
     items.quotes.sort(key=lambda quote: quote.span.start)
