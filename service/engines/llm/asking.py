@@ -184,10 +184,10 @@ class ArticleTasks:
 
 
 def tasks_for(prompt: Prompt, text: str, draft: DigestItems | None = None) -> ArticleTasks:
-    """The tasks as the prompt's answers ask them; drafted answers need the article's `draft`."""
+    """The tasks as the prompt's answers ask them; drafted answers need the article's `draft` (the
+    engine refuses a drafted prompt without a drafter)."""
     if prompt.drafted:
-        if draft is None:
-            raise ValueError(f"prompt {prompt.name} reviews a draft: the engine was given no drafter")
+        assert draft is not None
         return _drafted_tasks(DraftedArticle.of(text, draft))
     if not prompt.numbered:
         return ArticleTasks(

@@ -139,6 +139,7 @@ class LLMEngine:
         self._prompt = prompt
         self._settings = settings
         self._drafter = drafter
+        self._last_draft: tuple[str, DigestItems] | None = None
         self._prices = PriceTable.load(settings.llm_price_file)
         self._batch = batch
 
@@ -225,8 +226,8 @@ class LLMEngine:
         """Ground the answers in the article and assemble the digest (cheap: runs on every cache replay)."""
         started = time.perf_counter()
         items = await asyncio.to_thread(_grounded, answer.output, request)
-        if self._prompt.drafted and self._drafter is not None:
-            with_untranslated_quotes(items, await asyncio.to_thread(self._drafter, request))
+        if self._prompt.drafted:
+            with_untranslated_quotes(items, await self._draft(request))
         if "summary" in answer.failed_tasks:
             summary = template_summary(items)
         else:
@@ -257,13 +258,22 @@ class LLMEngine:
                 f"the LLM answer cannot form a valid digest: {error.errors()[0]['msg']}"
             ) from error
 
+    async def _draft(self, request: DigestRequest) -> DigestItems:
+        """The drafter's items of the article, read once for its calls and its digest: a fresh digest
+        asks for them while asking the model and again when it is assembled."""
+        assert self._drafter is not None
+        key = request.model_dump_json()
+        if self._last_draft is None or self._last_draft[0] != key:
+            self._last_draft = (key, await asyncio.to_thread(self._drafter, request))
+        return self._last_draft[1]
+
     async def _extract_part(
         self, request: DigestRequest, asker: Asker, failures: TaskFailures, part: int, parts: int
     ) -> LLMDigest:
         """Actors and events first, then figures and quotes (concurrently), told their refs; a task
         that fails gives no items."""
         where = f"part {part + 1} of {parts}: " if parts > 1 else ""
-        draft = await asyncio.to_thread(self._drafter, request) if self._drafter else None
+        draft = await self._draft(request) if asker.prompt.drafted else None
         tasks = tasks_for(asker.prompt, request.text, draft)
 
         def ask(task: ListTask, **known: str) -> Awaitable[dict[str, list[Any]] | None]:

@@ -83,10 +83,10 @@ class NumberedArticle:
     def figure(self, answer: BaseModel, events: dict[str, LLMEvent]) -> LLMFigure | str:
         """The phrase written back; the place is its event's (a small model rarely gives both)."""
         assert isinstance(answer, NumberedFigure)
-        listed = len(self.figures)
-        unlisted = [number for number in (answer.n, answer.part_of) if number is not None and number > listed]
+        count = len(self.figures)
+        unlisted = [number for number in (answer.n, answer.part_of) if number is not None and number > count]
         if unlisted:
-            return f"figure N{answer.n}: {outside('N', unlisted, listed)}"
+            return f"figure N{answer.n}: {outside('N', unlisted, count)}"
         candidate = self.figures[answer.n - 1]
         event = events.get(answer.event_ref or "")
         return LLMFigure(
